@@ -1,0 +1,151 @@
+"""Writing the campaign settings into the store (``yeji init``), in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from peewee import fn
+
+from models.db import StoreError, immediate
+from models.records import CampaignSettings
+from models.tables import Activity, Campaign, Group, Lead, Target, Unit, rows
+
+
+@dataclass
+class CampaignChanges:
+    """What saving a campaign changed: names added, updated and removed, by kind."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything in the store changed."""
+        return bool(self.added or self.updated or self.removed)
+
+
+def _sync(
+    model: type, key: str, rows: list[dict[str, object]], changes: CampaignChanges, what: str
+) -> dict[str, int]:
+    """Insert, update and delete rows of ``model`` so that it holds exactly ``rows`` (matched by
+    ``key``); returns key → id."""
+    existing = {getattr(r, key): r for r in model.select()}  # type: ignore[attr-defined]
+    ids: dict[str, int] = {}
+    for row in rows:
+        name = str(row[key])
+        old = existing.pop(name, None)
+        if old is None:
+            ids[name] = model.insert(**row).execute()  # type: ignore[attr-defined]
+            changes.added.append(f"{what} {name}")
+            continue
+        diff = {k: v for k, v in row.items() if getattr(old, k) != v}
+        if diff:
+            model.update(**diff).where(model.id == old.id).execute()  # type: ignore[attr-defined]
+            changes.updated.append(f"{what} {name}")
+        ids[name] = old.id
+    for name, old in existing.items():
+        model.delete().where(model.id == old.id).execute()  # type: ignore[attr-defined]
+        changes.removed.append(f"{what} {name}")
+    return ids
+
+
+def save_campaign(settings: CampaignSettings) -> CampaignChanges:
+    """Make the store hold exactly these settings. Saving the same settings twice changes nothing.
+
+    A unit that the new settings leave out is removed only if no lead or activity refers to it.
+    """
+    changes = CampaignChanges()
+    with immediate():
+        head = {
+            "name": settings.name,
+            "start": settings.start,
+            "end": settings.end,
+            "quota_trips": settings.quotas.trips,
+            "quota_principal_trips": settings.quotas.principal_trips,
+            "quota_visits": settings.quotas.visits,
+            "quota_valid_leads": settings.quotas.valid_leads,
+            "is_demo": settings.is_demo,
+        }
+        current = Campaign.select().order_by(Campaign.id).first()
+        if current is None:
+            Campaign.insert(**head).execute()
+            changes.added.append(f"campaign {settings.name}")
+        elif any(getattr(current, k) != v for k, v in head.items()):
+            Campaign.update(**head).where(Campaign.id == current.id).execute()
+            changes.updated.append(f"campaign {settings.name}")
+
+        _sync(
+            Target,
+            "key",
+            [
+                {
+                    "key": t.id,
+                    "label": t.label,
+                    "stage": t.stage,
+                    "min_amount_wan": t.min_amount_wan,
+                    "count": t.count,
+                    "industrial_count": t.industrial_count,
+                    "position": i,
+                }
+                for i, t in enumerate(settings.targets)
+            ],
+            changes,
+            "target",
+        )
+        group_ids = _sync(
+            Group,
+            "name",
+            [
+                {"name": g.name, "leader": g.leader, "lead_unit": g.lead_unit, "position": i}
+                for i, g in enumerate(settings.groups)
+            ],
+            changes,
+            "group",
+        )
+        keep = {u.name for u in settings.units}
+        in_use = _units_in_use(keep)
+        if in_use:
+            raise StoreError(
+                "以下单位仍有线索或活动记录，不能从活动中删除 / these units still have leads or "
+                "activities and cannot be removed: " + "、".join(in_use)
+            )
+        _sync(
+            Unit,
+            "name",
+            [
+                {
+                    "name": u.name,
+                    "kind": u.kind,
+                    "principal": u.principal,
+                    # by column name, so that comparing with the stored row compares ids
+                    "group_id": group_ids.get(u.group) if u.group else None,
+                    "position": i,
+                }
+                for i, u in enumerate(settings.units)
+            ],
+            changes,
+            "unit",
+        )
+    return changes
+
+
+def _units_in_use(keep: set[str]) -> list[str]:
+    """Units not in ``keep`` that leads or activities still refer to."""
+    gone = Unit.select(Unit.id, Unit.name).where(Unit.name.not_in(list(keep)))
+    names: list[str] = []
+    for unit_id, name in rows(gone):
+        leads = Lead.select(fn.COUNT(Lead.id)).where(Lead.unit == unit_id).scalar()
+        acts = Activity.select(fn.COUNT(Activity.id)).where(Activity.unit == unit_id).scalar()
+        if leads or acts:
+            names.append(str(name))
+    return names
+
+
+def clear_campaign_data() -> None:
+    """Delete every lead and activity, and the campaign itself (used to rebuild the demo)."""
+    from models.tables import ALL_TABLES
+
+    with immediate():
+        for model in reversed(ALL_TABLES):
+            model.delete().execute()

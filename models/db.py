@@ -1,0 +1,189 @@
+"""Opening the store: where it lives, SQLite settings, schema creation and in-place upgrades."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from peewee import Database
+
+from models.tables import ALL_TABLES, Lead, database, run_sql, sql_value
+
+#: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
+SCHEMA_VERSION = 2
+
+# SQLite's busy timeout, in seconds: how long a writer waits for another one to finish.
+BUSY_TIMEOUT_S = 5
+# Page cache in KiB (negative = KiB for SQLite). The 2 MiB default doubled the overview's
+# query times on a 100k-lead store in our measurements.
+CACHE_KIB = 16384
+
+PRAGMAS: dict[str, object] = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "cache_size": -CACHE_KIB,
+    "temp_store": "memory",
+}
+
+# File systems on which SQLite's WAL (shared memory between processes) is unsafe.
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "fuse.sshfs", "sshfs", "afs", "9p"}
+)
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says why, for the user."""
+
+
+def default_store_path() -> Path:
+    """Where the store lives when neither ``--db`` nor ``YEJI_DB`` says otherwise."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("yeji-tui", appauthor=False)) / "yeji.sqlite3"
+
+
+def resolve_store_path(cli_value: str | None) -> Path:
+    """``--db`` first, then ``YEJI_DB``, then the user data directory."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    env = os.environ.get("YEJI_DB")
+    if env:
+        return Path(env).expanduser()
+    return default_store_path()
+
+
+def filesystem_type(path: Path) -> str | None:
+    """The type of the file system holding ``path``, from /proc/mounts (Linux only)."""
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    target = str(path.resolve())
+    best, best_type = "", None
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) > len(best):
+            best, best_type = mount_point, parts[2]
+    return best_type
+
+
+def open_store(path: Path, *, create: bool = True) -> Database:
+    """Bind the store to ``path``, creating or upgrading the schema; returns the database.
+
+    Raises StoreError with a message for the user when the file cannot be used.
+    """
+    path = path.expanduser()
+    if not path.exists() and not create:
+        raise StoreError(f"数据库不存在 / store not found: {path}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"无法创建数据目录 / cannot create {path.parent}: {exc}") from exc
+    fs = filesystem_type(path.parent)
+    if fs in NETWORK_FILESYSTEMS:
+        raise StoreError(
+            f"数据库位于网络文件系统（{fs}）上，SQLite 的 WAL 模式在其上会损坏数据；"
+            f"请把数据库放在本机磁盘上 / the store {path} is on a network file system ({fs}), "
+            "where SQLite WAL corrupts data: keep it on a local disk"
+        )
+    if not database.is_closed():
+        database.close()
+    database.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    try:
+        database.connect(reuse_if_open=True)
+        migrate(database)
+    except Exception as exc:  # sqlite3 errors: not a database, locked, read-only ...
+        database.close()
+        if isinstance(exc, StoreError):
+            raise
+        raise StoreError(f"无法打开数据库 / cannot open the store {path}: {exc}") from exc
+    return database
+
+
+def schema_version(db: Database) -> int:
+    """The schema version recorded in the file (0 for a new, empty file)."""
+    return int(sql_value("PRAGMA user_version", db) or 0)
+
+
+def _has_tables(db: Database) -> bool:
+    return bool(db.get_tables())
+
+
+def _upgrade_1_to_2(db: Database) -> None:
+    """Version 2: a version per lead (edits that waited on a person), a dropped date, and the
+    covering index the monthly quota counts read."""
+    run_sql('ALTER TABLE "lead" ADD COLUMN "dropped_on" DATE', db)
+    run_sql('ALTER TABLE "lead" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 1', db)
+    run_sql('DROP INDEX IF EXISTS "activity_date"', db)
+    run_sql('DROP INDEX IF EXISTS "lead_signed_on"', db)
+    run_sql('DROP INDEX IF EXISTS "lead_started_on"', db)
+    run_sql('DROP INDEX IF EXISTS "lead_valid_since"', db)
+    db.create_tables(ALL_TABLES, safe=True)  # creates the indexes version 2 adds
+
+
+UPGRADES: dict[int, Callable[[Database], None]] = {1: _upgrade_1_to_2}
+
+
+def migrate(db: Database) -> None:
+    """Create the schema in a new file, or upgrade an older one in place, in one transaction."""
+    version = schema_version(db)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"数据库来自更新的版本（架构 {version}），请升级 yeji-tui / the store was written by a "
+            f"newer yeji-tui (schema {version} > {SCHEMA_VERSION}): upgrade this program"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    with immediate(db):
+        if version == 0 and not _has_tables(db):
+            db.create_tables(ALL_TABLES)
+        else:
+            for step in range(max(version, 1), SCHEMA_VERSION):
+                UPGRADES[step](db)
+        run_sql(f"PRAGMA user_version = {SCHEMA_VERSION}", db)
+
+
+def immediate(db: Database = database) -> AbstractContextManager[Any]:
+    """A write transaction that takes the write lock at once.
+
+    In WAL mode a deferred transaction that reads first and writes later fails with
+    SQLITE_BUSY_SNAPSHOT when another process wrote meanwhile; the busy timeout does not help.
+    """
+    tx: AbstractContextManager[Any] = db.atomic("IMMEDIATE")
+    return tx
+
+
+def current_user() -> str:
+    """Who is making a change, for stage history: the OS user."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def close_store() -> None:
+    """Close this thread's connection, if open."""
+    if not database.is_closed():
+        database.close()
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Lead",
+    "StoreError",
+    "close_store",
+    "current_user",
+    "database",
+    "immediate",
+    "open_store",
+    "resolve_store_path",
+]

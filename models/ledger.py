@@ -1,0 +1,221 @@
+"""Writing checked ledger rows (leads and activities) into the store, all or nothing.
+
+The importer checks a whole file first; this module only writes rows that passed, in one
+transaction, and records stage history for every lead whose stage it sets or changes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import TypeVar
+
+from peewee import fn
+
+from models.db import immediate
+from models.records import ActivityKind, StageName
+from models.tables import Activity, Lead, StageChange, Unit, rows
+
+T = TypeVar("T")
+
+# SQLite's default limit of bound variables is 32766; stay far below it.
+_CHUNK = 400
+
+
+@dataclass(frozen=True)
+class LeadInput:
+    """A lead row as the importer checked it; ``unit`` is a unit name known to the store."""
+
+    company: str
+    project: str
+    industry: str
+    amount_wan: int
+    is_industrial: bool
+    source: str
+    unit: str
+    stage: StageName
+    found_on: date | None
+    valid_since: date | None
+    signed_on: date | None
+    started_on: date | None
+    dropped_reason: str
+
+
+@dataclass(frozen=True)
+class ActivityInput:
+    """An activity row as the importer checked it."""
+
+    on: date
+    unit: str
+    kind: ActivityKind
+    led_by_principal: bool
+    destination: str
+    company: str
+    note: str
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """How many rows a write added, updated, or found already stored."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def stage_day(row: LeadInput, fallback: date) -> date:
+    """The day a lead's current stage counts from, for its stage history."""
+    by_stage = {
+        "lead": row.found_on,
+        "negotiating": row.valid_since or row.found_on,
+        "signed": row.signed_on,
+        "started": row.started_on,
+    }
+    return by_stage.get(row.stage) or fallback
+
+
+def unit_ids() -> dict[str, int]:
+    """Unit name → id."""
+    return {str(name): int(uid) for uid, name in rows(Unit.select(Unit.id, Unit.name))}
+
+
+def upsert_leads(records: Sequence[LeadInput], user: str, today: date) -> WriteResult:
+    """Add the rows as leads; a row whose company and project match a stored lead updates it."""
+    units = unit_ids()
+    added = updated = unchanged = 0
+    now = datetime.now()
+    with immediate():
+        existing: dict[tuple[str, str], Lead] = {}
+        wanted = {(r.company, r.project) for r in records}
+        for companies in _chunks(sorted({r.company for r in records})):
+            for lead in Lead.select().where(Lead.company.in_(list(companies))):
+                if (lead.company, lead.project) in wanted:
+                    existing[(lead.company, lead.project)] = lead
+        history: list[dict[str, object]] = []
+        fresh: list[LeadInput] = []
+        for row in records:
+            values = asdict(row)
+            values["unit"] = units[row.unit]
+            old = existing.get((row.company, row.project))
+            if old is None:
+                fresh.append(row)
+                continue
+            diff = {
+                k: v
+                for k, v in values.items()
+                if getattr(old, "unit_id" if k == "unit" else k) != v
+            }
+            if not diff:
+                unchanged += 1
+                continue
+            Lead.update(**diff, updated_at=now, version=Lead.version + 1).where(
+                Lead.id == old.id
+            ).execute()
+            updated += 1
+            if "stage" in diff:
+                history.append(
+                    {
+                        "lead": old.id,
+                        "from_stage": old.stage,
+                        "to_stage": row.stage,
+                        "on": stage_day(row, today),
+                        "by_user": user,
+                        "at": now,
+                    }
+                )
+        for chunk in _chunks(fresh, 200):
+            batch = [
+                dict(asdict(r), unit=units[r.unit], created_at=now, updated_at=now) for r in chunk
+            ]
+            Lead.insert_many(batch).execute()
+            added += len(batch)
+            ids = {
+                (c, p): i
+                for i, c, p in rows(
+                    Lead.select(Lead.id, Lead.company, Lead.project).where(
+                        Lead.company.in_(sorted({r.company for r in chunk}))
+                    )
+                )
+            }
+            history.extend(
+                {
+                    "lead": ids[(r.company, r.project)],
+                    "from_stage": None,
+                    "to_stage": r.stage,
+                    "on": stage_day(r, today),
+                    "by_user": user,
+                    "at": now,
+                }
+                for r in chunk
+            )
+        for changes in _chunks(history, 150):
+            StageChange.insert_many(list(changes)).execute()
+    return WriteResult(added=added, updated=updated, unchanged=unchanged)
+
+
+def _activity_key(a: ActivityInput) -> tuple[object, ...]:
+    return (a.on, a.unit, a.kind, a.led_by_principal, a.destination, a.company, a.note)
+
+
+def add_activities(records: Sequence[ActivityInput]) -> WriteResult:
+    """Add activities. Activities have no natural key, so a row identical in every column to one
+    already stored counts as that one: importing the same file twice adds nothing, while two
+    identical rows in one file stay two."""
+    if not records:
+        return WriteResult()
+    units = unit_ids()
+    wanted = Counter(_activity_key(r) for r in records)
+    first, last = min(r.on for r in records), max(r.on for r in records)
+    with immediate():
+        stored_rows = rows(
+            Activity.select(
+                Activity.on,
+                Unit.name,
+                Activity.kind,
+                Activity.led_by_principal,
+                Activity.destination,
+                Activity.company,
+                Activity.note,
+                fn.COUNT(Activity.id),
+            )
+            .join(Unit)
+            .where(Activity.on.between(first, last))
+            .group_by(
+                Activity.on,
+                Activity.unit,
+                Activity.kind,
+                Activity.led_by_principal,
+                Activity.destination,
+                Activity.company,
+                Activity.note,
+            )
+        )
+        stored = {tuple(r[:-1]): int(r[-1]) for r in stored_rows}
+        new: list[dict[str, object]] = []
+        unchanged = 0
+        for key, n in wanted.items():
+            have = stored.get(key, 0)
+            unchanged += min(n, have)
+            on, unit, kind, principal, destination, company, note = key
+            new.extend(
+                {
+                    "on": on,
+                    "unit": units[str(unit)],
+                    "kind": kind,
+                    "led_by_principal": principal,
+                    "destination": destination,
+                    "company": company,
+                    "note": note,
+                }
+                for _ in range(max(0, n - have))
+            )
+        for batch in _chunks(new, 300):
+            Activity.insert_many(list(batch)).execute()
+    return WriteResult(added=len(new), unchanged=unchanged)

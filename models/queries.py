@@ -1,0 +1,187 @@
+"""The read side of the store: campaign settings and the counts the calculator needs.
+
+Every count and sum happens in SQL (GROUP BY over indexed columns); what comes back is small —
+one row per unit and month at most — and is handed out as plain values or frozen records.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from peewee import JOIN, Case, fn
+
+from models.records import (
+    UNIT_KINDS,
+    CampaignSettings,
+    GroupSpec,
+    LatestProject,
+    ProjectFacts,
+    Quotas,
+    TargetSpec,
+    TargetStage,
+    UnitKind,
+    UnitSpec,
+)
+from models.tables import Activity, Campaign, Group, Lead, Target, Unit, rows, sql_value
+
+#: (unit name, "YYYY-MM") → count
+MonthlyCounts = dict[tuple[str, str], int]
+
+
+def load_campaign() -> CampaignSettings | None:
+    """The stored campaign, or None in a store that has none yet."""
+    row = Campaign.select().order_by(Campaign.id).first()
+    if row is None:
+        return None
+    targets = tuple(
+        TargetSpec(
+            id=t.key,
+            label=t.label,
+            stage="started" if t.stage == "started" else "signed",
+            count=t.count,
+            min_amount_wan=t.min_amount_wan,
+            industrial_count=t.industrial_count,
+        )
+        for t in Target.select().order_by(Target.position, Target.id)
+    )
+    groups = tuple(
+        GroupSpec(name=g.name, leader=g.leader, lead_unit=g.lead_unit)
+        for g in Group.select().order_by(Group.position, Group.id)
+    )
+    unit_rows = rows(
+        Unit.select(Unit.name, Unit.kind, Unit.principal, Group.name)
+        .join(Group, JOIN.LEFT_OUTER)
+        .order_by(Unit.position, Unit.id)
+    )
+    units = tuple(
+        UnitSpec(name=name, kind=_unit_kind(kind), principal=principal, group=group)
+        for name, kind, principal, group in unit_rows
+    )
+    return CampaignSettings(
+        name=row.name,
+        start=row.start,
+        end=row.end,
+        quotas=Quotas(
+            trips=row.quota_trips,
+            principal_trips=row.quota_principal_trips,
+            visits=row.quota_visits,
+            valid_leads=row.quota_valid_leads,
+        ),
+        targets=targets,
+        groups=groups,
+        units=units,
+        is_demo=row.is_demo,
+    )
+
+
+def _unit_kind(value: str) -> UnitKind:
+    for kind in UNIT_KINDS:
+        if kind == value:
+            return kind
+    return "department"
+
+
+def _not_dropped_by(day: date) -> object:
+    """Leads not dropped as of ``day``; a drop with no date (imported) counts as always."""
+    return (Lead.stage != "dropped") | (Lead.dropped_on.is_null(False) & (Lead.dropped_on > day))
+
+
+def count_projects(
+    stage: TargetStage, since: date, until: date, min_amount_wan: int
+) -> ProjectFacts:
+    """Projects whose ``stage`` date lies in [since, until], of at least that amount, not
+    dropped by ``until``; and how many of them are industrial."""
+    day = Lead.signed_on if stage == "signed" else Lead.started_on
+    (row,) = rows(
+        Lead.select(fn.COUNT(Lead.id), fn.TOTAL(Lead.is_industrial).coerce(False)).where(
+            day.between(since, until),
+            Lead.amount_wan >= min_amount_wan,
+            _not_dropped_by(until),
+        )
+    )
+    return ProjectFacts(actual=int(row[0]), industrial=int(row[1]))
+
+
+def _month(column: object) -> object:
+    return fn.strftime("%Y-%m", column)
+
+
+def activity_counts(since: date, until: date) -> dict[str, MonthlyCounts]:
+    """Trips, trips led by the principal, and visits per unit and month in [since, until].
+
+    Returns ``{"trips": {...}, "principal_trips": {...}, "visits": {...}}``.
+    """
+    month = _month(Activity.on)
+    trip = Case(None, [(Activity.kind == "trip", 1)], 0)
+    principal_trip = Case(
+        None,
+        [((Activity.kind == "trip") & (Activity.led_by_principal), 1)],
+        0,
+    )
+    visit = Case(None, [(Activity.kind == "visit", 1)], 0)
+    query = rows(
+        Activity.select(Activity.unit, month, fn.SUM(trip), fn.SUM(principal_trip), fn.SUM(visit))
+        .where(Activity.on.between(since, until), Activity.kind.in_(("trip", "visit")))
+        .group_by(Activity.unit, month)
+    )
+    names = _unit_names()
+    result: dict[str, MonthlyCounts] = {"trips": {}, "principal_trips": {}, "visits": {}}
+    for unit_id, ym, trips, principal_trips, visits in query:
+        key = (names[unit_id], ym)
+        result["trips"][key] = int(trips)
+        result["principal_trips"][key] = int(principal_trips)
+        result["visits"][key] = int(visits)
+    return result
+
+
+def valid_lead_counts(since: date, until: date) -> MonthlyCounts:
+    """Valid leads reported per owner unit and month of ``valid_since`` in [since, until],
+    whatever became of them later."""
+    month = _month(Lead.valid_since)
+    query = rows(
+        Lead.select(Lead.unit, month, fn.COUNT(Lead.id))
+        .where(Lead.valid_since.between(since, until))
+        .group_by(Lead.unit, month)
+    )
+    names = _unit_names()
+    return {(names[unit_id], ym): int(n) for unit_id, ym, n in query}
+
+
+def _unit_names() -> dict[int, str]:
+    return {int(i): str(n) for i, n in rows(Unit.select(Unit.id, Unit.name))}
+
+
+def latest_projects(since: date, until: date, limit: int = 8) -> list[LatestProject]:
+    """The latest signings and starts in [since, until], newest first."""
+    picked: list[LatestProject] = []
+    stages: tuple[tuple[TargetStage, Any], ...] = (
+        ("signed", Lead.signed_on),
+        ("started", Lead.started_on),
+    )
+    for stage, day in stages:
+        found = rows(
+            Lead.select(day, Lead.company, Lead.project, Lead.amount_wan, Unit.name)
+            .join(Unit)
+            .where(day.between(since, until), _not_dropped_by(until))
+            .order_by(day.desc(), Lead.id.desc())
+            .limit(limit)
+        )
+        picked.extend(
+            LatestProject(day=d, stage=stage, company=c, project=p, amount_wan=a, unit=u)
+            for d, c, p, a, u in found
+        )
+    picked.sort(key=lambda p: (p.day, p.stage == "started"), reverse=True)
+    return picked[:limit]
+
+
+def data_version() -> int:
+    """SQLite's ``PRAGMA data_version`` on this thread's connection: it changes when another
+    connection commits."""
+    return int(sql_value("PRAGMA data_version") or 0)
+
+
+def lead_count() -> int:
+    """How many leads the store holds."""
+    n: int = Lead.select().count()
+    return n

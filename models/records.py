@@ -1,0 +1,150 @@
+"""Frozen records handed out by the store, and the campaign settings they describe.
+
+Screens, the CLI and the calculator only ever see these: never a Peewee model instance, whose lazy
+foreign keys would fire queries wherever they are touched (on the UI thread, say).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+StageName = Literal["lead", "negotiating", "signed", "started", "dropped"]
+UnitKind = Literal["department", "township", "park", "outpost"]
+TargetStage = Literal["signed", "started"]
+QuotaName = Literal["trips", "principal_trips", "visits", "valid_leads"]
+ActivityKind = Literal[
+    "trip", "visit", "promotion", "training", "exchange", "signing", "groundbreaking"
+]
+
+#: The pipeline in order; ``dropped`` stands off the line.
+STAGES: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started", "dropped")
+PIPELINE: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started")
+UNIT_KINDS: tuple[UnitKind, ...] = ("department", "township", "park", "outpost")
+QUOTAS: tuple[QuotaName, ...] = ("trips", "principal_trips", "visits", "valid_leads")
+ACTIVITY_KINDS: tuple[ActivityKind, ...] = (
+    "trip",
+    "visit",
+    "promotion",
+    "training",
+    "exchange",
+    "signing",
+    "groundbreaking",
+)
+INDUSTRIES: tuple[str, ...] = ("智能家居", "精细化工", "现代农业", "商贸流通", "现代服务业", "其他")
+SOURCES: tuple[str, ...] = (
+    "以商招商",
+    "委托招商",
+    "推介会",
+    "园区合作",
+    "外出招商",
+    "来访",
+    "其他",
+)
+
+
+@dataclass(frozen=True)
+class Quotas:
+    """Monthly quotas of the campaign (DOMAIN.md, 每月)."""
+
+    trips: int = 2
+    principal_trips: int = 1
+    visits: int = 2
+    valid_leads: int = 1
+
+    def of(self, quota: QuotaName) -> int:
+        """The monthly number for one quota."""
+        value: int = getattr(self, quota)
+        return value
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """One campaign target: how many projects must reach a stage, above an amount."""
+
+    id: str
+    label: str
+    stage: TargetStage
+    count: int
+    min_amount_wan: int = 0
+    industrial_count: int | None = None
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """An investment group (招商小组) with its leading official and lead unit."""
+
+    name: str
+    leader: str = ""
+    lead_unit: str = ""
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """A responsible unit or an outpost centre; ``group`` is optional for outposts."""
+
+    name: str
+    kind: UnitKind
+    principal: str = ""
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class CampaignSettings:
+    """Everything the campaign file says: window, quotas, targets and the organisation."""
+
+    name: str
+    start: date
+    end: date
+    quotas: Quotas = field(default_factory=Quotas)
+    targets: tuple[TargetSpec, ...] = ()
+    groups: tuple[GroupSpec, ...] = ()
+    units: tuple[UnitSpec, ...] = ()
+    is_demo: bool = False
+
+    def unit(self, name: str) -> UnitSpec | None:
+        """The unit of that name, if the campaign has one."""
+        return next((u for u in self.units if u.name == name), None)
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What the store counted for one target: projects, and the industrial ones among them."""
+
+    actual: int
+    industrial: int
+
+
+@dataclass(frozen=True)
+class LatestProject:
+    """A recent signing or start, for the overview's list."""
+
+    day: date
+    stage: TargetStage
+    company: str
+    project: str
+    amount_wan: int
+    unit: str
+
+
+@dataclass(frozen=True)
+class LeadRecord:
+    """A lead as the screens and reports see it."""
+
+    id: int
+    company: str
+    project: str
+    industry: str
+    amount_wan: int
+    is_industrial: bool
+    source: str
+    unit: str
+    stage: StageName
+    found_on: date | None
+    valid_since: date | None
+    signed_on: date | None
+    started_on: date | None
+    dropped_on: date | None
+    dropped_reason: str
+    version: int

@@ -1,0 +1,223 @@
+"""Peewee models: the SQLite schema of the store.
+
+Amounts are integer 万元 (1亿 = 10,000). Dates are ISO strings in SQLite (Peewee's DateField), so
+range filters and ``strftime('%Y-%m', ...)`` work in SQL and the indexes below serve them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    Database,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SqliteDatabase,
+    TextField,
+)
+
+#: The deferred database; ``models.db.open_store`` binds it to a file.
+database = SqliteDatabase(None)
+
+
+class BaseModel(Model):
+    id = AutoField()
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Campaign(BaseModel):
+    """The one campaign a store holds: its window and monthly quotas."""
+
+    name = TextField()
+    start = DateField()
+    end = DateField()
+    quota_trips = IntegerField(default=2)
+    quota_principal_trips = IntegerField(default=1)
+    quota_visits = IntegerField(default=2)
+    quota_valid_leads = IntegerField(default=1)
+    is_demo = BooleanField(default=False)
+
+
+class Target(BaseModel):
+    """A campaign target (工作目标); ``key`` is the campaign file's ``id``."""
+
+    key = TextField(unique=True)
+    label = TextField()
+    stage = TextField()  # signed | started: which date counts
+    min_amount_wan = IntegerField(default=0)
+    count = IntegerField()
+    industrial_count = IntegerField(null=True)
+    position = IntegerField(default=0)
+
+
+class Group(BaseModel):
+    """An investment group (招商小组)."""
+
+    name = TextField(unique=True)
+    leader = TextField(default="")
+    lead_unit = TextField(default="")
+    position = IntegerField(default=0)
+
+    class Meta:
+        table_name = "investment_group"
+
+
+class Unit(BaseModel):
+    """A responsible unit (department, township, park) or an outpost centre."""
+
+    name = TextField(unique=True)
+    kind = TextField()
+    principal = TextField(default="")
+    group = ForeignKeyField(Group, null=True, backref="units", on_delete="SET NULL")
+    position = IntegerField(default=0)
+
+
+class Consultant(BaseModel):
+    """An investment consultant (招商顾问) or a development adviser (社会经济发展顾问)."""
+
+    name = TextField()
+    role = TextField(default="consultant")  # consultant | adviser
+    organisation = TextField(default="")
+    note = TextField(default="")
+
+
+class ParkPartner(BaseModel):
+    """A partner park for exchanges and co-built parks (园区合作)."""
+
+    name = TextField(unique=True)
+    place = TextField(default="")
+    note = TextField(default="")
+
+
+class Lead(BaseModel):
+    """A lead (项目线索) and, once signed, the project it became."""
+
+    company = TextField()
+    project = TextField()
+    industry = TextField(default="其他")
+    amount_wan = IntegerField(default=0)
+    is_industrial = BooleanField(default=False)
+    is_head_enterprise = BooleanField(default=False)
+    is_listed = BooleanField(default=False)
+    source = TextField(default="其他")
+    unit = ForeignKeyField(Unit, backref="leads", on_delete="RESTRICT")
+    consultant = ForeignKeyField(Consultant, null=True, backref="leads", on_delete="SET NULL")
+    task_force = TextField(null=True)  # negotiating | signed (在谈 / 签约 攻坚组)
+    stage = TextField(default="lead")
+    found_on = DateField(null=True)
+    valid_since = DateField(null=True)
+    signed_on = DateField(null=True)
+    started_on = DateField(null=True)
+    dropped_on = DateField(null=True)
+    dropped_reason = TextField(default="")
+    next_follow_up = DateField(null=True)
+    created_at = DateTimeField(default=datetime.now)
+    updated_at = DateTimeField(default=datetime.now)
+    # Bumped on every write, so an edit that waited on a person can tell it was overtaken.
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = (
+            (("company", "project"), True),
+            (("signed_on", "amount_wan", "is_industrial"), False),
+            (("started_on", "amount_wan", "is_industrial"), False),
+            (("valid_since", "unit"), False),
+            (("unit", "stage"), False),
+        )
+
+
+class StageChange(BaseModel):
+    """One move of a lead along the pipeline: from, to, the day it counts for, and who."""
+
+    lead = ForeignKeyField(Lead, backref="stage_changes", on_delete="CASCADE")
+    from_stage = TextField(null=True)
+    to_stage = TextField()
+    on = DateField()
+    by_user = TextField()
+    at = DateTimeField(default=datetime.now)
+
+
+class FollowUp(BaseModel):
+    """A dated follow-up note on a lead."""
+
+    lead = ForeignKeyField(Lead, backref="follow_ups", on_delete="CASCADE")
+    on = DateField(default=date.today)
+    note = TextField()
+    by_user = TextField()
+    at = DateTimeField(default=datetime.now)
+
+
+class Event(BaseModel):
+    """A campaign event: mobilisation, training, exchange, promotion, signing, groundbreaking."""
+
+    kind = TextField()
+    title = TextField()
+    planned_on = DateField(null=True)
+    held_on = DateField(null=True)
+    place = TextField(default="")
+    note = TextField(default="")
+
+
+class EventLead(BaseModel):
+    """A lead signed or started at an event."""
+
+    event = ForeignKeyField(Event, backref="leads", on_delete="CASCADE")
+    lead = ForeignKeyField(Lead, backref="events", on_delete="CASCADE")
+
+
+class Activity(BaseModel):
+    """One unit's trip, visit received, or other campaign activity (one record per unit)."""
+
+    on = DateField(column_name="date")
+    unit = ForeignKeyField(Unit, backref="activities", on_delete="RESTRICT")
+    kind = TextField()
+    led_by_principal = BooleanField(default=False)
+    destination = TextField(default="")
+    company = TextField(default="")
+    note = TextField(default="")
+    event = ForeignKeyField(Event, null=True, backref="activities", on_delete="SET NULL")
+
+    class Meta:
+        # Covering index: the monthly quota counts read only the index, never the table.
+        indexes = ((("on", "unit", "kind", "led_by_principal"), False),)
+
+
+ALL_TABLES: tuple[type[BaseModel], ...] = (
+    Campaign,
+    Target,
+    Group,
+    Unit,
+    Consultant,
+    ParkPartner,
+    Lead,
+    StageChange,
+    FollowUp,
+    Event,
+    EventLead,
+    Activity,
+)
+
+
+def rows(query: Any) -> list[tuple[Any, ...]]:
+    """A query's result as plain tuples (Peewee's stubs type ``.tuples()`` as model rows)."""
+    return [tuple(r) for r in query.tuples()]
+
+
+def sql_value(sql: str, db: Database = database) -> Any:
+    """The first column of the first row of a raw SQL statement (PRAGMAs)."""
+    row = db.execute_sql(sql).fetchone()  # type: ignore[no-untyped-call]
+    return row[0] if row else None
+
+
+def run_sql(sql: str, db: Database = database) -> None:
+    """Run a raw SQL statement (schema upgrades)."""
+    db.execute_sql(sql)  # type: ignore[no-untyped-call]

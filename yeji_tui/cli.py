@@ -1,0 +1,278 @@
+"""The ``yeji`` command. With no command it opens the TUI; everything else stays in the shell.
+
+Imports are lazy: ``yeji status`` must never import Textual (it starts in well under 0.2 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from yeji_tui.strings import Catalog, Lang, parse_lang
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every command needs: the store's path, the day, and the language."""
+
+    db_path: Path
+    today: date
+    t: Catalog
+
+    @property
+    def lang(self) -> Lang:
+        """The interface language."""
+        return self.t.lang
+
+
+class CliError(Exception):
+    """A failure to report in one line, without a traceback."""
+
+
+def _parse_today(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CliError(f"--today / YEJI_TODAY: YYYY-MM-DD: {value}") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: global options, then one command."""
+    p = argparse.ArgumentParser(
+        prog="yeji", description="叶集区“双招双引”百日攻坚行动 / Yeji campaign"
+    )
+    p.add_argument("--db", metavar="PATH", help="数据库文件 / the store (env YEJI_DB)")
+    p.add_argument(
+        "--today", metavar="YYYY-MM-DD", help="按此日期计算 / as of this day (env YEJI_TODAY)"
+    )
+    p.add_argument(
+        "--lang", choices=("zh", "en"), help="界面语言 / interface language (env YEJI_LANG)"
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = sub.add_parser(
+        "init", help="创建数据库并载入活动配置 / create the store, load a campaign"
+    )
+    init.add_argument(
+        "--config", required=True, metavar="FILE", help="活动配置 TOML / campaign file"
+    )
+
+    config = sub.add_parser("config", help="活动配置 / campaign file")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    export = config_sub.add_parser("export", help="写出活动配置 / write the campaign file")
+    export.add_argument("file", nargs="?", metavar="FILE", help="默认输出到屏幕 / default: stdout")
+
+    demo = sub.add_parser("demo", help="生成演示数据 / fill the store with a demo campaign")
+    demo.add_argument("--leads", type=int, default=600, metavar="N", help="线索数 / leads (600)")
+    demo.add_argument("--seed", type=int, default=2022, metavar="S", help="随机种子 / seed (2022)")
+    demo.add_argument("--open", action="store_true", help="完成后打开界面 / open the TUI after")
+
+    status = sub.add_parser("status", help="活动进度一览 / the campaign at a glance")
+    status.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+
+    imp = sub.add_parser("import", help="导入台账 CSV / import a ledger CSV")
+    imp.add_argument("what", choices=("leads", "activities"))
+    imp.add_argument("file", metavar="FILE.csv")
+    imp.add_argument("--dry-run", action="store_true", help="只检查不写入 / check only")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``yeji`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        lang = _language(args.lang)
+        ctx = Context(
+            db_path=_store_path(args.db),
+            today=_parse_today(args.today or os.environ.get("YEJI_TODAY")),
+            t=Catalog(lang),
+        )
+        return _dispatch(args, ctx)
+    except CliError as exc:
+        print(f"yeji: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _language(flag: str | None) -> Lang:
+    if flag:
+        return parse_lang(flag)
+    if os.environ.get("YEJI_LANG"):
+        return parse_lang(os.environ["YEJI_LANG"])
+    from yeji_tui.settings import SettingsError, load_settings
+
+    try:
+        return load_settings().lang
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _store_path(flag: str | None) -> Path:
+    from models.db import resolve_store_path
+
+    return resolve_store_path(flag)
+
+
+def _open(ctx: Context, *, create: bool = True) -> None:
+    from models.db import StoreError, open_store
+
+    try:
+        open_store(ctx.db_path, create=create)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _campaign(ctx: Context):  # type: ignore[no-untyped-def]
+    from models.queries import load_campaign
+
+    settings = load_campaign()
+    if settings is None:
+        raise CliError(ctx.t("no_campaign"))
+    return settings
+
+
+def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
+    if args.command is None:
+        return run_tui(ctx)
+    if args.command == "status":
+        return cmd_status(ctx, as_json=args.json)
+    if args.command == "init":
+        return cmd_init(ctx, Path(args.config))
+    if args.command == "config":
+        return cmd_export(ctx, Path(args.file) if args.file else None)
+    if args.command == "import":
+        return cmd_import(ctx, args.what, Path(args.file), dry_run=args.dry_run)
+    if args.command == "demo":
+        code = cmd_demo(ctx, leads=args.leads, seed=args.seed)
+        return run_tui(ctx) if code == 0 and args.open else code
+    raise CliError(f"unknown command {args.command}")
+
+
+def cmd_status(ctx: Context, *, as_json: bool) -> int:
+    """``yeji status [--json]``."""
+    from yeji_tui.status import gather, render_text, to_json
+
+    _open(ctx, create=False)
+    status = gather(_campaign(ctx), ctx.today)
+    if as_json:
+        json.dump(to_json(status), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        sys.stdout.write(render_text(status, ctx.t, color=color))
+    return 0
+
+
+def cmd_init(ctx: Context, config: Path) -> int:
+    """``yeji init --config FILE``: create the store, load or update the campaign."""
+    from models.campaigns import save_campaign
+    from models.db import StoreError
+    from yeji_tui.config import ConfigError, load_campaign_file
+
+    try:
+        settings = load_campaign_file(config)
+    except ConfigError as exc:
+        raise CliError("\n".join(exc.problems)) from exc
+    _open(ctx)
+    try:
+        changes = save_campaign(settings)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    if changes.changed:
+        summary = f"+{len(changes.added)} ~{len(changes.updated)} -{len(changes.removed)}"
+        print(ctx.t("cli.init_done", changes=summary))
+    else:
+        print(ctx.t("cli.init_same"))
+    return 0
+
+
+def cmd_export(ctx: Context, out: Path | None) -> int:
+    """``yeji config export [FILE]``."""
+    from yeji_tui.config import campaign_to_toml
+
+    _open(ctx, create=False)
+    text = campaign_to_toml(_campaign(ctx))
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        print(ctx.t("cli.exported", path=out))
+    return 0
+
+
+def cmd_import(ctx: Context, what: str, path: Path, *, dry_run: bool) -> int:
+    """``yeji import leads|activities FILE [--dry-run]``: all rows or none."""
+    from models.db import current_user
+    from models.ledger import add_activities, upsert_leads
+    from yeji_tui.importer import ImportRefused, check_activities, check_leads
+
+    _open(ctx, create=False)
+    settings = _campaign(ctx)
+    try:
+        if what == "leads":
+            leads = check_leads(path, settings, ctx.t)
+            n = len(leads)
+            result = None if dry_run else upsert_leads(leads, current_user(), ctx.today)
+        else:
+            acts = check_activities(path, settings, ctx.t)
+            n = len(acts)
+            result = None if dry_run else add_activities(acts)
+    except ImportRefused as refused:
+        rows = {p.line for p in refused.problems}
+        print(ctx.t("cli.import_bad", path=path, n=len(rows)), file=sys.stderr)
+        for p in refused.problems:
+            print(
+                "  "
+                + ctx.t(
+                    "cli.problem", line=p.line, column=p.column or "-", value=p.value, why=p.why
+                ),
+                file=sys.stderr,
+            )
+        return 1
+    if result is None:
+        print(ctx.t("cli.import_dry", n=n))
+    else:
+        print(
+            ctx.t(
+                "cli.import_ok",
+                added=result.added,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            )
+        )
+    return 0
+
+
+def cmd_demo(ctx: Context, *, leads: int, seed: int) -> int:
+    """``yeji demo``: a realistic, deterministic demo campaign in progress."""
+    from models.queries import load_campaign
+    from yeji_tui.demo import build_demo
+
+    _open(ctx)
+    current = load_campaign()
+    if current is not None and not current.is_demo:
+        raise CliError(ctx.t("cli.demo_refused", name=current.name))
+    made = build_demo(ctx.today, leads=leads, seed=seed)
+    print(ctx.t("cli.demo_done", leads=made.leads, activities=made.activities, path=ctx.db_path))
+    return 0
+
+
+def run_tui(ctx: Context) -> int:
+    """Open the TUI (the only path that imports Textual)."""
+    _open(ctx)
+    from yeji_tui.app import YejiApp
+
+    YejiApp(db_path=ctx.db_path, today=ctx.today, lang=ctx.lang).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

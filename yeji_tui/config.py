@@ -1,0 +1,262 @@
+"""The campaign file (TOML): read it strictly into CampaignSettings, and write it back.
+
+Unknown keys, wrong types and broken references are errors that name the file and the key, so a
+typo in next year's campaign file is caught at ``yeji init``, not in a wrong number at the meeting.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from models.records import (
+    UNIT_KINDS,
+    CampaignSettings,
+    GroupSpec,
+    Quotas,
+    TargetSpec,
+    UnitSpec,
+)
+
+BUILTIN_CAMPAIGN = "notice-2022.toml"
+
+_TOP_KEYS = {"campaign", "quotas", "targets", "groups", "units"}
+_CAMPAIGN_KEYS = {"name", "start", "end"}
+_QUOTA_KEYS = {"trips", "principal_trips", "visits", "valid_leads"}
+_TARGET_KEYS = {"id", "label", "stage", "min_amount_wan", "count", "industrial_count"}
+_GROUP_KEYS = {"name", "leader", "lead_unit"}
+_UNIT_KEYS = {"name", "kind", "principal", "group"}
+
+
+class ConfigError(Exception):
+    """The campaign file is wrong; ``problems`` lists every ``file: key: why``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Reader:
+    """Collects every problem in one pass, each prefixed with the file and the key's path."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[str] = []
+
+    def problem(self, key: str, why: str) -> None:
+        self.problems.append(f"{self.source}: {key}: {why}")
+
+    def table(self, data: Any, key: str, allowed: set[str]) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.problem(key, "应为表 / must be a table")
+            return {}
+        for extra in sorted(set(data) - allowed):
+            self.problem(f"{key}.{extra}" if key else extra, "未知的键 / unknown key")
+        return data
+
+    def text(self, data: dict[str, Any], key: str, path: str, *, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(f"{path}.{key}", "缺少此项 / missing")
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.problem(f"{path}.{key}", "应为非空文本 / must be non-empty text")
+            return ""
+        return value.strip()
+
+    def count(self, data: dict[str, Any], key: str, path: str, default: int | None) -> int | None:
+        if key not in data:
+            return default
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.problem(
+                f"{path}.{key}", f"应为非负整数，而非 {value!r} / must be a whole number ≥ 0"
+            )
+            return default
+        return value
+
+    def day(self, data: dict[str, Any], key: str, path: str) -> date:
+        value = data.get(key)
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            return value
+        self.problem(f"{path}.{key}", "应为日期，如 2022-07-15 / must be a date like 2022-07-15")
+        return date(1970, 1, 1)
+
+    def array(self, data: dict[str, Any], key: str) -> list[Any]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.problem(key, "应为表数组 / must be an array of tables ([[...]])")
+            return []
+        return value
+
+
+def parse_campaign(text: str, source: str = "<campaign>") -> CampaignSettings:
+    """Read a campaign file's text; raises ConfigError naming every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{source}: TOML 格式错误 / not valid TOML: {exc}"]) from exc
+    r = _Reader(source)
+    r.table(data, "", _TOP_KEYS)
+    head = r.table(data.get("campaign", {}), "campaign", _CAMPAIGN_KEYS)
+    if "campaign" not in data:
+        r.problem("campaign", "缺少 [campaign] 表 / missing the [campaign] table")
+    name = r.text(head, "name", "campaign")
+    start, end = r.day(head, "start", "campaign"), r.day(head, "end", "campaign")
+    if start > end:
+        r.problem("campaign.end", "结束日期早于开始日期 / end is before start")
+
+    q = r.table(data.get("quotas", {}), "quotas", _QUOTA_KEYS)
+    defaults = Quotas()
+    quotas = Quotas(
+        trips=r.count(q, "trips", "quotas", defaults.trips) or 0,
+        principal_trips=r.count(q, "principal_trips", "quotas", defaults.principal_trips) or 0,
+        visits=r.count(q, "visits", "quotas", defaults.visits) or 0,
+        valid_leads=r.count(q, "valid_leads", "quotas", defaults.valid_leads) or 0,
+    )
+
+    targets: list[TargetSpec] = []
+    for i, raw in enumerate(r.array(data, "targets")):
+        path = f"targets[{i}]"
+        t = r.table(raw, path, _TARGET_KEYS)
+        stage = t.get("stage", "signed")
+        if stage not in ("signed", "started"):
+            r.problem(
+                f"{path}.stage",
+                f"应为 signed 或 started，而非 {stage!r} / must be signed or started",
+            )
+            stage = "signed"
+        count = r.count(t, "count", path, None)
+        if count is None:
+            r.problem(f"{path}.count", "缺少此项 / missing")
+        industrial = r.count(t, "industrial_count", path, None)
+        if industrial is not None and count is not None and industrial > count:
+            r.problem(f"{path}.industrial_count", "大于 count / larger than count")
+        targets.append(
+            TargetSpec(
+                id=r.text(t, "id", path),
+                label=r.text(t, "label", path),
+                stage=stage,
+                count=count or 0,
+                min_amount_wan=r.count(t, "min_amount_wan", path, 0) or 0,
+                industrial_count=industrial,
+            )
+        )
+    groups = [
+        GroupSpec(
+            name=r.text(g, "name", f"groups[{i}]"),
+            leader=r.text(g, "leader", f"groups[{i}]", required=False),
+            lead_unit=r.text(g, "lead_unit", f"groups[{i}]", required=False),
+        )
+        for i, raw in enumerate(r.array(data, "groups"))
+        for g in [r.table(raw, f"groups[{i}]", _GROUP_KEYS)]
+    ]
+    units: list[UnitSpec] = []
+    for i, raw in enumerate(r.array(data, "units")):
+        path = f"units[{i}]"
+        u = r.table(raw, path, _UNIT_KEYS)
+        kind = next((k for k in UNIT_KINDS if k == u.get("kind")), None)
+        if kind is None:
+            r.problem(f"{path}.kind", f"应为 {' | '.join(UNIT_KINDS)} 之一，而非 {u.get('kind')!r}")
+            kind = "department"
+        group = r.text(u, "group", path, required=False) or None
+        if group is None and kind != "outpost":
+            r.problem(
+                f"{path}.group",
+                "除驻外招商中心外，单位必须属于一个招商小组 / required except for outposts",
+            )
+        units.append(
+            UnitSpec(
+                name=r.text(u, "name", path),
+                kind=kind,
+                principal=r.text(u, "principal", path, required=False),
+                group=group,
+            )
+        )
+    _check_references(r, targets, groups, units)
+    if r.problems:
+        raise ConfigError(r.problems)
+    return CampaignSettings(
+        name=name,
+        start=start,
+        end=end,
+        quotas=quotas,
+        targets=tuple(targets),
+        groups=tuple(groups),
+        units=tuple(units),
+    )
+
+
+def _check_references(
+    r: _Reader, targets: list[TargetSpec], groups: list[GroupSpec], units: list[UnitSpec]
+) -> None:
+    for what, names in (
+        ("targets", [t.id for t in targets]),
+        ("groups", [g.name for g in groups]),
+        ("units", [u.name for u in units]),
+    ):
+        seen: set[str] = set()
+        for i, n in enumerate(names):
+            if n and n in seen:
+                r.problem(f"{what}[{i}]", f"重复的名称 {n!r} / duplicate")
+            seen.add(n)
+    group_names = {g.name for g in groups}
+    unit_names = {u.name for u in units}
+    for i, u in enumerate(units):
+        if u.group and u.group not in group_names:
+            r.problem(f"units[{i}].group", f"没有名为 {u.group!r} 的招商小组 / no such group")
+    for i, g in enumerate(groups):
+        if g.lead_unit and g.lead_unit not in unit_names:
+            r.problem(f"groups[{i}].lead_unit", f"没有名为 {g.lead_unit!r} 的单位 / no such unit")
+
+
+def load_campaign_file(path: Path) -> CampaignSettings:
+    """Read a campaign file from disk."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: 无法读取 / cannot read: {exc}"]) from exc
+    return parse_campaign(text, str(path))
+
+
+def builtin_campaign() -> CampaignSettings:
+    """The notice's 2022 campaign with a sample organisation of the district."""
+    text = resources.files("yeji_tui.campaigns").joinpath(BUILTIN_CAMPAIGN).read_text("utf-8")
+    return parse_campaign(text, BUILTIN_CAMPAIGN)
+
+
+def campaign_to_toml(settings: CampaignSettings) -> str:
+    """Write settings back as a campaign file that ``parse_campaign`` reads to the same."""
+    import tomli_w
+
+    def target(t: TargetSpec) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": t.id, "label": t.label, "stage": t.stage}
+        if t.min_amount_wan:
+            out["min_amount_wan"] = t.min_amount_wan
+        out["count"] = t.count
+        if t.industrial_count is not None:
+            out["industrial_count"] = t.industrial_count
+        return out
+
+    def unit(u: UnitSpec) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": u.name, "kind": u.kind, "principal": u.principal}
+        if u.group:
+            out["group"] = u.group
+        return out
+
+    doc: dict[str, Any] = {
+        "campaign": {"name": settings.name, "start": settings.start, "end": settings.end},
+        "quotas": {
+            k: settings.quotas.of(k) for k in ("trips", "principal_trips", "visits", "valid_leads")
+        },
+        "targets": [target(t) for t in settings.targets],
+        "groups": [
+            {"name": g.name, "leader": g.leader, "lead_unit": g.lead_unit} for g in settings.groups
+        ],
+        "units": [unit(u) for u in settings.units],
+    }
+    return tomli_w.dumps(doc, multiline_strings=False)

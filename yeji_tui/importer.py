@@ -1,0 +1,360 @@
+"""Checking ledger files (leads, activities) before anything is written.
+
+The whole file is checked first. Every bad row is reported with its line, column, value and why;
+if any row is bad nothing is imported. Stages, kinds and booleans are accepted in English or
+Chinese, as staff write them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from models.ledger import ActivityInput, LeadInput
+from models.records import INDUSTRIES, SOURCES, CampaignSettings
+from yeji_tui.strings import Catalog
+from yeji_tui.text import clean_text
+
+LEAD_COLUMNS = (
+    "company",
+    "project",
+    "industry",
+    "amount_wan",
+    "is_industrial",
+    "source",
+    "unit",
+    "stage",
+    "found_on",
+    "valid_since",
+    "signed_on",
+    "started_on",
+    "dropped_reason",
+)
+ACTIVITY_COLUMNS = ("date", "unit", "kind", "led_by_principal", "destination", "company", "note")
+MAX_TEXT = 200  # characters in a name or a note field
+
+STAGE_WORDS = {
+    "lead": "lead",
+    "线索": "lead",
+    "negotiating": "negotiating",
+    "洽谈": "negotiating",
+    "在谈": "negotiating",
+    "signed": "signed",
+    "签约": "signed",
+    "started": "started",
+    "开工": "started",
+    "dropped": "dropped",
+    "终止": "dropped",
+}
+KIND_WORDS = {
+    "trip": "trip",
+    "外出招商": "trip",
+    "visit": "visit",
+    "接待考察": "visit",
+    "接待客商": "visit",
+    "promotion": "promotion",
+    "推介会": "promotion",
+    "training": "training",
+    "培训会": "training",
+    "培训": "training",
+    "exchange": "exchange",
+    "经验交流会": "exchange",
+    "交流会": "exchange",
+    "signing": "signing",
+    "集中签约": "signing",
+    "签约仪式": "signing",
+    "groundbreaking": "groundbreaking",
+    "集中开工": "groundbreaking",
+    "开工仪式": "groundbreaking",
+}
+BOOL_WORDS = {
+    "true": True,
+    "1": True,
+    "是": True,
+    "yes": True,
+    "y": True,
+    "false": False,
+    "0": False,
+    "否": False,
+    "no": False,
+    "n": False,
+    "": False,
+}
+INDUSTRY_WORDS = {i: i for i in INDUSTRIES} | {
+    "smart_home": "智能家居",
+    "fine_chemicals": "精细化工",
+    "agriculture": "现代农业",
+    "commerce": "商贸流通",
+    "services": "现代服务业",
+    "other": "其他",
+}
+SOURCE_WORDS = {s: s for s in SOURCES} | {
+    "referral": "以商招商",
+    "consultant": "委托招商",
+    "promotion": "推介会",
+    "park_partner": "园区合作",
+    "trip": "外出招商",
+    "walk_in": "来访",
+    "other": "其他",
+}
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad cell (or a whole-file problem, on line 0)."""
+
+    line: int
+    column: str
+    value: str
+    why: str
+
+
+class ImportRefused(Exception):
+    """A file had bad rows; nothing was imported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+def decode(raw: bytes) -> str | None:
+    """The file's text: UTF-8 with or without BOM, else GB18030 (a superset of GBK)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw.decode("utf-8-sig", errors="strict")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def read_rows(path: Path, t: Catalog) -> list[tuple[int, dict[str, str]]]:
+    """(line, row) pairs of a CSV file, with the header checked later by the caller."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportRefused([Problem(0, "", str(path), t("why.file", error=exc.strerror))]) from exc
+    text = decode(raw)
+    if text is None:
+        raise ImportRefused([Problem(0, "", str(path), t("why.encoding"))])
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames:
+        raise ImportRefused([Problem(0, "", str(path), t("why.empty"))])
+    reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
+    rows: list[tuple[int, dict[str, str]]] = []
+    for row in reader:
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue  # blank lines, as spreadsheets leave them
+        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
+    return rows
+
+
+def _check_header(
+    fields: Iterable[str], required: tuple[str, ...], optional: tuple[str, ...], t: Catalog
+) -> list[Problem]:
+    have = set(fields)
+    problems = [Problem(1, c, "", t("why.missing_column")) for c in required if c not in have]
+    problems += [
+        Problem(1, c, c, t("why.unknown_column"))
+        for c in sorted(have - set(required) - set(optional))
+    ]
+    return problems
+
+
+class _Row:
+    """Reads one row's cells, collecting a Problem for every bad one."""
+
+    def __init__(self, line: int, cells: dict[str, str], t: Catalog, out: list[Problem]) -> None:
+        self.line, self.cells, self.t, self.out = line, cells, t, out
+
+    def bad(self, column: str, why: str) -> None:
+        self.out.append(Problem(self.line, column, self.cells.get(column, ""), why))
+
+    def text(self, column: str, *, required: bool = False) -> str:
+        value = clean_text(self.cells.get(column, ""))
+        if required and not value:
+            self.bad(column, self.t("why.required"))
+        elif len(value) > MAX_TEXT:
+            self.bad(column, self.t("why.too_long", n=MAX_TEXT))
+        return value
+
+    def choice(self, column: str, words: dict[str, T], *, default: T | None = None) -> T | None:
+        raw = self.cells.get(column, "")
+        if not raw and default is not None:
+            return default
+        value = words.get(raw.lower()) if raw.isascii() else words.get(raw)
+        if value is None:
+            if not raw:
+                self.bad(column, self.t("why.required"))
+            else:
+                shown = "、".join(dict.fromkeys(k for k in words if k))
+                self.bad(column, self.t("why.choice", choices=shown))
+        return value
+
+    def flag(self, column: str) -> bool:
+        value = BOOL_WORDS.get(self.cells.get(column, "").lower())
+        if value is None:
+            self.bad(column, self.t("why.bool"))
+            return False
+        return value
+
+    def day(self, column: str, *, required: bool = False) -> date | None:
+        raw = self.cells.get(column, "")
+        if not raw:
+            if required:
+                self.bad(column, self.t("why.required"))
+            return None
+        day = parse_day(raw)
+        if day is None:
+            self.bad(column, self.t("why.date"))
+        return day
+
+    def amount(self, column: str) -> int:
+        raw = self.cells.get(column, "").replace(",", "").replace("，", "")
+        try:
+            value = float(raw) if raw else -1.0
+        except ValueError:
+            value = -1.0
+        if value < 0 or value != int(value):
+            self.bad(column, self.t("why.amount"))
+            return 0
+        return int(value)
+
+
+def parse_day(raw: str) -> date | None:
+    """A date as staff write it: 2022-09-06, 2022/9/6, 2022.9.6 or 2022年9月6日."""
+    m = _DATE.match(raw.strip())
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _check_all(
+    path: Path,
+    t: Catalog,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    check_row: Callable[[_Row], T | None],
+) -> list[T]:
+    rows = read_rows(path, t)
+    fields = rows[0][1].keys() if rows else _header_of(path)
+    problems = _check_header(fields, required, optional, t)
+    if problems:
+        raise ImportRefused(problems)
+    checked: list[T] = []
+    for line, cells in rows:
+        before = len(problems)
+        value = check_row(_Row(line, cells, t, problems))
+        if value is not None and len(problems) == before:
+            checked.append(value)
+    if problems:
+        raise ImportRefused(problems)
+    return checked
+
+
+def _header_of(path: Path) -> list[str]:
+    text = decode(path.read_bytes()) or ""
+    first = next(csv.reader(io.StringIO(text)), [])
+    return [f.strip().lower() for f in first]
+
+
+def check_leads(path: Path, settings: CampaignSettings, t: Catalog) -> list[LeadInput]:
+    """Every row of a leads file, checked; raises ImportRefused listing all bad rows."""
+    units = {u.name for u in settings.units}
+    seen: dict[tuple[str, str], int] = {}
+
+    def check(r: _Row) -> LeadInput | None:
+        company, project = r.text("company", required=True), r.text("project", required=True)
+        if company and project:
+            if (company, project) in seen:
+                r.bad("project", t("why.duplicate", line=seen[(company, project)]))
+            seen.setdefault((company, project), r.line)
+        unit = r.text("unit", required=True)
+        if unit and unit not in units:
+            r.bad("unit", t("why.unit"))
+        stage = r.choice("stage", STAGE_WORDS)
+        dates = {c: r.day(c) for c in ("found_on", "valid_since", "signed_on", "started_on")}
+        if stage:
+            _check_stage_dates(r, stage, dates)
+        known = [(c, d) for c, d in dates.items() if d is not None]
+        for (c1, d1), (c2, d2) in itertools.pairwise(known):
+            if d1 > d2:
+                r.bad(c2, t("why.order", first=c1, second=c2))
+        lead = LeadInput(
+            company=company,
+            project=project,
+            industry=r.choice("industry", INDUSTRY_WORDS, default="其他") or "其他",
+            amount_wan=r.amount("amount_wan"),
+            is_industrial=r.flag("is_industrial"),
+            source=r.choice("source", SOURCE_WORDS, default="其他") or "其他",
+            unit=unit,
+            stage=stage or "lead",  # type: ignore[arg-type]
+            found_on=dates["found_on"],
+            valid_since=dates["valid_since"],
+            signed_on=dates["signed_on"],
+            started_on=dates["started_on"],
+            dropped_reason=r.text("dropped_reason"),
+        )
+        return lead
+
+    return _check_all(path, t, LEAD_COLUMNS, (), check)
+
+
+def _check_stage_dates(r: _Row, stage: str, dates: dict[str, date | None]) -> None:
+    t = r.t
+    stage_name = t(f"stage.{stage}")
+    if stage == "signed" and dates["signed_on"] is None:
+        r.bad("signed_on", t("why.stage_needs_date", stage=stage_name, column="signed_on"))
+    if stage == "started":
+        if dates["started_on"] is None:
+            r.bad("started_on", t("why.stage_needs_date", stage=stage_name, column="started_on"))
+        if dates["signed_on"] is None:
+            r.bad("signed_on", t("why.started_needs_signed"))
+    later = {
+        "lead": ("signed_on", "started_on"),
+        "negotiating": ("signed_on", "started_on"),
+        "signed": ("started_on",),
+    }
+    for column in later.get(stage, ()):
+        if dates[column] is not None:
+            r.bad(column, t("why.stage_has_date", stage=stage_name, column=column))
+
+
+def check_activities(path: Path, settings: CampaignSettings, t: Catalog) -> list[ActivityInput]:
+    """Every row of an activities file, checked; raises ImportRefused listing all bad rows."""
+    units = {u.name for u in settings.units}
+
+    def check(r: _Row) -> ActivityInput | None:
+        on = r.day("date", required=True)
+        unit = r.text("unit", required=True)
+        if unit and unit not in units:
+            r.bad("unit", t("why.unit"))
+        kind = r.choice("kind", KIND_WORDS)
+        principal = r.flag("led_by_principal")
+        if on is None or kind is None:
+            return None
+        return ActivityInput(
+            on=on,
+            unit=unit,
+            kind=kind,  # type: ignore[arg-type]
+            led_by_principal=principal,
+            destination=r.text("destination"),
+            company=r.text("company"),
+            note=r.text("note"),
+        )
+
+    return _check_all(path, t, ACTIVITY_COLUMNS, (), check)

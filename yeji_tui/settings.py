@@ -1,0 +1,60 @@
+"""User settings: a small TOML file in the user config directory (language, theme).
+
+Separate from the campaign file: the campaign is the office's, these are each user's own.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from yeji_tui.strings import Lang, parse_lang
+
+_KEYS = {"lang", "theme", "stale_days"}
+
+
+class SettingsError(Exception):
+    """The settings file is wrong; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class UserSettings:
+    """One user's preferences."""
+
+    lang: Lang = "zh"
+    theme: str = "textual-dark"
+    stale_days: int = 14
+
+
+def settings_path() -> Path:
+    """``YEJI_SETTINGS``, else settings.toml in the user config directory."""
+    env = os.environ.get("YEJI_SETTINGS")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("yeji-tui", appauthor=False)) / "settings.toml"
+
+
+def load_settings(path: Path | None = None) -> UserSettings:
+    """Read the settings file if there is one; unknown keys are an error."""
+    path = path or settings_path()
+    if not path.exists():
+        return UserSettings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
+    for key in sorted(set(data) - _KEYS):
+        raise SettingsError(f"{path}: {key}: 未知的设置 / unknown setting")
+    lang = data.get("lang", "zh")
+    if lang not in ("zh", "en"):
+        raise SettingsError(f"{path}: lang: 应为 zh 或 en / must be zh or en")
+    stale = data.get("stale_days", 14)
+    if not isinstance(stale, int) or isinstance(stale, bool) or stale < 1:
+        raise SettingsError(f"{path}: stale_days: 应为正整数 / must be a whole number ≥ 1")
+    return UserSettings(
+        lang=parse_lang(lang), theme=str(data.get("theme", "textual-dark")), stale_days=stale
+    )

@@ -1,0 +1,170 @@
+"""Every user-facing string, Simplified Chinese first, English by setting.
+
+``Catalog(lang)("key", **values)`` formats one message. Keys are grouped by where they show.
+A test checks that every key has both languages and the same placeholders in each.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+# key: (zh, en)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- statuses, stages, quotas, kinds
+    "status.met": ("达标", "met"),
+    "status.on_track": ("正常", "on track"),
+    "status.behind": ("落后", "behind"),
+    "quota_status.met": ("完成", "met"),
+    "quota_status.in_progress": ("进行中", "in progress"),
+    "quota_status.missed": ("未完成", "missed"),
+    "quota.trips": ("外出招商", "trips"),
+    "quota.principal_trips": ("主要负责人外出", "principal trips"),
+    "quota.visits": ("接待客商", "visits"),
+    "quota.valid_leads": ("有效线索", "valid leads"),
+    "stage.lead": ("线索", "lead"),
+    "stage.negotiating": ("洽谈", "negotiating"),
+    "stage.signed": ("签约", "signed"),
+    "stage.started": ("开工", "started"),
+    "stage.dropped": ("终止", "dropped"),
+    "subject.unit": ("单位", "unit"),
+    "subject.group": ("小组", "group"),
+    "subject.outpost": ("驻外中心", "outpost"),
+    # --- the campaign at a glance (CLI status and overview)
+    "day_of": ("已过 {e}/{d} 天", "{e} of {d} days over"),
+    "before_window": ("尚未开始（{start} 开始）", "not started yet (starts {start})"),
+    "after_window": ("已结束（共 {d} 天）", "over ({d} days)"),
+    "as_of": ("截至 {today}", "as of {today}"),
+    "days_left": ("剩余 {n} 天", "{n} days left"),
+    "industrial_part": ("其中工业", "industrial"),
+    "expected_short": ("应达 {expected}", "pace {expected}"),
+    "gap_line": (
+        "还差 {needed} 个（按进度差 {to_pace} 个），每日需 {rate} 个",
+        "{needed} more needed ({to_pace} behind pace), {rate} a day",
+    ),
+    "gap_line_no_days": ("还差 {needed} 个，活动已结束", "{needed} short, the window is over"),
+    "targets_title": ("工作目标", "Targets"),
+    "month_title": ("本月任务 {month}", "This month's quotas {month}"),
+    "month_counts": (
+        "完成 {met}  进行中 {in_progress}  未完成 {missed}",
+        "met {met}  in progress {in_progress}  missed {missed}",
+    ),
+    "behind_title": ("本月落后单位", "Furthest behind this month"),
+    "behind_none": ("本月各项任务均已完成", "Every quota of this month is met"),
+    "behind_more": ("……另有 {n} 项", "… and {n} more"),
+    "latest_title": ("最新签约与开工", "Latest signings and starts"),
+    "latest_none": ("暂无签约或开工项目", "No signings or starts yet"),
+    "no_campaign": (
+        "数据库中还没有活动。请先运行 yeji init --config 文件 或 yeji demo",
+        "The store holds no campaign yet. Run yeji init --config FILE or yeji demo first",
+    ),
+    "amount_yi": ("{yi} 亿元", "{yi} 亿"),
+    "col.quota": ("任务", "Quota"),
+    "col.subject": ("单位/小组", "Unit/group"),
+    "col.progress": ("完成/要求", "Done/req."),
+    "col.status": ("状态", "Status"),
+    "col.date": ("日期", "Date"),
+    "col.stage": ("类型", "Kind"),
+    "col.company": ("企业", "Company"),
+    "col.amount": ("金额", "Amount"),
+    "col.unit": ("单位", "Unit"),
+    # --- TUI
+    "app.title": ("叶集双招双引", "Yeji campaign"),
+    "section.overview": ("总览", "Overview"),
+    "section.pipeline": ("项目看板", "Pipeline"),
+    "section.units": ("单位", "Units"),
+    "section.triage": ("待办", "Triage"),
+    "section.not_yet": (
+        "「{name}」将在后续版本提供。按 1 返回总览。",
+        "“{name}” comes in a later version. Press 1 for the overview.",
+    ),
+    "key.quit": ("退出", "Quit"),
+    "key.help": ("帮助", "Help"),
+    "key.refresh": ("刷新", "Refresh"),
+    "key.palette": ("命令", "Commands"),
+    "loading": ("正在读取……", "Loading…"),
+    "refreshed": ("已刷新", "Refreshed"),
+    "store_changed": ("数据已由他人更新", "The store was changed elsewhere"),
+    "error.load": ("读取数据失败：{error}", "Could not load the data: {error}"),
+    "cmd.goto": ("切换到{name}", "Go to {name}"),
+    "cmd.refresh": ("刷新数据", "Refresh the data"),
+    # --- CLI
+    "cli.description": (
+        "叶集区“双招双引”百日攻坚行动：终端工具",
+        "Yeji district's 100-day investment-attraction campaign, in the terminal",
+    ),
+    "cli.init_done": ("活动已载入：{changes}", "Campaign loaded: {changes}"),
+    "cli.init_same": ("活动已是最新，无需改动", "The campaign is up to date; nothing changed"),
+    "cli.exported": ("已写出活动配置：{path}", "Campaign written to {path}"),
+    "cli.import_ok": (
+        "导入完成：新增 {added}，更新 {updated}，未变 {unchanged}",
+        "Imported: {added} added, {updated} updated, {unchanged} unchanged",
+    ),
+    "cli.import_dry": (
+        "检查通过（未写入）：共 {n} 行可导入",
+        "Check passed (nothing written): {n} rows would be imported",
+    ),
+    "cli.import_bad": (
+        "{path}：有 {n} 行有误，未导入任何数据：",
+        "{path}: {n} bad rows; nothing was imported:",
+    ),
+    "cli.problem": (
+        "第 {line} 行，{column} 列（{value}）：{why}",
+        "line {line}, column {column} ({value}): {why}",
+    ),
+    "cli.demo_done": (
+        "演示数据已生成：{leads} 条线索，{activities} 条活动，{path}",
+        "Demo ready: {leads} leads, {activities} activities in {path}",
+    ),
+    "cli.demo_refused": (
+        "该数据库已有非演示活动「{name}」，为免覆盖，请另选 --db 文件",
+        "This store holds a real campaign ({name}); use another --db file for the demo",
+    ),
+    "cli.bad_date": ("日期格式应为 YYYY-MM-DD：{value}", "dates are YYYY-MM-DD: {value}"),
+    # --- import problems (why)
+    "why.file": ("无法读取文件：{error}", "cannot read the file: {error}"),
+    "why.encoding": ("无法识别编码（应为 UTF-8 或 GBK）", "unknown encoding (use UTF-8 or GBK)"),
+    "why.empty": ("文件为空", "the file is empty"),
+    "why.missing_column": ("缺少此列", "this column is missing"),
+    "why.unknown_column": ("未知的列", "unknown column"),
+    "why.required": ("不能为空", "must not be empty"),
+    "why.amount": ("金额应为整数（万元），如 12000", "the amount must be whole 万元, like 12000"),
+    "why.date": ("日期应为 YYYY-MM-DD，如 2022-09-06", "dates are YYYY-MM-DD, like 2022-09-06"),
+    "why.bool": ("应为 是/否、true/false 或 1/0", "must be 是/否, true/false or 1/0"),
+    "why.unit": ("没有这个单位", "no such unit"),
+    "why.choice": ("应为以下之一：{choices}", "must be one of: {choices}"),
+    "why.order": (
+        "日期顺序不对：{first} 晚于 {second}",
+        "dates out of order: {first} is after {second}",
+    ),
+    "why.stage_needs_date": ("阶段为{stage}，必须填写{column}", "stage {stage} needs {column}"),
+    "why.stage_has_date": (
+        "阶段为{stage}，不应填写{column}",
+        "stage {stage} cannot have {column}",
+    ),
+    "why.started_needs_signed": ("开工项目必须有签约日期", "a started project needs signed_on"),
+    "why.duplicate": (
+        "与第 {line} 行重复（企业与项目相同）",
+        "same company and project as line {line}",
+    ),
+    "why.too_long": ("文字过长（最多 {n} 字）", "text too long (at most {n} characters)"),
+}
+
+
+class Catalog:
+    """Messages in one language; call it with a key and the values to fill in."""
+
+    def __init__(self, lang: Lang = "zh") -> None:
+        self.lang: Lang = lang
+        self._index = LANGS.index(lang)
+
+    def __call__(self, key: str, **values: object) -> str:
+        template = MESSAGES[key][self._index]
+        return template.format(**values) if values else template
+
+
+def parse_lang(value: str | None) -> Lang:
+    """``zh`` unless the value asks for English."""
+    return "en" if (value or "").lower().startswith("en") else "zh"

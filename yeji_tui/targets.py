@@ -1,0 +1,346 @@
+"""The calculator: every rule of DOMAIN.md about targets, pace, quotas and "as of a day".
+
+Pure functions over campaign settings, counts from the store and a date. No I/O, no Textual: the
+TUI, the CLI and the reports all call this one module, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from math import ceil
+from typing import Literal
+
+from models.records import CampaignSettings, ProjectFacts, QuotaName, TargetSpec
+
+Status = Literal["met", "on_track", "behind"]
+QuotaStatus = Literal["met", "in_progress", "missed"]
+SubjectKind = Literal["unit", "group", "outpost"]
+
+#: (unit name, "YYYY-MM") → count, as the store's query layer returns them.
+MonthlyCounts = Mapping[tuple[str, str], int]
+
+_STATUS_RANK: dict[Status, int] = {"behind": 0, "on_track": 1, "met": 2}
+UNIT_QUOTAS: tuple[QuotaName, ...] = ("trips", "principal_trips", "visits")
+
+
+# --- the window -----------------------------------------------------------------------------
+
+
+def days_total(start: date, end: date) -> int:
+    """D: days in the window, both ends in."""
+    return (end - start).days + 1
+
+
+def elapsed_days(start: date, end: date, today: date) -> int:
+    """e: days of the window already over before ``today`` (today itself is not over)."""
+    return max(0, min((today - start).days, days_total(start, end)))
+
+
+def counting_until(start: date, end: date, today: date) -> date | None:
+    """The last day whose records count as of ``today``: ``min(end, today)``; None before the
+    window opens."""
+    if today < start:
+        return None
+    return min(end, today)
+
+
+# --- targets --------------------------------------------------------------------------------
+
+
+def expected_count(target: int, elapsed: int, total: int) -> float:
+    """Where the count should be by now on a straight pace: target × e / D."""
+    return target * elapsed / total if total > 0 else float(target)
+
+
+def count_status(actual: int, target: int, expected: float) -> Status:
+    """``met`` once the target is reached, ``on_track`` at or above pace, else ``behind``."""
+    if actual >= target:
+        return "met"
+    if actual >= expected:
+        return "on_track"
+    return "behind"
+
+
+def worse(*statuses: Status) -> Status:
+    """The worse of some statuses (behind < on_track < met)."""
+    return min(statuses, key=_STATUS_RANK.__getitem__)
+
+
+@dataclass(frozen=True)
+class PartProgress:
+    """Progress of one count (a target, or its industrial part)."""
+
+    target: int
+    actual: int
+    expected: float
+    status: Status
+    #: more projects needed to reach the target
+    needed: int
+    #: more projects needed to be back on pace today
+    to_pace: int
+    #: projects needed per remaining day (today included) to reach the target; None if no days
+    daily_rate: float | None
+
+
+def part_progress(target: int, actual: int, elapsed: int, total: int) -> PartProgress:
+    """Progress, pace and the gap for one count."""
+    expected = expected_count(target, elapsed, total)
+    needed = max(0, target - actual)
+    days_left = total - elapsed
+    return PartProgress(
+        target=target,
+        actual=actual,
+        expected=expected,
+        status=count_status(actual, target, expected),
+        needed=needed,
+        to_pace=max(0, ceil(expected - actual - 1e-9)),
+        daily_rate=(needed / days_left) if days_left > 0 else None,
+    )
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """A target with its own progress, its industrial part, and the worse of the two."""
+
+    spec: TargetSpec
+    total: PartProgress
+    industrial: PartProgress | None
+    status: Status
+
+
+def target_progress(
+    spec: TargetSpec, facts: ProjectFacts, elapsed: int, total: int
+) -> TargetProgress:
+    """Progress of one target from what the store counted."""
+    whole = part_progress(spec.count, facts.actual, elapsed, total)
+    industrial = (
+        part_progress(spec.industrial_count, facts.industrial, elapsed, total)
+        if spec.industrial_count is not None
+        else None
+    )
+    status = worse(whole.status, industrial.status) if industrial else whole.status
+    return TargetProgress(spec=spec, total=whole, industrial=industrial, status=status)
+
+
+# --- monthly quotas -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthSpan:
+    """A calendar month as the window covers it."""
+
+    month: str  # YYYY-MM
+    first: date  # first day inside the window
+    last: date  # last day inside the window
+    days_inside: int
+    days_in_month: int
+
+
+def window_months(start: date, end: date) -> list[MonthSpan]:
+    """Every calendar month the window touches, with the days of it inside the window."""
+    spans: list[MonthSpan] = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        days_in_month = calendar.monthrange(year, month)[1]
+        first = max(start, date(year, month, 1))
+        last = min(end, date(year, month, days_in_month))
+        spans.append(
+            MonthSpan(
+                month=f"{year:04d}-{month:02d}",
+                first=first,
+                last=last,
+                days_inside=(last - first).days + 1,
+                days_in_month=days_in_month,
+            )
+        )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return spans
+
+
+def months_so_far(start: date, end: date, today: date) -> list[MonthSpan]:
+    """The window's months up to and including the month of ``today``."""
+    this_month = (today.year, today.month)
+    return [s for s in window_months(start, end) if (s.first.year, s.first.month) <= this_month]
+
+
+def required_in_month(quota: int, span: MonthSpan) -> int:
+    """The monthly quota prorated by the share of the month inside the window, rounded up."""
+    return -(-quota * span.days_inside // span.days_in_month)
+
+
+def quota_status(actual: int, required: int, span: MonthSpan, today: date) -> QuotaStatus:
+    """``met`` once reached; ``missed`` only after the month's last day in the window is over."""
+    if actual >= required:
+        return "met"
+    if today > span.last:
+        return "missed"
+    return "in_progress"
+
+
+@dataclass(frozen=True)
+class QuotaSubject:
+    """Who owes monthly quotas: a responsible unit, a group, or an outpost centre."""
+
+    name: str
+    kind: SubjectKind
+    quotas: tuple[QuotaName, ...]
+
+
+def quota_subjects(settings: CampaignSettings) -> list[QuotaSubject]:
+    """Units owe trips, principal trips and visits; groups and outposts owe valid leads."""
+    units = [
+        QuotaSubject(u.name, "unit", UNIT_QUOTAS) for u in settings.units if u.kind != "outpost"
+    ]
+    groups = [QuotaSubject(g.name, "group", ("valid_leads",)) for g in settings.groups]
+    outposts = [
+        QuotaSubject(u.name, "outpost", ("valid_leads",))
+        for u in settings.units
+        if u.kind == "outpost"
+    ]
+    return units + groups + outposts
+
+
+@dataclass(frozen=True)
+class QuotaFacts:
+    """Counts per unit and month from the store, one mapping per quota."""
+
+    trips: MonthlyCounts
+    principal_trips: MonthlyCounts
+    visits: MonthlyCounts
+    valid_leads: MonthlyCounts
+
+    def of(self, quota: QuotaName) -> MonthlyCounts:
+        """The counts behind one quota."""
+        counts: MonthlyCounts = getattr(self, quota)
+        return counts
+
+
+def subject_actual(
+    settings: CampaignSettings,
+    subject: QuotaSubject,
+    quota: QuotaName,
+    month: str,
+    facts: QuotaFacts,
+) -> int:
+    """What counts for a subject: its own records; for a group, the valid leads of its units."""
+    counts = facts.of(quota)
+    if subject.kind == "group":
+        return sum(
+            counts.get((u.name, month), 0) for u in settings.units if u.group == subject.name
+        )
+    return counts.get((subject.name, month), 0)
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    """One subject's one quota in one month."""
+
+    month: str
+    subject: str
+    subject_kind: SubjectKind
+    quota: QuotaName
+    required: int
+    actual: int
+    status: QuotaStatus
+
+    @property
+    def shortfall(self) -> int:
+        """How many are still missing (0 once met)."""
+        return max(0, self.required - self.actual)
+
+
+def quota_rows(settings: CampaignSettings, facts: QuotaFacts, today: date) -> list[QuotaRow]:
+    """One row per subject, quota and month of the window up to the month of ``today``."""
+    rows: list[QuotaRow] = []
+    subjects = quota_subjects(settings)
+    for span in months_so_far(settings.start, settings.end, today):
+        for subject in subjects:
+            for quota in subject.quotas:
+                required = required_in_month(settings.quotas.of(quota), span)
+                actual = subject_actual(settings, subject, quota, span.month, facts)
+                rows.append(
+                    QuotaRow(
+                        month=span.month,
+                        subject=subject.name,
+                        subject_kind=subject.kind,
+                        quota=quota,
+                        required=required,
+                        actual=actual,
+                        status=quota_status(actual, required, span, today),
+                    )
+                )
+    return rows
+
+
+def month_summary(rows: Iterable[QuotaRow], month: str) -> dict[QuotaName, Counter[QuotaStatus]]:
+    """For one month: how many subjects met, are in progress, or missed, per quota."""
+    summary: dict[QuotaName, Counter[QuotaStatus]] = {}
+    for row in rows:
+        if row.month == month:
+            summary.setdefault(row.quota, Counter())[row.status] += 1
+    return summary
+
+
+def furthest_behind(rows: Iterable[QuotaRow], month: str, limit: int = 8) -> list[QuotaRow]:
+    """The month's unmet quotas, largest share missing first."""
+    unmet = [r for r in rows if r.month == month and r.status != "met"]
+    unmet.sort(key=lambda r: (-r.shortfall / max(r.required, 1), -r.shortfall, r.subject))
+    return unmet[:limit]
+
+
+# --- the whole picture ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignStatus:
+    """The campaign as of a day: window position, every target, every quota row."""
+
+    settings: CampaignSettings
+    today: date
+    elapsed: int
+    total: int
+    targets: tuple[TargetProgress, ...]
+    quotas: tuple[QuotaRow, ...]
+
+    @property
+    def days_left(self) -> int:
+        """Days of the window not yet over (today included)."""
+        return self.total - self.elapsed
+
+    @property
+    def current_month(self) -> str | None:
+        """The latest month with quota rows: this month, or the window's last once it ended."""
+        return self.quotas[-1].month if self.quotas else None
+
+
+def campaign_status(
+    settings: CampaignSettings,
+    projects: Mapping[str, ProjectFacts],
+    quota_facts: QuotaFacts,
+    today: date,
+) -> CampaignStatus:
+    """Put together the picture of the campaign from the store's counts."""
+    total = days_total(settings.start, settings.end)
+    elapsed = elapsed_days(settings.start, settings.end, today)
+    targets = tuple(
+        target_progress(spec, projects.get(spec.id, ProjectFacts(0, 0)), elapsed, total)
+        for spec in settings.targets
+    )
+    return CampaignStatus(
+        settings=settings,
+        today=today,
+        elapsed=elapsed,
+        total=total,
+        targets=targets,
+        quotas=tuple(quota_rows(settings, quota_facts, today)),
+    )
+
+
+def demo_window(today: date, total_days: int = 100, day_number: int = 60) -> tuple[date, date]:
+    """A window of ``total_days`` placed so that ``today`` is day ``day_number`` of it."""
+    start = today - timedelta(days=day_number - 1)
+    return start, start + timedelta(days=total_days - 1)

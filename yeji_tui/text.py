@@ -1,0 +1,56 @@
+"""Plain-text helpers shared by the CLI, the importer and the reports (no Textual, no Rich).
+
+CJK characters take two terminal cells; aligning by ``len`` would skew every table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls except tab and newline, DEL, and C1 controls: ESC/CSI/OSC sequences in a company
+# name or a note would otherwise reach the user's terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str, *, single_line: bool = True) -> str:
+    """User text with terminal control characters removed (and line breaks, if single-line)."""
+    value = _CONTROL.sub("", value)
+    if single_line:
+        value = value.replace("\t", " ").replace("\n", " ")
+    return value.strip()
+
+
+def char_width(ch: str) -> int:
+    """Terminal cells one character takes."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells a string takes."""
+    if text.isascii():
+        return len(text)
+    return sum(char_width(ch) for ch in text)
+
+
+def fit(text: str, width: int, *, align: str = "left") -> str:
+    """Pad or cut ``text`` to exactly ``width`` cells (a cut ends with …)."""
+    w = cell_width(text)
+    if w > width:
+        out, used = [], 0
+        for ch in text:
+            cw = char_width(ch)
+            if used + cw > width - 1:
+                break
+            out.append(ch)
+            used += cw
+        text, w = "".join(out) + "…", used + 1
+    pad = " " * (width - w)
+    return pad + text if align == "right" else text + pad
+
+
+def yi(amount_wan: int) -> str:
+    """An amount in 万元 written in 亿元 (1亿 = 10,000 万元), trimmed: 12000 → 1.2."""
+    return f"{amount_wan / 10000:.2f}".rstrip("0").rstrip(".")
