@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -203,3 +205,44 @@ __all__ = [
     "open_store",
     "resolve_store_path",
 ]
+
+
+class ChangeWatcher:
+    """Tells whether any other connection committed to the store since the last look.
+
+    Uses SQLite's ``PRAGMA data_version`` on a connection of its own (the value is per
+    connection, and Peewee gives every worker thread a new one). Costs microseconds a call.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+        self._lock = threading.Lock()
+        self._last = self._version()
+
+    def _version(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed(self) -> bool:
+        """True once after each commit made elsewhere."""
+        now = self._version()
+        changed, self._last = now != self._last, now
+        return changed
+
+    def close(self) -> None:
+        """Close the watching connection."""
+        with self._lock:
+            self._conn.close()
+
+
+@contextmanager
+def session() -> Iterator[None]:
+    """This thread's connection for the duration of one piece of work (a UI worker)."""
+    opened = database.is_closed()
+    if opened:
+        database.connect()
+    try:
+        yield
+    finally:
+        if opened:
+            database.close()

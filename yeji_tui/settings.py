@@ -12,7 +12,7 @@ from pathlib import Path
 
 from yeji_tui.strings import Lang, parse_lang
 
-_KEYS = {"lang", "theme", "stale_days"}
+_KEYS = {"lang", "theme", "stale_days", "keymap"}
 
 
 class SettingsError(Exception):
@@ -26,6 +26,8 @@ class UserSettings:
     lang: Lang = "zh"
     theme: str = "textual-dark"
     stale_days: int = 14
+    #: binding id → keys, e.g. ``"app.quit" = "ctrl+q"`` (ids are listed in the README)
+    keymap: tuple[tuple[str, str], ...] = ()
 
 
 def settings_path() -> Path:

@@ -57,8 +57,11 @@ class Overview:
     latest: tuple[LatestProject, ...]
 
 
-def gather_overview(settings: CampaignSettings, today: date) -> Overview:
-    """The status and the latest projects, for the overview board."""
+def load_overview(today: date) -> Overview | None:
+    """The status and the latest projects, for the overview board; None without a campaign."""
+    settings = queries.load_campaign()
+    if settings is None:
+        return None
     until = counting_until(settings.start, settings.end, today)
     latest = () if until is None else tuple(queries.latest_projects(settings.start, until))
     return Overview(status=gather(settings, today), latest=latest)
@@ -122,7 +125,7 @@ def to_json(status: CampaignStatus) -> dict[str, Any]:
 # --- text (80 columns) ----------------------------------------------------------------------
 
 _ANSI = {"met": "32", "on_track": "36", "behind": "31", "in_progress": "33", "missed": "31"}
-_SYMBOL = {"met": "✔", "on_track": "●", "behind": "▼", "in_progress": "…", "missed": "✘"}
+STATUS_SYMBOL = {"met": "✔", "on_track": "●", "behind": "▼", "in_progress": "…", "missed": "✘"}
 
 
 def bar(actual: int, target: int, expected: float, width: int = BAR_WIDTH) -> str:
@@ -173,7 +176,7 @@ def render_text(status: CampaignStatus, t: Catalog, *, color: bool = False, widt
             parts.append(("  ", t("industrial_part"), tp.industrial, tp.industrial.status))
         for indent, label, part, shown in parts:
             count = f"{part.actual}/{part.target}"
-            word = f"{_SYMBOL[shown]} {t(f'status.{shown}')}"
+            word = f"{STATUS_SYMBOL[shown]} {t(f'status.{shown}')}"
             lines.append(
                 f"  {fit(indent + label, label_w)} {bar(part.actual, part.target, part.expected)} "
                 f"{count:>6}  {t('expected_short', expected=f'{part.expected:.2f}'):<10} "
@@ -212,7 +215,7 @@ def render_text(status: CampaignStatus, t: Catalog, *, color: bool = False, widt
 
 
 def _behind_line(row: QuotaRow, t: Catalog, paint: Any) -> str:
-    word = f"{_SYMBOL[row.status]} {t(f'quota_status.{row.status}')}"
+    word = f"{STATUS_SYMBOL[row.status]} {t(f'quota_status.{row.status}')}"
     return (
         f"  {fit(row.subject, 24)} {fit(t(f'quota.{row.quota}'), 16)} "
         f"{row.actual:>3}/{row.required:<3} {paint(word, row.status)}"

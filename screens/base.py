@@ -1,0 +1,61 @@
+"""What every screen shares: the app's session (language, day), translated key descriptions,
+and the one way user text is put on screen (literally, never as markup)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Protocol, cast
+
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from yeji_tui.strings import MESSAGES, Catalog
+from yeji_tui.text import clean_text
+
+
+class Session(Protocol):
+    """What screens may read from the app."""
+
+    t: Catalog
+    today: date
+
+
+def session(node: DOMNode) -> Session:
+    """The running app, as screens see it."""
+    return cast(Session, node.app)
+
+
+def translate_bindings(node: DOMNode, t: Catalog) -> None:
+    """Replace catalog keys in a node's binding descriptions by the text in ``t``'s language.
+
+    BINDINGS are class attributes written once; the language is known only at start-up.
+    """
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [
+            replace(b, description=t(b.description)) if b.description in MESSAGES else b
+            for b in bindings
+        ]
+
+
+def plain(text: str) -> Content:
+    """User text (a company, a note) as it was typed: no markup, no control sequences."""
+    return Content(clean_text(text))
+
+
+class YejiScreen(Screen[None]):
+    """A section or drill-down: keys in the app's language; failed store work reported once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self, session(self).t)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker messages do not bubble: hand failures to the app, which notifies once."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            report = getattr(self.app, "report_error", None)
+            if callable(report):
+                report(event.worker.error)

@@ -1,0 +1,121 @@
+"""YejiApp: the sections (MODES), the keys that work everywhere, and watching the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from models.db import ChangeWatcher
+from screens.base import translate_bindings
+from screens.overview import OverviewScreen
+from screens.section import ComingSection
+from yeji_tui.settings import UserSettings
+from yeji_tui.strings import Catalog, Lang
+
+SECTIONS = ("overview", "pipeline", "units", "triage")
+
+
+class YejiApp(App[None]):
+    """The campaign in the terminal: overview, pipeline, units, triage."""
+
+    CSS_PATH = "yeji.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("q", "quit", "key.quit", id="app.quit"),
+        Binding("question_mark,f1", "toggle_help", "key.help", id="app.help"),
+        Binding(
+            "ctrl+p", "command_palette", "key.palette", id="app.palette", show=False, priority=True
+        ),
+        *(
+            Binding(str(i), f"switch_section('{name}')", f"section.{name}", id=f"app.{name}")
+            for i, name in enumerate(SECTIONS, start=1)
+        ),
+    ]
+    MODES = {
+        "overview": OverviewScreen,
+        "pipeline": partial(ComingSection, "pipeline"),
+        "units": partial(ComingSection, "units"),
+        "triage": partial(ComingSection, "triage"),
+    }
+
+    def __init__(
+        self,
+        *,
+        db_path: Path,
+        today: date,
+        lang: Lang = "zh",
+        settings: UserSettings | None = None,
+        watch_seconds: float = 2.0,
+    ) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.today = today
+        self.t = Catalog(lang)
+        self.user_settings = settings or UserSettings(lang=lang)
+        self.watch_seconds = watch_seconds
+        self._watcher: ChangeWatcher | None = None
+        translate_bindings(self, self.t)
+        self.title = self.t("app.title")
+
+    def on_mount(self) -> None:
+        self.theme = self.user_settings.theme
+        if self.user_settings.keymap:
+            self.set_keymap(dict(self.user_settings.keymap))
+        self.switch_mode("overview")
+        self._watcher = ChangeWatcher(self.db_path)
+        self.set_interval(self.watch_seconds, self.check_store)
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
+
+    def action_switch_section(self, name: str) -> None:
+        """Show one of the four sections."""
+        if name in SECTIONS and self.current_mode != name:
+            self.switch_mode(name)
+
+    def action_toggle_help(self) -> None:
+        """Show or hide the keys panel."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def check_store(self) -> None:
+        """Tell the current screen when another process changed the store."""
+        if self._watcher is not None and self._watcher.changed():
+            self.call_from_thread(self._store_changed)
+
+    def _store_changed(self) -> None:
+        handler = getattr(self.screen, "store_changed", None)
+        if callable(handler):
+            handler()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.report_error(event.worker.error)
+
+    def report_error(self, error: BaseException) -> None:
+        """Errors of store work surface once, here, as a notification (never as markup)."""
+        self.notify(self.t("error.load", error=error), severity="error", markup=False, timeout=8)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every section and action is in the command palette too."""
+        yield from super().get_system_commands(screen)
+        for name in SECTIONS:
+            label = self.t(f"section.{name}")
+            yield SystemCommand(
+                self.t("cmd.goto", name=label), label, partial(self.action_switch_section, name)
+            )
+        refresh = getattr(screen, "action_refresh_data", None)
+        if callable(refresh):
+            yield SystemCommand(self.t("cmd.refresh"), self.t("key.refresh"), refresh)
