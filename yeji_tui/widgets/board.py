@@ -10,7 +10,13 @@ from textual.widget import Widget
 from models.records import LatestProject
 from yeji_tui.status import STATUS_SYMBOL, bar, gap_text
 from yeji_tui.strings import Catalog
-from yeji_tui.targets import CampaignStatus, PartProgress, furthest_behind, month_summary
+from yeji_tui.targets import (
+    CampaignStatus,
+    PartProgress,
+    QuotaStatus,
+    furthest_behind,
+    month_summary,
+)
 from yeji_tui.text import cell_width, clean_text, fit, yi
 
 #: Theme variables per status word: colour always comes with a word and a symbol.
@@ -99,7 +105,7 @@ class QuotaSummary(Panel):
         month = status.current_month
         if month is None:
             return Content(self.t("before_window", start=status.settings.start.isoformat()))
-        keys = ("met", "in_progress", "missed")
+        keys: tuple[QuotaStatus, ...] = ("met", "in_progress", "missed")
         label_w = 16
         words = [f"{STATUS_SYMBOL[k]} {self.t(f'quota_status.{k}')}" for k in keys]
         widths = [cell_width(w) + 2 for w in words]
