@@ -1,0 +1,116 @@
+"""Shared fixtures: a fresh SQLite store per test (never a mock), the worked example, builders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from models.campaigns import save_campaign
+from models.db import close_store, open_store
+from models.ledger import ActivityInput, LeadInput, add_activities, upsert_leads
+from models.records import CampaignSettings, GroupSpec, Quotas, TargetSpec, UnitSpec
+from yeji_tui.config import load_campaign_file
+from yeji_tui.importer import check_activities, check_leads
+from yeji_tui.strings import Catalog
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE = FIXTURES / "notice-2022"
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Iterator[Path]:
+    """An opened, empty store in this test's own directory."""
+    path = tmp_path / "store.sqlite3"
+    open_store(path)
+    yield path
+    close_store()
+
+
+def small_campaign() -> CampaignSettings:
+    """A small campaign: 2022's window, two groups, three units and an outpost."""
+    return CampaignSettings(
+        name="测试活动",
+        start=date(2022, 7, 15),
+        end=date(2022, 10, 22),
+        quotas=Quotas(),
+        targets=(
+            TargetSpec("signed_100m", "新签约亿元以上项目", "signed", 15, 10000, 10),
+            TargetSpec("signed_500m", "其中5亿元以上项目", "signed", 5, 50000, 3),
+            TargetSpec("started", "新开工项目", "started", 10),
+        ),
+        groups=(GroupSpec("一组", "张副区长", "区经信局"), GroupSpec("二组", "李副区长", "姚李镇")),
+        units=(
+            UnitSpec("区经信局", "department", "赵局长", "一组"),
+            UnitSpec("平岗街道", "township", "高主任", "一组"),
+            UnitSpec("姚李镇", "township", "梁书记", "二组"),
+            UnitSpec("上海招商中心", "outpost", "谢主任", "二组"),
+        ),
+    )
+
+
+@pytest.fixture
+def campaign_store(store_path: Path) -> Path:
+    """A store holding the small campaign and no leads yet."""
+    save_campaign(small_campaign())
+    return store_path
+
+
+@pytest.fixture
+def sample_store(store_path: Path) -> Path:
+    """A store holding the worked example of shared/samples/notice-2022."""
+    settings = load_campaign_file(SAMPLE / "campaign.toml")
+    save_campaign(settings)
+    t = Catalog("zh")
+    upsert_leads(check_leads(SAMPLE / "leads.csv", settings, t), "test", date(2022, 12, 31))
+    add_activities(check_activities(SAMPLE / "activities.csv", settings, t))
+    return store_path
+
+
+def lead(
+    company: str = "恒嘉家居有限公司",
+    project: str = "定制家居项目",
+    *,
+    unit: str = "区经信局",
+    amount_wan: int = 12000,
+    is_industrial: bool = True,
+    stage: str = "signed",
+    found_on: date | None = date(2022, 7, 1),
+    valid_since: date | None = None,
+    signed_on: date | None = date(2022, 8, 1),
+    started_on: date | None = None,
+    industry: str = "智能家居",
+) -> LeadInput:
+    """A checked lead row with sensible defaults (a signed 1.2亿 industrial project)."""
+    return LeadInput(
+        company=company,
+        project=project,
+        industry=industry,
+        amount_wan=amount_wan,
+        is_industrial=is_industrial,
+        source="以商招商",
+        unit=unit,
+        stage=stage,  # type: ignore[arg-type]
+        found_on=found_on,
+        valid_since=valid_since,
+        signed_on=signed_on,
+        started_on=started_on,
+        dropped_reason="",
+    )
+
+
+def activity(
+    on: date, unit: str = "区经信局", kind: str = "trip", principal: bool = False
+) -> ActivityInput:
+    """A checked activity row."""
+    return ActivityInput(
+        on=on,
+        unit=unit,
+        kind=kind,  # type: ignore[arg-type]
+        led_by_principal=principal,
+        destination="上海" if kind == "trip" else "",
+        company="",
+        note="",
+    )
