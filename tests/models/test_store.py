@@ -14,8 +14,8 @@ from models import queries
 from models.campaigns import save_campaign
 from models.db import SCHEMA_VERSION, ChangeWatcher, StoreError, open_store, schema_version
 from models.ledger import add_activities, upsert_leads
-from models.records import ProjectFacts
 from models.queries import activity_counts, count_projects, load_campaign
+from models.records import ProjectFacts
 from models.tables import Activity, ActivityDay, Lead, database, rows
 from tests.conftest import FIXTURES, activity, lead, small_campaign
 from yeji_tui.status import gather
