@@ -1,0 +1,172 @@
+"""The overview board driven with Pilot: numbers, refresh, other writers, hostile text, keys."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from textual.widgets import HelpPanel, Static
+from textual.worker import WorkerFailed
+
+from models.ledger import upsert_leads
+from tests.conftest import lead
+from yeji_tui.app import YejiApp
+from yeji_tui.widgets.board import LatestList, TargetBoard
+
+SAMPLE_DAY = date(2022, 9, 10)
+
+
+def make_app(store: Path, *, lang: str = "zh", today: date = SAMPLE_DAY) -> YejiApp:
+    # a long watch interval: tests call check_store() themselves instead of waiting on a timer
+    return YejiApp(db_path=store, today=today, lang=lang, watch_seconds=3600)  # type: ignore[arg-type]
+
+
+async def settle(app: YejiApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let workers finish and their messages land."""
+    for _ in range(3):
+        with contextlib.suppress(WorkerFailed):  # failures are the app's to report
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def text_of(widget: object) -> str:
+    return str(widget.render())  # type: ignore[attr-defined]
+
+
+async def test_overview_shows_the_campaign_as_of_the_day(sample_store: Path) -> None:
+    app = make_app(sample_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        board = app.screen.query_one(TargetBoard)
+        assert board.status is not None
+        assert [tp.total.actual for tp in board.status.targets] == [6, 5, 4]
+        text = text_of(board)
+        assert "6/15" in text and "▼ 落后" in text and "应达 8.55" in text
+        assert "还差 9 个" in text  # the gap of a target that is behind
+        assert "已过 57/100 天" in text_of(app.screen.query_one("#heading", Static))
+
+
+async def test_r_reads_the_store_again(sample_store: Path) -> None:
+    app = make_app(sample_store)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        upsert_leads(
+            [lead("新签企业", "新项目", unit="平岗街道", signed_on=date(2022, 9, 9))],
+            "t",
+            SAMPLE_DAY,
+        )
+        await pilot.press("r")
+        await settle(app, pilot)
+        board = app.screen.query_one(TargetBoard)
+        assert board.status is not None and board.status.targets[0].total.actual == 7
+
+
+async def test_a_write_by_another_process_refreshes_the_board_by_itself(sample_store: Path) -> None:
+    app = make_app(sample_store)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        other = sqlite3.connect(sample_store)
+        other.execute(
+            "UPDATE lead SET signed_on = '2022-09-01', stage = 'signed', amount_wan = 20000 WHERE project = '项目017'"
+        )
+        other.commit()
+        other.close()
+        app.check_store()  # what the interval timer does
+        await settle(app, pilot)
+        board = app.screen.query_one(TargetBoard)
+        assert board.status is not None and board.status.targets[0].total.actual == 7
+
+
+async def test_hostile_company_names_are_shown_exactly_as_typed(campaign_store: Path) -> None:
+    names = ["[red]x", "[/]", "[@click=app.quit]点我[/]", "\x1b]0;pwned\x07公司"]
+    upsert_leads(
+        [lead(name, f"项目{i}", signed_on=date(2022, 9, 1 + i)) for i, name in enumerate(names)],
+        "t",
+        SAMPLE_DAY,
+    )
+    app = make_app(campaign_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        shown = text_of(app.screen.query_one(LatestList))
+        assert "[red]x" in shown and "[/]" in shown and "[@click=app.quit]点我[/]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown and "]0;pwned公司" in shown
+        await pilot.click(LatestList)
+        assert app.is_running  # clicking the name ran no action
+
+
+async def test_number_keys_switch_sections_and_back(sample_store: Path) -> None:
+    app = make_app(sample_store)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        assert app.current_mode == "pipeline"
+        assert "后续版本" in text_of(app.screen.query_one("#coming", Static))
+        await pilot.press("4")
+        assert app.current_mode == "triage"
+        await pilot.press("1")
+        assert app.current_mode == "overview"
+
+
+async def test_question_mark_toggles_the_help_panel(sample_store: Path) -> None:
+    app = make_app(sample_store)
+    async with app.run_test() as pilot:
+        await pilot.press("question_mark")
+        assert app.screen.query(HelpPanel)
+        await pilot.press("question_mark")
+        assert not app.screen.query(HelpPanel)
+
+
+async def test_q_quits(sample_store: Path) -> None:
+    app = make_app(sample_store)
+    async with app.run_test() as pilot:
+        await pilot.press("q")
+        assert not app.is_running
+
+
+async def test_english_interface(sample_store: Path) -> None:
+    app = make_app(sample_store, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert "57 of 100 days over" in text_of(app.screen.query_one("#heading", Static))
+        assert "▼ behind" in text_of(app.screen.query_one(TargetBoard))
+        descriptions = {a.binding.description for a in app.screen.active_bindings.values()}
+        assert {"Quit", "Refresh", "Overview"} <= descriptions
+
+
+async def test_keys_are_described_in_chinese_by_default(sample_store: Path) -> None:
+    app = make_app(sample_store)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        descriptions = {a.binding.description for a in app.screen.active_bindings.values()}
+        assert {"退出", "刷新", "总览", "帮助"} <= descriptions
+
+
+async def test_palette_offers_every_section_and_refresh(sample_store: Path) -> None:
+    app = make_app(sample_store)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"切换到总览", "切换到项目看板", "切换到单位", "切换到待办", "刷新数据"} <= titles
+
+
+async def test_an_empty_store_says_how_to_start(store_path: Path) -> None:
+    app = make_app(store_path)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        assert "yeji init" in text_of(app.screen.query_one("#heading", Static))
+
+
+async def test_a_failing_store_is_reported_once_as_a_notification(sample_store: Path) -> None:
+    broken = sqlite3.connect(sample_store)
+    broken.execute("DROP TRIGGER activity_day_insert")
+    broken.execute("DROP TABLE activity_day")
+    broken.commit()
+    broken.close()
+    app = make_app(sample_store)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert len(messages) == 1 and "activity_day" in messages[0]
+        assert app.is_running
