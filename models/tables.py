@@ -23,8 +23,10 @@ from peewee import (
     TextField,
 )
 
-#: The deferred database; ``models.db.open_store`` binds it to a file.
-database = SqliteDatabase(None)
+#: The deferred database; ``models.db.open_store`` binds it to a file. One connection shared
+#: by every thread (``thread_safe=False``), so that its page cache stays warm between the UI's
+#: workers; ``models.db.session`` serialises the threads' use of it.
+database = SqliteDatabase(None, thread_safe=False)
 
 
 class BaseModel(Model):

@@ -3,16 +3,19 @@ and the one way user text is put on screen (literally, never as markup)."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date
 from typing import Protocol, cast
 
+from textual.binding import Binding
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from yeji_tui.strings import MESSAGES, Catalog
+from yeji_tui.status import Overview
+from yeji_tui.strings import MESSAGES, TEXTUAL_ZH, Catalog
 from yeji_tui.text import clean_text
 
 
@@ -21,6 +24,9 @@ class Session(Protocol):
 
     t: Catalog
     today: date
+
+    def take_first_overview(self) -> Future[Overview | None] | None:
+        """The overview loaded while the app started (once)."""
 
 
 def session(node: DOMNode) -> Session:
@@ -35,10 +41,19 @@ def translate_bindings(node: DOMNode, t: Catalog) -> None:
     """
     table = node._bindings.key_to_bindings
     for key, bindings in table.items():
-        table[key] = [
-            replace(b, description=t(b.description)) if b.description in MESSAGES else b
-            for b in bindings
-        ]
+        table[key] = [_translated(b, t) for b in bindings]
+
+
+def _translated(binding: Binding, t: Catalog) -> Binding:
+    if binding.description in MESSAGES:
+        return replace(binding, description=t(binding.description))
+    if t.lang == "zh" and binding.description in TEXTUAL_ZH:
+        return replace(
+            binding,
+            description=TEXTUAL_ZH[binding.description],
+            tooltip=TEXTUAL_ZH.get(binding.tooltip, binding.tooltip),
+        )
+    return binding
 
 
 def plain(text: str) -> Content:

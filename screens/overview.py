@@ -3,18 +3,37 @@ furthest behind, and the latest signings and starts."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.db import session as store_session
 from screens.base import YejiScreen, plain, session
 from yeji_tui.status import Overview, load_overview, window_line
+from yeji_tui.targets import CampaignStatus
 from yeji_tui.widgets.board import BehindList, LatestList, QuotaSummary, TargetBoard
+from yeji_tui.widgets.footer import KeyBar
+
+
+class Board(VerticalScroll, can_focus=False):
+    """The scrolling board; the screen's own keys scroll it, so it never needs focus."""
+
+
+class MonthRow(Horizontal):
+    """This month's two panels: side by side when there is room, else stacked."""
+
+    def __init__(self, *, id: str, stacked: bool) -> None:
+        super().__init__(id=id)
+        self.set_class(stacked, "-stacked")  # right in the first frame
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < OverviewScreen.NARROW - 2, "-stacked")
 
 
 class OverviewScreen(YejiScreen):
@@ -22,7 +41,16 @@ class OverviewScreen(YejiScreen):
 
     BINDINGS = [
         Binding("r", "refresh_data", "key.refresh", id="overview.refresh"),
+        # The board scrolls from the screen's own keys, so nothing needs focus at start
+        # (focusing at start refreshed the footer twice more before the first paint).
+        Binding("down,j", "scroll('down')", "key.down", show=False),
+        Binding("up,k", "scroll('up')", "key.up", show=False),
+        Binding("pagedown,space", "scroll('page_down')", "key.page_down", show=False),
+        Binding("pageup", "scroll('page_up')", "key.page_up", show=False),
+        Binding("home,g", "scroll('home')", "key.top", show=False),
+        Binding("end,G", "scroll('end')", "key.bottom", show=False),
     ]
+    AUTO_FOCUS = None
 
     class Loaded(Message):
         """The worker finished reading the store."""
@@ -34,38 +62,46 @@ class OverviewScreen(YejiScreen):
     def __init__(self) -> None:
         super().__init__()
         self._loaded_once = False
-
-    def compose(self) -> ComposeResult:
-        t = session(self).t
-        yield Static(Content(t("loading")), id="heading")
-        with VerticalScroll(id="board"):
-            board = TargetBoard(t, id="targets")
-            board.border_title = t("targets_title")
-            yield board
-            with Horizontal(id="month"):
-                summary = QuotaSummary(t, id="quota-summary")
-                summary.border_title = t("month_title", month="")
-                yield summary
-                behind = BehindList(t, id="behind")
-                behind.border_title = t("behind_title")
-                yield behind
-            latest = LatestList(t, id="latest")
-            latest.border_title = t("latest_title")
-            yield latest
-        yield Footer()
+        self._pending: Future[Overview | None] | None = None
 
     #: Below this width the month's two panels stack instead of standing side by side.
     NARROW = 100
 
-    def on_mount(self) -> None:
-        self.load()
+    def compose(self) -> ComposeResult:
+        t = session(self).t
+        # The start-up read is usually done by now: build the panels with it, so that the
+        # very first frame has the numbers (setting them after mount costs one more frame).
+        first = session(self).take_first_overview()
+        ready = first is not None and first.done() and first.exception() is None
+        overview = first.result() if first is not None and ready else None
+        self._loaded_once = ready
+        self._pending = None if ready else first
+        status = overview.status if overview else None
+        yield Static(self._heading(overview), id="heading")
+        with Board(id="board"):
+            yield TargetBoard(t, status, id="targets", title=t("targets_title"))
+            with MonthRow(id="month", stacked=self.app.size.width < self.NARROW):
+                yield QuotaSummary(t, status, id="quota-summary", title=self._month_title(status))
+                yield BehindList(t, status, id="behind", title=t("behind_title"))
+            latest = LatestList(t, overview.latest if overview else None, id="latest")
+            latest.border_title = t("latest_title")
+            yield latest
+        yield KeyBar()
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < self.NARROW, "narrow")
+    def on_mount(self) -> None:
+        if self._loaded_once:
+            self._set_title()
+        else:
+            self.load(self._pending)
 
     def on_screen_resume(self) -> None:
         if self._loaded_once:
             self.load()
+
+    def action_scroll(self, where: str) -> None:
+        """Scroll the board (line, page, or to an end)."""
+        board = self.query_one(Board)
+        getattr(board, f"scroll_{where}")(animate=False)
 
     def action_refresh_data(self) -> None:
         """Read the store again (also done by itself when another process writes)."""
@@ -76,33 +112,49 @@ class OverviewScreen(YejiScreen):
         self.load()
 
     @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
-    def load(self) -> None:
-        """Read the campaign in a thread; the UI never waits on a query."""
-        with store_session():
-            overview = load_overview(session(self).today)
+    def load(self, pending: Future[Overview | None] | None = None) -> None:
+        """Read the campaign in a thread (or wait there for the start-up read, if given)."""
+        if pending is not None:
+            overview = pending.result()
+        else:
+            with store_session():
+                overview = load_overview(session(self).today)
         self.post_message(self.Loaded(overview))
 
     def on_overview_screen_loaded(self, message: Loaded) -> None:
+        self.show(message.overview)
+
+    def show(self, overview: Overview | None) -> None:
+        """Put a loaded overview on screen."""
         self._loaded_once = True
-        t = session(self).t
-        overview = message.overview
-        heading = self.query_one("#heading", Static)
+        self.query_one("#heading", Static).update(self._heading(overview))
         if overview is None:
-            heading.update(Content(t("no_campaign")))
             return
         status = overview.status
-        self.app.title = status.settings.name
-        heading.update(
-            Content.assemble(
-                plain(status.settings.name).stylize("bold"),
-                "\n",
-                (window_line(status, t), "$text-muted"),
-            )
-        )
         for panel in self.query(TargetBoard), self.query(QuotaSummary), self.query(BehindList):
             for widget in panel:
                 widget.status = status
-        self.query_one(QuotaSummary).border_title = t(
-            "month_title", month=status.current_month or ""
-        )
+        self.query_one(QuotaSummary).border_title = self._month_title(status)
         self.query_one(LatestList).projects = overview.latest
+        self._set_title()
+
+    def _heading(self, overview: Overview | None) -> Content:
+        t = session(self).t
+        if overview is None:
+            return Content(
+                t("loading" if not self._loaded_once and self._pending else "no_campaign")
+            )
+        return Content.assemble(
+            plain(overview.status.settings.name).stylize("bold"),
+            "\n",
+            (window_line(overview.status, t), "$text-muted"),
+        )
+
+    def _month_title(self, status: CampaignStatus | None) -> str:
+        month = status.current_month if status else None
+        return session(self).t("month_title", month=month or "")
+
+    def _set_title(self) -> None:
+        board = self.query_one(TargetBoard)
+        if board.status is not None:
+            self.app.title = board.status.settings.name

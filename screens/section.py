@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from screens.base import YejiScreen, session
+from yeji_tui.widgets.footer import KeyBar
 
 
 class ComingSection(YejiScreen):
@@ -19,4 +20,4 @@ class ComingSection(YejiScreen):
     def compose(self) -> ComposeResult:
         t = session(self).t
         yield Static(Content(t("section.not_yet", name=t(f"section.{self.section}"))), id="coming")
-        yield Footer()
+        yield KeyBar()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -18,6 +19,7 @@ from screens.base import translate_bindings
 from screens.overview import OverviewScreen
 from screens.section import ComingSection
 from yeji_tui.settings import UserSettings
+from yeji_tui.status import Overview
 from yeji_tui.strings import Catalog, Lang
 
 SECTIONS = ("overview", "pipeline", "units", "triage")
@@ -39,6 +41,7 @@ class YejiApp(App[None]):
             for i, name in enumerate(SECTIONS, start=1)
         ),
     ]
+    DEFAULT_MODE = "overview"
     MODES = {
         "overview": OverviewScreen,
         "pipeline": partial(ComingSection, "pipeline"),
@@ -54,6 +57,7 @@ class YejiApp(App[None]):
         lang: Lang = "zh",
         settings: UserSettings | None = None,
         watch_seconds: float = 2.0,
+        first_overview: Future[Overview | None] | None = None,
     ) -> None:
         super().__init__()
         self.db_path = db_path
@@ -62,20 +66,26 @@ class YejiApp(App[None]):
         self.user_settings = settings or UserSettings(lang=lang)
         self.watch_seconds = watch_seconds
         self._watcher: ChangeWatcher | None = None
+        self._first_overview = first_overview
         translate_bindings(self, self.t)
         self.title = self.t("app.title")
 
     def on_mount(self) -> None:
-        self.theme = self.user_settings.theme
+        if self.user_settings.theme != self.theme:
+            self.theme = self.user_settings.theme  # restyles every widget: only when it differs
         if self.user_settings.keymap:
             self.set_keymap(dict(self.user_settings.keymap))
-        self.switch_mode("overview")
         self._watcher = ChangeWatcher(self.db_path)
         self.set_interval(self.watch_seconds, self.check_store)
 
     def on_unmount(self) -> None:
         if self._watcher is not None:
             self._watcher.close()
+
+    def take_first_overview(self) -> Future[Overview | None] | None:
+        """The overview loaded while the app started, once; None afterwards."""
+        first, self._first_overview = self._first_overview, None
+        return first
 
     def action_switch_section(self, name: str) -> None:
         """Show one of the four sections."""

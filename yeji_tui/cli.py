@@ -6,6 +6,7 @@ Imports are lazy: ``yeji status`` must never import Textual (it starts in well u
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -14,6 +15,9 @@ from datetime import date
 from pathlib import Path
 
 from yeji_tui.strings import Catalog, Lang, parse_lang
+
+#: How long start-up waits for the first numbers before drawing the board without them.
+PREFETCH_WAIT_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -273,9 +277,17 @@ def cmd_demo(ctx: Context, *, leads: int, seed: int, activities: int | None) -> 
 def run_tui(ctx: Context) -> int:
     """Open the TUI (the only path that imports Textual)."""
     _open(ctx)
+    from yeji_tui.status import prefetch_overview
+
+    # The first numbers are read before Textual is imported: alongside the import, the reading
+    # thread would wait on the GIL after every SQLite call. Waiting is bounded; a slower store
+    # lets the board draw first and fill in when the thread is done.
+    first = prefetch_overview(ctx.today)
+    with contextlib.suppress(TimeoutError):
+        first.exception(timeout=PREFETCH_WAIT_S)
     from yeji_tui.app import YejiApp
 
-    YejiApp(db_path=ctx.db_path, today=ctx.today, lang=ctx.lang).run()
+    YejiApp(db_path=ctx.db_path, today=ctx.today, lang=ctx.lang, first_overview=first).run()
     return 0
 
 

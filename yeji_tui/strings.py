@@ -84,6 +84,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.help": ("帮助", "Help"),
     "key.refresh": ("刷新", "Refresh"),
     "key.palette": ("命令", "Commands"),
+    "key.down": ("向下滚动", "Scroll down"),
+    "key.up": ("向上滚动", "Scroll up"),
+    "key.page_down": ("下一页", "Page down"),
+    "key.page_up": ("上一页", "Page up"),
+    "key.top": ("到顶部", "To the top"),
+    "key.bottom": ("到底部", "To the bottom"),
     "loading": ("正在读取……", "Loading…"),
     "refreshed": ("已刷新", "Refreshed"),
     "store_changed": ("数据已由他人更新", "The store was changed elsewhere"),
@@ -150,6 +156,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "same company and project as line {line}",
     ),
     "why.too_long": ("文字过长（最多 {n} 字）", "text too long (at most {n} characters)"),
+}
+
+
+#: Textual's own key descriptions (app and screen defaults), for the Chinese interface.
+TEXTUAL_ZH: dict[str, str] = {
+    "Quit": "退出",
+    "Quit the app and return to the command prompt.": "退出程序，回到命令行",
+    "Focus Next": "下一项",
+    "Focus Previous": "上一项",
+    "Move focus to the next widget.": "把焦点移到下一项",
+    "Move focus to the previous widget.": "把焦点移到上一项",
+    "Copy selected text": "复制选中的文字",
+    "Maximize": "最大化",
+    "Minimize": "还原",
 }
 
 

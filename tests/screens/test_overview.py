@@ -14,6 +14,7 @@ from models.ledger import upsert_leads
 from tests.conftest import lead
 from yeji_tui.app import YejiApp
 from yeji_tui.widgets.board import LatestList, TargetBoard
+from yeji_tui.widgets.footer import KeyBar
 
 SAMPLE_DAY = date(2022, 9, 10)
 
@@ -170,3 +171,16 @@ async def test_a_failing_store_is_reported_once_as_a_notification(sample_store: 
         messages = [n.message for n in app._notifications]
         assert len(messages) == 1 and "activity_day" in messages[0]
         assert app.is_running
+
+
+async def test_key_bar_shows_each_key_once_and_a_click_presses_it(sample_store: Path) -> None:
+    app = make_app(sample_store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        bar = app.screen.query_one(KeyBar)
+        line = text_of(bar)
+        assert " q 退出 " in line and " ? 帮助 " in line and " r 刷新 " in line
+        assert "f1" not in line and line.count("退出") == 1
+        x = line.index(" 2 ")
+        await pilot.click(KeyBar, offset=(x + 1, 0))
+        assert app.current_mode == "pipeline"

@@ -44,9 +44,18 @@ class Panel(Widget):
     status: reactive[CampaignStatus | None] = reactive(None, layout=True)
     """The campaign status shown; None while the first load runs."""
 
-    def __init__(self, t: Catalog, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        t: Catalog,
+        status: CampaignStatus | None = None,
+        *,
+        id: str | None = None,
+        title: str = "",
+    ) -> None:
         super().__init__(id=id)
         self.t = t
+        self.border_title = title
+        self.set_reactive(Panel.status, status)
 
     def render(self) -> Content:
         if self.status is None:
@@ -160,9 +169,16 @@ class LatestList(Widget):
     projects: reactive[tuple[LatestProject, ...] | None] = reactive(None, layout=True)
     """The projects shown; None while loading."""
 
-    def __init__(self, t: Catalog, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        t: Catalog,
+        projects: tuple[LatestProject, ...] | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.t = t
+        self.set_reactive(LatestList.projects, projects)
 
     def render(self) -> Content:
         if self.projects is None:

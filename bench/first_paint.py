@@ -1,0 +1,110 @@
+"""First full paint and resident memory of a screen, against a bare Textual app, side by side.
+
+Each app runs in a 120×40 pseudo-terminal; the clock stops when the screen's content (numbers
+included) has been written to the terminal, and resident memory is read at that moment.
+
+    .venv/bin/python bench/first_paint.py [--store PATH] [--runs N] [--screen overview]
+
+Targets: overview ≤ 1.5× the bare app's time, resident memory ≤ bare + 25 MB (issue 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+from _common import ensure_big_store, yeji_cmd
+
+HERE = Path(__file__).resolve().parent
+# What each app writes once its first full screen, data included, is on the terminal.
+MARKERS = {"bare": b"READY 1234", "overview": b"/15 "}
+KEYS = {"overview": "1"}
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def paint(
+    cmd: list[str], marker: bytes, size: tuple[int, int] = (120, 40)
+) -> tuple[float, int, int]:
+    """Seconds to the marker, resident KB then, and bytes written to the terminal."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True
+    )
+    os.close(follower)
+    seen = b""
+    elapsed, rss = float("nan"), 0
+    deadline = started + 30
+    while time.perf_counter() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.5)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        seen += chunk
+        if marker in seen:
+            elapsed = time.perf_counter() - started
+            rss = rss_kb(proc.pid)
+            break
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=10)
+    os.close(leader)
+    return elapsed, rss, len(seen)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--store", default="/tmp/yeji-bench-100k.sqlite3")
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--screen", default="overview", choices=sorted(set(MARKERS) - {"bare"}))
+    parser.add_argument("--limit-time", type=float, default=1.5)
+    parser.add_argument("--limit-mb", type=float, default=25)
+    args = parser.parse_args()
+    store = ensure_big_store(Path(args.store))
+    commands = {
+        "bare": [sys.executable, str(HERE / "bare_app.py")],
+        args.screen: [*yeji_cmd(), "--db", str(store)],
+    }
+    results: dict[str, list[tuple[float, int, int]]] = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, cmd in commands.items():
+            results[name].append(paint(cmd, MARKERS[name]))
+    med = {
+        n: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs))
+        for n, rs in results.items()
+    }
+    bare_t, bare_kb = med["bare"]
+    t, kb = med[args.screen]
+    print(f"bare Textual app     {bare_t * 1000:7.1f} ms  {bare_kb / 1024:6.1f} MB")
+    print(
+        f"{args.screen:<20} {t * 1000:7.1f} ms  {kb / 1024:6.1f} MB  "
+        f"({t / bare_t:.2f}x time, +{(kb - bare_kb) / 1024:.1f} MB)"
+    )
+    ok = t / bare_t <= args.limit_time and (kb - bare_kb) / 1024 <= args.limit_mb
+    print("within targets" if ok else "OVER TARGET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
