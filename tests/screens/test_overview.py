@@ -13,6 +13,7 @@ from textual.worker import WorkerFailed
 from models.ledger import upsert_leads
 from tests.conftest import lead
 from yeji_tui.app import YejiApp
+from yeji_tui.text import cell_width
 from yeji_tui.widgets.board import LatestList, TargetBoard
 from yeji_tui.widgets.footer import KeyBar
 
@@ -181,6 +182,6 @@ async def test_key_bar_shows_each_key_once_and_a_click_presses_it(sample_store: 
         line = text_of(bar)
         assert " q 退出 " in line and " ? 帮助 " in line and " r 刷新 " in line
         assert "f1" not in line and line.count("退出") == 1
-        x = line.index(" 2 ")
+        x = cell_width(line[: line.index(" 2 ")])  # CJK descriptions are two cells wide
         await pilot.click(KeyBar, offset=(x + 1, 0))
         assert app.current_mode == "pipeline"
