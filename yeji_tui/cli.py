@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from yeji_tui.settings import UserSettings
 from yeji_tui.strings import Catalog, Lang, parse_lang
 
 #: How long start-up waits for the first numbers before drawing the board without them.
@@ -27,6 +28,7 @@ class Context:
     db_path: Path
     today: date
     t: Catalog
+    settings: UserSettings
 
     @property
     def lang(self) -> Lang:
@@ -95,11 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``yeji`` console script."""
     args = build_parser().parse_args(argv)
     try:
-        lang = _language(args.lang)
+        settings = _settings()
+        lang = parse_lang(args.lang or os.environ.get("YEJI_LANG") or settings.lang)
         ctx = Context(
             db_path=_store_path(args.db),
             today=_parse_today(args.today or os.environ.get("YEJI_TODAY")),
             t=Catalog(lang),
+            settings=settings,
         )
         return _dispatch(args, ctx)
     except CliError as exc:
@@ -109,15 +113,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _language(flag: str | None) -> Lang:
-    if flag:
-        return parse_lang(flag)
-    if os.environ.get("YEJI_LANG"):
-        return parse_lang(os.environ["YEJI_LANG"])
+def _settings() -> UserSettings:
     from yeji_tui.settings import SettingsError, load_settings
 
     try:
-        return load_settings().lang
+        return load_settings()
     except SettingsError as exc:
         raise CliError(str(exc)) from exc
 
@@ -287,7 +287,13 @@ def run_tui(ctx: Context) -> int:
         first.exception(timeout=PREFETCH_WAIT_S)
     from yeji_tui.app import YejiApp
 
-    YejiApp(db_path=ctx.db_path, today=ctx.today, lang=ctx.lang, first_overview=first).run()
+    YejiApp(
+        db_path=ctx.db_path,
+        today=ctx.today,
+        lang=ctx.lang,
+        settings=ctx.settings,
+        first_overview=first,
+    ).run()
     return 0
 
 

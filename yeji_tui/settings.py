@@ -49,14 +49,21 @@ def load_settings(path: Path | None = None) -> UserSettings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError(f"{path}: {exc}") from exc
-    for key in sorted(set(data) - _KEYS):
-        raise SettingsError(f"{path}: {key}: 未知的设置 / unknown setting")
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise SettingsError(f"{path}: {unknown[0]}: 未知的设置 / unknown setting")
     lang = data.get("lang", "zh")
     if lang not in ("zh", "en"):
         raise SettingsError(f"{path}: lang: 应为 zh 或 en / must be zh or en")
     stale = data.get("stale_days", 14)
     if not isinstance(stale, int) or isinstance(stale, bool) or stale < 1:
         raise SettingsError(f"{path}: stale_days: 应为正整数 / must be a whole number ≥ 1")
+    keymap = data.get("keymap", {})
+    if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+        raise SettingsError(f'{path}: keymap: 应为 绑定id = "按键" / must map binding ids to keys')
     return UserSettings(
-        lang=parse_lang(lang), theme=str(data.get("theme", "textual-dark")), stale_days=stale
+        lang=parse_lang(lang),
+        theme=str(data.get("theme", "textual-dark")),
+        stale_days=stale,
+        keymap=tuple(sorted(keymap.items())),
     )

@@ -181,3 +181,13 @@ def test_shared_sample_checker_agrees() -> None:
     last = done.stdout.strip().splitlines()[-1]
     n, m = last.split()[0].split("/")
     assert n == m, done.stdout
+
+
+def test_status_is_coloured_on_a_terminal_unless_no_color(
+    sample, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert "\x1b[31m▼ 落后\x1b[0m" in sample("--today", "2022-09-10", "status")[1]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in sample("--today", "2022-09-10", "status")[1]
