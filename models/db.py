@@ -19,12 +19,13 @@ from models.tables import (
     SUMMARY_TRIGGERS,
     Lead,
     database,
+    rows,
     run_sql,
     sql_value,
 )
 
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # SQLite's busy timeout, in seconds: how long a writer waits for another one to finish.
 BUSY_TIMEOUT_S = 5
@@ -128,18 +129,36 @@ def _has_tables(db: Database) -> bool:
     return bool(db.get_tables())
 
 
+# Upgrades spell out their own SQL: today's models describe today's schema, and creating
+# their indexes on an older table once made an index on a column that did not exist yet
+# (SQLite read the double-quoted name as a string) and broke the file.
+
+
 def _upgrade_1_to_2(db: Database) -> None:
     """Version 2: a version per lead (edits that waited on a person), a dropped date, better
     indexes, and the per-day activity summary the monthly quota counts read."""
-    run_sql('ALTER TABLE "lead" ADD COLUMN "dropped_on" DATE', db)
-    run_sql('ALTER TABLE "lead" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 1', db)
-    run_sql('DROP INDEX IF EXISTS "activity_date"', db)
-    run_sql('DROP INDEX IF EXISTS "lead_signed_on"', db)
-    run_sql('DROP INDEX IF EXISTS "lead_started_on"', db)
-    run_sql('DROP INDEX IF EXISTS "lead_valid_since"', db)
-    db.create_tables(ALL_TABLES, safe=True)  # the indexes and the table version 2 adds
-    _create_triggers(db)
-    run_sql(SUMMARY_BACKFILL, db)
+    for sql in (
+        'ALTER TABLE "lead" ADD COLUMN "dropped_on" DATE',
+        'ALTER TABLE "lead" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 1',
+        'DROP INDEX IF EXISTS "activity_date"',
+        'DROP INDEX IF EXISTS "lead_signed_on"',
+        'DROP INDEX IF EXISTS "lead_started_on"',
+        'DROP INDEX IF EXISTS "lead_valid_since"',
+        'CREATE INDEX "activity_date_unit_id_kind_led_by_principal" ON "activity" '
+        '("date", "unit_id", "kind", "led_by_principal")',
+        'CREATE INDEX "lead_signed_on_amount_wan_is_industrial" ON "lead" '
+        '("signed_on", "amount_wan", "is_industrial")',
+        'CREATE INDEX "lead_started_on_amount_wan_is_industrial" ON "lead" '
+        '("started_on", "amount_wan", "is_industrial")',
+        'CREATE INDEX "lead_valid_since_unit_id" ON "lead" ("valid_since", "unit_id")',
+        'CREATE INDEX "lead_unit_id_stage" ON "lead" ("unit_id", "stage")',
+        'CREATE TABLE "activity_day" ("day" DATE NOT NULL, "unit_id" INTEGER NOT NULL, '
+        '"kind" TEXT NOT NULL, "led_by_principal" INTEGER NOT NULL, "n" INTEGER NOT NULL, '
+        'PRIMARY KEY ("day", "unit_id", "kind", "led_by_principal")) WITHOUT ROWID',
+        *SUMMARY_TRIGGERS,
+        SUMMARY_BACKFILL,
+    ):
+        run_sql(sql, db)
 
 
 def _create_triggers(db: Database) -> None:
@@ -147,7 +166,40 @@ def _create_triggers(db: Database) -> None:
         run_sql(statement, db)
 
 
-UPGRADES: dict[int, Callable[[Database], None]] = {1: _upgrade_1_to_2}
+def _upgrade_2_to_3(db: Database) -> None:
+    """Version 3: the pipeline's search key (pinyin), a touched day for staleness, the triage
+    review mark, and saved views."""
+    from models.search import search_key
+
+    for sql in (
+        'ALTER TABLE "lead" ADD COLUMN "search_key" TEXT NOT NULL DEFAULT \'\'',
+        'ALTER TABLE "lead" ADD COLUMN "touched_on" DATE',
+        'ALTER TABLE "lead" ADD COLUMN "reviewed_on" DATE',
+        'CREATE INDEX "lead_stage_amount_wan" ON "lead" ("stage", "amount_wan")',
+        'CREATE INDEX "lead_stage_touched_on" ON "lead" ("stage", "touched_on")',
+        'CREATE TABLE "saved_view" ("id" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL, '
+        '"filter_json" TEXT NOT NULL, "by_user" TEXT NOT NULL, "at" DATETIME NOT NULL)',
+        'CREATE UNIQUE INDEX "saved_view_name" ON "saved_view" ("name")',
+        # leads from before were decided on already; each is as fresh as its latest dated event
+        'UPDATE "lead" SET "reviewed_on" = COALESCE("found_on", DATE("created_at"))',
+        'UPDATE "lead" SET "touched_on" = t."day" FROM (SELECT "lead_id", MAX("on") AS "day" '
+        'FROM (SELECT "lead_id", "on" FROM "stage_change" UNION ALL '
+        'SELECT "lead_id", "on" FROM "follow_up") GROUP BY "lead_id") AS t '
+        'WHERE t."lead_id" = "lead"."id"',
+        'UPDATE "lead" SET "touched_on" = "found_on" WHERE "touched_on" IS NULL '
+        'OR "touched_on" < "found_on"',
+    ):
+        run_sql(sql, db)
+    keys = [
+        (search_key(company, project), lead_id)
+        for lead_id, company, project in rows(Lead.select(Lead.id, Lead.company, Lead.project))
+    ]
+    db.cursor().executemany(  # type: ignore[no-untyped-call]
+        'UPDATE "lead" SET "search_key" = ? WHERE "id" = ?', keys
+    )
+
+
+UPGRADES: dict[int, Callable[[Database], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
 
 
 def migrate(db: Database) -> None:

@@ -16,6 +16,7 @@ from peewee import fn
 
 from models.db import immediate
 from models.records import ActivityKind, StageName
+from models.search import search_key
 from models.tables import Activity, BaseModel, Lead, StageChange, Unit, rows
 
 T = TypeVar("T")
@@ -115,6 +116,8 @@ def upsert_leads(records: Sequence[LeadInput], user: str, today: date) -> WriteR
             if not diff:
                 unchanged += 1
                 continue
+            if "stage" in diff:
+                diff["touched_on"] = stage_day(row, today)
             Lead.update(**diff, updated_at=now, version=Lead.version + 1).where(
                 Lead.id == old.id
             ).execute()
@@ -132,7 +135,17 @@ def upsert_leads(records: Sequence[LeadInput], user: str, today: date) -> WriteR
                 )
         for chunk in _chunks(fresh, 200):
             batch = [
-                dict(asdict(r), unit=units[r.unit], created_at=now, updated_at=now) for r in chunk
+                dict(
+                    asdict(r),
+                    unit=units[r.unit],
+                    created_at=now,
+                    updated_at=now,
+                    search_key=search_key(r.company, r.project),
+                    touched_on=stage_day(r, today),
+                    # a new bare lead waits in triage; one further along was decided already
+                    reviewed_on=None if r.stage == "lead" else today,
+                )
+                for r in chunk
             ]
             Lead.insert_many(batch).execute()
             added += len(batch)

@@ -44,6 +44,11 @@ SOURCES: tuple[str, ...] = (
 )
 
 
+def stage_name(value: str) -> StageName:
+    """A stage as stored, typed (an unknown value reads as ``lead``)."""
+    return next((s for s in STAGES if s == value), "lead")
+
+
 @dataclass(frozen=True)
 class Quotas:
     """Monthly quotas of the campaign (DOMAIN.md, 每月)."""
@@ -148,3 +153,11 @@ class LeadRecord:
     dropped_on: date | None
     dropped_reason: str
     version: int
+    next_follow_up: date | None = None
+    touched_on: date | None = None
+    reviewed_on: date | None = None
+
+    @property
+    def is_valid(self) -> bool:
+        """Reported as a valid lead (有效价值线索)."""
+        return self.valid_since is not None

@@ -127,15 +127,32 @@ class Lead(BaseModel):
     updated_at = DateTimeField(default=datetime.now)
     # Bumped on every write, so an edit that waited on a person can tell it was overtaken.
     version = IntegerField(default=1)
+    #: names, pinyin and initials (models.search), for the pipeline's filter
+    search_key = TextField(default="")
+    #: the day of the last stage change or follow-up: how stale a lead is
+    touched_on = DateField(null=True)
+    #: when a person last decided on the lead in triage; None for a new, unreviewed lead
+    reviewed_on = DateField(null=True)
 
     class Meta:
         indexes = (
+            (("stage", "amount_wan"), False),
+            (("stage", "touched_on"), False),
             (("company", "project"), True),
             (("signed_on", "amount_wan", "is_industrial"), False),
             (("started_on", "amount_wan", "is_industrial"), False),
             (("valid_since", "unit"), False),
             (("unit", "stage"), False),
         )
+
+
+class SavedView(BaseModel):
+    """A named pipeline filter, kept across restarts."""
+
+    name = TextField(unique=True)
+    filter_json = TextField()
+    by_user = TextField()
+    at = DateTimeField(default=datetime.now)
 
 
 class StageChange(BaseModel):
@@ -243,6 +260,7 @@ ALL_TABLES: tuple[type[Model], ...] = (
     Consultant,
     ParkPartner,
     Lead,
+    SavedView,
     StageChange,
     FollowUp,
     Event,

@@ -16,6 +16,7 @@ from models.campaigns import clear_campaign_data, save_campaign
 from models.db import current_user, immediate
 from models.ledger import bulk_insert, unit_ids
 from models.records import CampaignSettings
+from models.search import search_key
 from models.tables import Activity, Lead, StageChange
 from yeji_tui.config import builtin_campaign
 from yeji_tui.targets import demo_window
@@ -237,6 +238,15 @@ def build_demo(
             if stage == "dropped":
                 dropped = _day(rng, found, today)
         unit = rng.choices(owners, weights=owner_weights)[0]
+        steps = [("lead", found)]
+        if stage != "lead":
+            steps.append(("negotiating", valid or found))
+        for name, day in (("signed", signed), ("started", started), ("dropped", dropped)):
+            if day:
+                steps.append((name, day))
+        # recent bare leads wait for review; some negotiations have a follow-up due or overdue
+        fresh = stage == "lead" and (today - found).days < 10 and rng.random() < 0.4
+        follow = stage == "negotiating" and rng.random() < 0.3
         lead_rows.append(
             (
                 company,
@@ -256,14 +266,12 @@ def build_demo(
                 now,
                 now,
                 1,
+                search_key(company, project),
+                steps[-1][1].isoformat(),
+                None if fresh else found.isoformat(),
+                (today + timedelta(days=rng.randint(-10, 14))).isoformat() if follow else None,
             )
         )
-        steps = [("lead", found)]
-        if stage != "lead":
-            steps.append(("negotiating", valid or found))
-        for name, day in (("signed", signed), ("started", started), ("dropped", dropped)):
-            if day:
-                steps.append((name, day))
         prev = None
         for name, day in steps:
             history.append((prev or "", i, name, day.isoformat(), user))
@@ -291,6 +299,10 @@ def build_demo(
                 "created_at",
                 "updated_at",
                 "version",
+                "search_key",
+                "touched_on",
+                "reviewed_on",
+                "next_follow_up",
             ),
             lead_rows,
         )

@@ -1,0 +1,492 @@
+"""The lead service: what the pipeline and triage read, and every change they make.
+
+Reads return frozen records; counts and sums happen in SQL. Each change is one IMMEDIATE
+transaction that checks the lead's version (an edit that waited on a person is refused if someone
+else changed the lead meanwhile), applies the pipeline's rules, records stage history with the OS
+user, and returns a Change that ``undo`` can reverse.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from peewee import JOIN, fn
+
+from models.db import immediate
+from models.ledger import LeadInput
+from models.records import STAGES, LeadRecord, StageName, stage_name
+from models.rules import Refusal, check_drop, check_move, check_valid
+from models.search import normalise_query, search_key
+from models.tables import FollowUp, Group, Lead, SavedView, StageChange, Unit, rows
+
+
+@dataclass(frozen=True)
+class LeadFilter:
+    """What the pipeline shows: free text (names, pinyin, initials) and narrowing fields."""
+
+    text: str = ""
+    unit: str = ""
+    group: str = ""
+    industry: str = ""
+    min_amount_wan: int = 0
+    valid_only: bool = False
+    stale_days: int = 0  # 0: any
+
+    @property
+    def active(self) -> bool:
+        """Whether it narrows anything."""
+        return self != LeadFilter()
+
+    def to_json(self) -> str:
+        """For saved views."""
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> LeadFilter:
+        """A filter saved by ``to_json`` (unknown keys, from a newer version, are ignored)."""
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True)
+class LeadCard:
+    """What a card on the pipeline shows."""
+
+    id: int
+    company: str
+    project: str
+    amount_wan: int
+    industry: str
+    unit: str
+    stage: StageName
+    is_valid: bool
+    is_industrial: bool
+    touched_on: date | None
+    version: int
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One stage change of a lead."""
+
+    from_stage: str | None
+    to_stage: str
+    on: date
+    by_user: str
+
+
+@dataclass(frozen=True)
+class FollowUpEntry:
+    """One follow-up note."""
+
+    on: date
+    note: str
+    by_user: str
+
+
+@dataclass(frozen=True)
+class LeadDetail:
+    """A lead with its stage history and follow-ups, newest first."""
+
+    lead: LeadRecord
+    history: tuple[HistoryEntry, ...]
+    follow_ups: tuple[FollowUpEntry, ...]
+
+
+class Refused(Exception):
+    """A change broke a rule; nothing was written."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.key)
+        self.refusal = refusal
+
+
+class LeadChanged(Exception):
+    """Someone else changed the lead since it was read; nothing was written."""
+
+    def __init__(self, current: LeadRecord | None) -> None:
+        super().__init__("lead changed")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change made to a lead, with what undo needs to reverse it."""
+
+    lead_id: int
+    what: str  # catalog key: done.move, done.valid, ...
+    values: dict[str, object]
+    before: dict[str, object] | None  # None: the change created the lead
+    version_after: int
+    history_ids: tuple[int, ...] = ()
+    follow_up_ids: tuple[int, ...] = ()
+
+
+# --- reading --------------------------------------------------------------------------------
+
+_CARD_COLUMNS = (
+    Lead.id,
+    Lead.company,
+    Lead.project,
+    Lead.amount_wan,
+    Lead.industry,
+    Unit.name,
+    Lead.stage,
+    Lead.valid_since,
+    Lead.is_industrial,
+    Lead.touched_on,
+    Lead.version,
+)
+
+
+def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
+    conditions = []
+    text = normalise_query(f.text)
+    if text:
+        conditions.append(fn.instr(Lead.search_key, text) > 0)
+    if f.unit:
+        conditions.append(Unit.name == f.unit)
+    if f.group:
+        conditions.append(Group.name == f.group)
+    if f.industry:
+        conditions.append(Lead.industry == f.industry)
+    if f.min_amount_wan:
+        conditions.append(Lead.amount_wan >= f.min_amount_wan)
+    if f.valid_only:
+        conditions.append(Lead.valid_since.is_null(False))
+    if f.stale_days:
+        since = today - timedelta(days=f.stale_days)
+        conditions.append(Lead.touched_on.is_null() | (Lead.touched_on <= since))
+    return query.where(*conditions) if conditions else query
+
+
+def _joined(query: Any, f: LeadFilter) -> Any:
+    query = query.join(Unit, on=(Lead.unit == Unit.id))
+    if f.group:
+        query = query.join(Group, JOIN.LEFT_OUTER, on=(Unit.group == Group.id))
+    return query
+
+
+def stage_totals(f: LeadFilter, today: date) -> dict[str, tuple[int, int]]:
+    """Per stage: how many leads the filter shows, and their total amount in 万元."""
+    query = _joined(Lead.select(Lead.stage, fn.COUNT(Lead.id), fn.TOTAL(Lead.amount_wan)), f)
+    found = {
+        stage: (int(n), int(total))
+        for stage, n, total in rows(_filtered(query, f, today).group_by(Lead.stage))
+    }
+    return {stage: found.get(stage, (0, 0)) for stage in STAGES}
+
+
+def stage_page(stage: str, f: LeadFilter, today: date, offset: int, limit: int) -> list[LeadCard]:
+    """One window of a stage's column: largest amount first."""
+    query = _joined(Lead.select(*_CARD_COLUMNS), f)
+    query = _filtered(query.where(Lead.stage == stage), f, today)
+    query = query.order_by(Lead.amount_wan.desc(), Lead.id.desc()).offset(offset).limit(limit)
+    return [
+        LeadCard(
+            id=i,
+            company=c,
+            project=p,
+            amount_wan=a,
+            industry=ind,
+            unit=u,
+            stage=st,
+            is_valid=v is not None,
+            is_industrial=bool(isi),
+            touched_on=t,
+            version=ver,
+        )
+        for i, c, p, a, ind, u, st, v, isi, t, ver in rows(query)
+    ]
+
+
+def _record(row: Lead, unit_name: str) -> LeadRecord:
+    return LeadRecord(
+        id=row.id,
+        company=row.company,
+        project=row.project,
+        industry=row.industry,
+        amount_wan=row.amount_wan,
+        is_industrial=row.is_industrial,
+        source=row.source,
+        unit=unit_name,
+        stage=stage_name(row.stage),
+        found_on=row.found_on,
+        valid_since=row.valid_since,
+        signed_on=row.signed_on,
+        started_on=row.started_on,
+        dropped_on=row.dropped_on,
+        dropped_reason=row.dropped_reason,
+        version=row.version,
+        next_follow_up=row.next_follow_up,
+        touched_on=row.touched_on,
+        reviewed_on=row.reviewed_on,
+    )
+
+
+def _unit_name(row: Lead) -> str:
+    unit_id = row.__data__["unit"]  # the raw id: reading row.unit would fetch the Unit
+    return str(Unit.get_by_id(unit_id).name)
+
+
+def lead_record(lead_id: int) -> LeadRecord | None:
+    """One lead, or None if it is gone."""
+    row = Lead.get_or_none(Lead.id == lead_id)
+    if row is None:
+        return None
+    return _record(row, _unit_name(row))
+
+
+def lead_detail(lead_id: int) -> LeadDetail | None:
+    """A lead with its history (stage changes, follow-ups), newest first."""
+    lead = lead_record(lead_id)
+    if lead is None:
+        return None
+    history = tuple(
+        HistoryEntry(f, t, on, who)
+        for f, t, on, who in rows(
+            StageChange.select(
+                StageChange.from_stage, StageChange.to_stage, StageChange.on, StageChange.by_user
+            )
+            .where(StageChange.lead == lead_id)
+            .order_by(StageChange.on.desc(), StageChange.id.desc())
+        )
+    )
+    notes = tuple(
+        FollowUpEntry(on, note, who)
+        for on, note, who in rows(
+            FollowUp.select(FollowUp.on, FollowUp.note, FollowUp.by_user)
+            .where(FollowUp.lead == lead_id)
+            .order_by(FollowUp.on.desc(), FollowUp.id.desc())
+        )
+    )
+    return LeadDetail(lead=lead, history=history, follow_ups=notes)
+
+
+# --- changing -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """What one change writes."""
+
+    what: str
+    values: dict[str, object]
+    fields: dict[str, object]
+    move: tuple[str | None, str, date] | None = None  # (from, to, on) for stage history
+    follow_up: tuple[date, str] | None = None
+
+
+def _apply(lead_id: int, version: int, user: str, decide: Callable[[LeadRecord], _Plan]) -> Change:
+    """Read the lead, check its version, let ``decide`` plan the change (or refuse), write it."""
+    with immediate():
+        row = Lead.get_or_none(Lead.id == lead_id)
+        if row is None:
+            raise LeadChanged(None)
+        current = _record(row, _unit_name(row))
+        if row.version != version:
+            raise LeadChanged(current)
+        plan = decide(current)
+        before = {k: getattr(row, k) for k in plan.fields}
+        touched = plan.move[2] if plan.move else plan.follow_up[0] if plan.follow_up else None
+        extra: dict[str, object] = {}
+        if touched is not None and (row.touched_on is None or touched >= row.touched_on):
+            before.setdefault("touched_on", row.touched_on)
+            extra["touched_on"] = touched
+        Lead.update(**plan.fields, **extra, version=version + 1, updated_at=datetime.now()).where(
+            Lead.id == lead_id
+        ).execute()
+        history_ids: tuple[int, ...] = ()
+        follow_up_ids: tuple[int, ...] = ()
+        if plan.move is not None:
+            from_stage, to_stage, on = plan.move
+            history_ids = (
+                StageChange.insert(
+                    lead=lead_id, from_stage=from_stage, to_stage=to_stage, on=on, by_user=user
+                ).execute(),
+            )
+        if plan.follow_up is not None:
+            on, note = plan.follow_up
+            follow_up_ids = (
+                FollowUp.insert(lead=lead_id, on=on, note=note, by_user=user).execute(),
+            )
+        return Change(
+            lead_id=lead_id,
+            what=plan.what,
+            values={"company": current.company, **plan.values},
+            before=before,
+            version_after=version + 1,
+            history_ids=history_ids,
+            follow_up_ids=follow_up_ids,
+        )
+
+
+def _refuse_if(refusal: Refusal | None) -> None:
+    if refusal is not None:
+        raise Refused(refusal)
+
+
+#: Dates a stage sets; moving back off the stage clears them.
+_STAGE_DATE = {"signed": "signed_on", "started": "started_on"}
+
+
+def move(
+    lead_id: int,
+    version: int,
+    to: StageName,
+    on: date,
+    user: str,
+    today: date,
+    *,
+    amount_wan: int | None = None,
+) -> Change:
+    """Move a lead one step along the pipeline. Moving to 签约 sets the signing date (and may
+    confirm the amount), to 开工 the start date; moving back clears the date of the stage left."""
+
+    def decide(lead: LeadRecord) -> _Plan:
+        _refuse_if(check_move(lead, to, on, today))
+        changes: dict[str, object] = {"stage": to}
+        if to in _STAGE_DATE:
+            changes[_STAGE_DATE[to]] = on
+        if lead.stage in _STAGE_DATE and to != "started":
+            changes[_STAGE_DATE[lead.stage]] = None
+        if amount_wan is not None and amount_wan != lead.amount_wan:
+            _refuse_if(Refusal("rule.amount") if amount_wan <= 0 else None)
+            changes["amount_wan"] = amount_wan
+        return _Plan("done.move", {"from": lead.stage, "to": to}, changes, (lead.stage, to, on))
+
+    return _apply(lead_id, version, user, decide)
+
+
+def set_valid(lead_id: int, version: int, valid: bool, on: date, user: str, today: date) -> Change:
+    """Report a lead as a valid lead on ``on`` (it counts for that month's quota), or take the
+    report back."""
+
+    def decide(lead: LeadRecord) -> _Plan:
+        if valid:
+            _refuse_if(check_valid(lead, on, today))
+        return _Plan(
+            "done.valid" if valid else "done.unvalid", {}, {"valid_since": on if valid else None}
+        )
+
+    return _apply(lead_id, version, user, decide)
+
+
+def drop(lead_id: int, version: int, reason: str, on: date, user: str) -> Change:
+    """Drop a lead (终止) with a reason, on a day: as of earlier days it still counts."""
+
+    def decide(lead: LeadRecord) -> _Plan:
+        _refuse_if(check_drop(lead, reason))
+        changes = {"stage": "dropped", "dropped_on": on, "dropped_reason": reason.strip()}
+        return _Plan("done.drop", {"reason": reason.strip()}, changes, (lead.stage, "dropped", on))
+
+    return _apply(lead_id, version, user, decide)
+
+
+def add_follow_up(
+    lead_id: int, version: int, note: str, on: date, next_follow_up: date | None, user: str
+) -> Change:
+    """Add a dated follow-up note, and set (or clear) the next follow-up day."""
+
+    def decide(lead: LeadRecord) -> _Plan:
+        _refuse_if(Refusal("rule.note") if not note.strip() else None)
+        return _Plan(
+            "done.follow_up", {}, {"next_follow_up": next_follow_up}, follow_up=(on, note.strip())
+        )
+
+    return _apply(lead_id, version, user, decide)
+
+
+def review(
+    lead_id: int,
+    version: int,
+    on: date,
+    user: str,
+    *,
+    next_follow_up: date | None = None,
+    unit_id: int | None = None,
+) -> Change:
+    """Mark a lead reviewed in triage (and set its next follow-up or owner unit)."""
+
+    def decide(lead: LeadRecord) -> _Plan:
+        changes: dict[str, object] = {"reviewed_on": on}
+        if next_follow_up is not None:
+            changes["next_follow_up"] = next_follow_up
+        if unit_id is not None:
+            changes["unit_id"] = unit_id
+        return _Plan("done.review", {}, changes)
+
+    return _apply(lead_id, version, user, decide)
+
+
+def create_lead(values: LeadInput, user: str, today: date) -> Change:
+    """A new lead from the form; new leads wait in triage until someone reviews them."""
+    with immediate():
+        unit_id = Unit.get(Unit.name == values.unit).id
+        if (
+            Lead.select()
+            .where(Lead.company == values.company, Lead.project == values.project)
+            .exists()
+        ):
+            raise Refused(Refusal("rule.duplicate"))
+        data = asdict(values)
+        data["unit"] = unit_id
+        lead_id = Lead.insert(
+            **data,
+            search_key=search_key(values.company, values.project),
+            touched_on=today,
+        ).execute()
+        history = StageChange.insert(
+            lead=lead_id, from_stage=None, to_stage=values.stage, on=today, by_user=user
+        ).execute()
+    return Change(lead_id, "done.create", {"company": values.company}, None, 1, (history,))
+
+
+def undo(change: Change) -> None:
+    """Reverse a change, unless someone changed the lead since (then LeadChanged)."""
+    with immediate():
+        row = Lead.get_or_none(Lead.id == change.lead_id)
+        if row is None or row.version != change.version_after:
+            current = _record(row, _unit_name(row)) if row else None
+            raise LeadChanged(current)
+        if change.before is None:
+            Lead.delete().where(Lead.id == change.lead_id).execute()
+            return
+        Lead.update(
+            **change.before, version=change.version_after + 1, updated_at=datetime.now()
+        ).where(Lead.id == change.lead_id).execute()
+        if change.history_ids:
+            StageChange.delete().where(StageChange.id.in_(change.history_ids)).execute()
+        if change.follow_up_ids:
+            FollowUp.delete().where(FollowUp.id.in_(change.follow_up_ids)).execute()
+
+
+# --- saved views ----------------------------------------------------------------------------
+
+
+def save_view(name: str, f: LeadFilter, user: str) -> None:
+    """Keep a filter under a name (replacing one of that name)."""
+    with immediate():
+        SavedView.delete().where(SavedView.name == name).execute()
+        SavedView.insert(name=name, filter_json=f.to_json(), by_user=user).execute()
+
+
+def saved_views() -> list[tuple[str, LeadFilter]]:
+    """Every saved view, by name."""
+    return [
+        (name, LeadFilter.from_json(text))
+        for name, text in rows(
+            SavedView.select(SavedView.name, SavedView.filter_json).order_by(SavedView.name)
+        )
+    ]
+
+
+def delete_view(name: str) -> None:
+    """Forget a saved view."""
+    with immediate():
+        SavedView.delete().where(SavedView.name == name).execute()
