@@ -14,6 +14,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from models.leads import Change
 from yeji_tui.status import Overview
 from yeji_tui.strings import MESSAGES, TEXTUAL_ZH, Catalog
 from yeji_tui.text import clean_text
@@ -25,8 +26,16 @@ class Session(Protocol):
     t: Catalog
     today: date
 
+    stale_days: int
+
     def take_first_overview(self) -> Future[Overview | None] | None:
         """The overview loaded while the app started (once)."""
+
+    def record_change(self, change: Change) -> None:
+        """Keep a change for undo."""
+
+    def pop_change(self) -> Change | None:
+        """The last change not yet undone, if any."""
 
 
 def session(node: DOMNode) -> Session:

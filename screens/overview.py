@@ -50,7 +50,7 @@ class OverviewScreen(YejiScreen):
         Binding("home,g", "scroll('home')", "key.top", show=False),
         Binding("end,G", "scroll('end')", "key.bottom", show=False),
     ]
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""  # nothing: the screen's own keys work without focus
 
     class Loaded(Message):
         """The worker finished reading the store."""

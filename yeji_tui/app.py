@@ -15,8 +15,10 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from models.db import ChangeWatcher
+from models.leads import Change
 from screens.base import translate_bindings
 from screens.overview import OverviewScreen
+from screens.pipeline import PipelineScreen
 from screens.section import ComingSection
 from yeji_tui.settings import UserSettings
 from yeji_tui.status import Overview
@@ -44,7 +46,7 @@ class YejiApp(App[None]):
     DEFAULT_MODE = "overview"
     MODES = {
         "overview": OverviewScreen,
-        "pipeline": partial(ComingSection, "pipeline"),
+        "pipeline": PipelineScreen,
         "units": partial(ComingSection, "units"),
         "triage": partial(ComingSection, "triage"),
     }
@@ -67,6 +69,8 @@ class YejiApp(App[None]):
         self.watch_seconds = watch_seconds
         self._watcher: ChangeWatcher | None = None
         self._first_overview = first_overview
+        self._changes: list[Change] = []
+        self.stale_days = self.user_settings.stale_days
         translate_bindings(self, self.t)
         self.title = self.t("app.title")
 
@@ -86,6 +90,14 @@ class YejiApp(App[None]):
         """The overview loaded while the app started, once; None afterwards."""
         first, self._first_overview = self._first_overview, None
         return first
+
+    def record_change(self, change: Change) -> None:
+        """Keep a change made since the app started, for undo."""
+        self._changes.append(change)
+
+    def pop_change(self) -> Change | None:
+        """The last change not yet undone."""
+        return self._changes.pop() if self._changes else None
 
     def action_switch_section(self, name: str) -> None:
         """Show one of the four sections."""

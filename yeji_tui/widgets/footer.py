@@ -46,7 +46,9 @@ class KeyBar(Widget):
         shown: list[tuple[str, str, bool, str]] = []
         palette = None
         seen: set[tuple[str, str]] = set()
-        for key, active in screen.active_bindings.items():
+        # the screen's own keys first: they are what can be done here
+        ordered = sorted(screen.active_bindings.items(), key=lambda item: item[1].node is self.app)
+        for key, active in ordered:
             binding = active.binding
             if binding.action in ("command_palette", "app.command_palette"):
                 palette = (self.app.get_key_display(binding), binding.description, key)

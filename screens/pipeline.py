@@ -1,0 +1,460 @@
+"""The lead pipeline (项目看板): one column per stage, cards moved with single keys.
+
+The screen holds the filter and which column is active; the columns draw the cards. Every store
+call runs in a worker; a change reloads the counts and the visible pages, and goes on the app's
+undo stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from models import leads
+from models.db import current_user
+from models.db import session as store_session
+from models.leads import Change, LeadCard, LeadChanged, LeadFilter, Refused
+from models.records import STAGES, StageName
+from models.rules import next_stage, previous_stage
+from screens.base import YejiScreen, session
+from screens.dialogs import (
+    DROP_REASONS,
+    ChoiceDialog,
+    FollowUpAnswer,
+    FollowUpDialog,
+    MoveAnswer,
+    MoveDialog,
+)
+from yeji_tui.lead_filter import FilterError, filter_line, parse_filter
+from yeji_tui.strings import Catalog
+from yeji_tui.widgets.footer import KeyBar
+from yeji_tui.widgets.kanban import PAGE, StageColumn
+
+ACTIVE_STAGES: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started")
+
+
+class PipelineScreen(YejiScreen):
+    """Leads by stage; arrows or h/j/k/l move, > and < move the card, single keys decide."""
+
+    AUTO_FOCUS = ""  # nothing: the screen's own keys work without focus
+    BINDINGS = [
+        Binding("greater_than_sign,shift+right", "move(1)", "key.next_stage", id="pipeline.next"),
+        Binding(
+            "less_than_sign,shift+left", "move(-1)", "key.previous_stage", id="pipeline.previous"
+        ),
+        Binding("v", "valid", "key.valid", id="pipeline.valid"),
+        Binding("d", "drop", "key.drop", id="pipeline.drop"),
+        Binding("f", "follow_up", "key.follow_up", id="pipeline.follow_up"),
+        Binding("slash", "filter", "key.filter", id="pipeline.filter"),
+        Binding("u", "undo", "key.undo", id="pipeline.undo"),
+        Binding("s", "views", "key.views", id="pipeline.views"),
+        Binding("enter", "open", "key.open", id="pipeline.open", show=False),
+        Binding("t", "toggle_dropped", "key.dropped", id="pipeline.dropped", show=False),
+        Binding("escape", "clear_filter", "key.clear_filter", id="pipeline.clear", show=False),
+        Binding("r", "refresh_data", "key.refresh", id="pipeline.refresh", show=False),
+        Binding("left,h", "column(-1)", "key.left", show=False),
+        Binding("right,l", "column(1)", "key.right", show=False),
+        Binding("down,j", "cursor(1)", "key.down", show=False),
+        Binding("up,k", "cursor(-1)", "key.up", show=False),
+        Binding("pagedown", "cursor_page(1)", "key.page_down", show=False),
+        Binding("pageup", "cursor_page(-1)", "key.page_up", show=False),
+    ]
+
+    class Loaded(Message):
+        """Totals and the visible pages, read by a worker."""
+
+        def __init__(
+            self,
+            totals: dict[str, tuple[int, int]],
+            pages: dict[str, tuple[int, list[LeadCard]]],
+            keep: int | None,
+        ) -> None:
+            super().__init__()
+            self.totals, self.pages, self.keep = totals, pages, keep
+
+    class PageLoaded(Message):
+        """More cards of one column."""
+
+        def __init__(self, stage: str, offset: int, cards: list[LeadCard]) -> None:
+            super().__init__()
+            self.stage, self.offset, self.cards = stage, offset, cards
+
+    class Done(Message):
+        """A change was written (or refused); says what happened."""
+
+        def __init__(self, text: str, ok: bool, change: Change | None = None) -> None:
+            super().__init__()
+            self.text, self.ok, self.change = text, ok, change
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = LeadFilter()
+        self.show_dropped = False
+        self.active = 0
+        self.message: tuple[str, bool] | None = None
+
+    # --- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        app = session(self)
+        yield Static(self._heading(), id="pipeline-heading")
+        box = Input(placeholder=app.t("filter.placeholder"), id="filter")
+        box.display = False  # shown by "/"; hidden it is out of the focus chain
+        yield box
+        with Horizontal(id="columns"):
+            for stage in STAGES:
+                column = StageColumn(stage, app.t, today=app.today, stale_days=app.stale_days)
+                column.display = stage != "dropped"
+                yield column
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.columns[0].set_active(True)
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load(self._current_id())
+
+    @property
+    def columns(self) -> list[StageColumn]:
+        """The columns shown, in pipeline order."""
+        return [c for c in self.query(StageColumn) if c.display]
+
+    @property
+    def column(self) -> StageColumn:
+        """The active column."""
+        return self.columns[min(self.active, len(self.columns) - 1)]
+
+    def _current_id(self) -> int | None:
+        card = self.column.current()
+        return card.id if card else None
+
+    def _heading(self) -> Content:
+        t = session(self).t
+        parts: list[Content | str | tuple[str, str]] = [(t("section.pipeline"), "bold")]
+        if self.filter.active:
+            parts += ["  ", (t("filter.active", line=filter_line(self.filter)), "$text-accent")]
+        if self.message:
+            text, ok = self.message
+            parts += [
+                "  ",
+                (("✔ " if ok else "✘ ") + text, "$text-success" if ok else "$text-error bold"),
+            ]
+        return Content.assemble(*parts)
+
+    def _say(self, text: str | None, ok: bool = True) -> None:
+        self.message = (text, ok) if text else None
+        self.query_one("#pipeline-heading", Static).update(self._heading())
+
+    # --- loading -------------------------------------------------------------------------
+
+    def load(self, keep: int | None = None) -> None:
+        """Read the totals and each visible column's page again."""
+        offsets = {c.stage: (c.top // PAGE) * PAGE for c in self.columns}
+        self._load(self.filter, offsets, keep)
+
+    @work(thread=True, exclusive=True, group="pipeline", exit_on_error=False)
+    def _load(self, f: LeadFilter, offsets: dict[str, int], keep: int | None) -> None:
+        today = session(self).today
+        with store_session():
+            totals = leads.stage_totals(f, today)
+            pages = {
+                stage: (offset, leads.stage_page(stage, f, today, offset, PAGE))
+                for stage, offset in offsets.items()
+            }
+        self.post_message(self.Loaded(totals, pages, keep))
+
+    @work(thread=True, group="pipeline-page", exit_on_error=False)
+    def _load_page(self, f: LeadFilter, stage: str, offset: int) -> None:
+        with store_session():
+            cards = leads.stage_page(stage, f, session(self).today, offset, PAGE)
+        self.post_message(self.PageLoaded(stage, offset, cards))
+
+    def on_pipeline_screen_loaded(self, message: Loaded) -> None:
+        for column in self.query(StageColumn):
+            count, amount = message.totals.get(column.stage, (0, 0))
+            column.reset(count, amount)
+            if column.stage in message.pages:
+                offset, cards = message.pages[column.stage]
+                column.put_page(offset, cards)
+        if message.keep is not None:
+            self.column.select(message.keep)
+        self._fetch_missing()
+
+    def on_pipeline_screen_page_loaded(self, message: PageLoaded) -> None:
+        self.query_one(f"#column-{message.stage}", StageColumn).put_page(
+            message.offset, message.cards
+        )
+
+    def _fetch_missing(self) -> None:
+        for column in self.columns:
+            offset = column.page_needed()
+            if offset is not None:
+                self._load_page(self.filter, column.stage, offset)
+
+    def store_changed(self) -> None:
+        """Someone else changed the store: follow it, keeping the cursor on its lead."""
+        self.load(self._current_id())
+
+    def action_refresh_data(self) -> None:
+        """Read the store again."""
+        self.load(self._current_id())
+
+    # --- moving around -------------------------------------------------------------------
+
+    def action_column(self, delta: int) -> None:
+        """Make the column to the left or right active."""
+        target = max(0, min(len(self.columns) - 1, self.active + delta))
+        if target != self.active:
+            self.column.set_active(False)
+            self.active = target
+            self.column.set_active(True)
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the cursor up or down the active column."""
+        if self.column.move_cursor(delta):
+            self._fetch_missing()
+
+    def action_cursor_page(self, direction: int) -> None:
+        """Move the cursor a screenful."""
+        self.action_cursor(direction * self.column.fits)
+
+    def action_toggle_dropped(self) -> None:
+        """Show or hide the 终止 column."""
+        self.show_dropped = not self.show_dropped
+        dropped = self.query_one("#column-dropped", StageColumn)
+        dropped.display = self.show_dropped
+        if not self.show_dropped and self.active >= len(self.columns):
+            self.active = len(self.columns) - 1
+            self.column.set_active(True)
+        self.load()
+
+    # --- the filter ----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Show the filter line and type in it."""
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = filter_line(self.filter)
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        try:
+            f = parse_filter(event.value)
+        except FilterError as bad:
+            self._say(session(self).t("filter.bad", token=str(bad)), ok=False)
+            return
+        self._apply_filter(f)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = False
+        self.set_focus(None)
+
+    def _apply_filter(self, f: LeadFilter) -> None:
+        if f != self.filter:
+            self.filter = f
+            for column in self.columns:
+                column.cursor = column.top = 0
+            self._say(None)
+            self.load()
+
+    def action_clear_filter(self) -> None:
+        """Show every lead again (Esc)."""
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.display = False
+        self.set_focus(None)
+        self._apply_filter(LeadFilter())
+
+    def action_views(self) -> None:
+        """Pick a saved view, or save the current filter under a name."""
+        self._views()
+
+    @work(exit_on_error=False)
+    async def _views(self) -> None:
+        t = session(self).t
+        with store_session():
+            views = leads.saved_views()
+        names = tuple(name for name, _ in views)
+        choice = await self.app.push_screen_wait(
+            ChoiceDialog(t("views.title"), names, other=t("views.save_as"))
+        )
+        if not isinstance(choice, str):
+            return
+        found = dict(views).get(choice)
+        if found is not None:
+            self._apply_filter(found)
+            self._say(t("views.applied", name=choice))
+            return
+        with store_session():
+            leads.save_view(choice, self.filter, current_user())
+        self._say(t("views.saved", name=choice))
+
+    # --- changes -------------------------------------------------------------------------
+
+    def _card_or_say(self) -> LeadCard | None:
+        card = self.column.current()
+        if card is None:
+            self._say(session(self).t("no_card"), ok=False)
+        return card
+
+    def action_move(self, direction: int) -> None:
+        """Move the card to the next (or previous) stage; 签约 and 开工 ask for the day."""
+        card = self._card_or_say()
+        if card is None:
+            return
+        to = next_stage(card.stage) if direction > 0 else previous_stage(card.stage)
+        if to is None:
+            self._say(session(self).t("rule.one_step"), ok=False)
+            return
+        self._move(card, to)
+
+    @work(exit_on_error=False)
+    async def _move(self, card: LeadCard, to: StageName) -> None:
+        app = session(self)
+        answer: object = MoveAnswer(app.today, None)
+        if direction_forward(card.stage, to) and to in ("signed", "started"):
+            title = app.t(f"move.to_{to}", company=card.company)
+            dialog = MoveDialog(title, amount_wan=card.amount_wan if to == "signed" else None)
+            answer = await self.app.push_screen_wait(dialog)
+        if not isinstance(answer, MoveAnswer):
+            return
+        self._change(
+            lambda: leads.move(
+                card.id,
+                card.version,
+                to,
+                answer.on,
+                current_user(),
+                app.today,
+                amount_wan=answer.amount_wan,
+            ),
+            keep=card.id,
+        )
+
+    def action_valid(self) -> None:
+        """Report the card as a valid lead today, or take the report back."""
+        card = self._card_or_say()
+        if card is not None:
+            today = session(self).today
+            self._change(
+                lambda: leads.set_valid(
+                    card.id, card.version, not card.is_valid, today, current_user(), today
+                ),
+                keep=card.id,
+            )
+
+    def action_drop(self) -> None:
+        """Drop the card, with a reason picked from a short list (or typed)."""
+        card = self._card_or_say()
+        if card is not None:
+            self._drop(card)
+
+    @work(exit_on_error=False)
+    async def _drop(self, card: LeadCard) -> None:
+        t = session(self).t
+        reason = await self.app.push_screen_wait(
+            ChoiceDialog(t("drop.title", company=card.company), DROP_REASONS, other=t("drop.other"))
+        )
+        if isinstance(reason, str):
+            today = session(self).today
+            self._change(lambda: leads.drop(card.id, card.version, reason, today, current_user()))
+
+    def action_follow_up(self) -> None:
+        """Note a follow-up and set the next follow-up day."""
+        card = self._card_or_say()
+        if card is not None:
+            self._follow_up(card)
+
+    @work(exit_on_error=False)
+    async def _follow_up(self, card: LeadCard) -> None:
+        t = session(self).t
+        answer = await self.app.push_screen_wait(
+            FollowUpDialog(t("follow_up.title", company=card.company))
+        )
+        if isinstance(answer, FollowUpAnswer):
+            today = session(self).today
+            self._change(
+                lambda: leads.add_follow_up(
+                    card.id, card.version, answer.note, today, answer.next_follow_up, current_user()
+                ),
+                keep=card.id,
+            )
+
+    def action_open(self) -> None:
+        """Open the card's lead: every field, its history and follow-ups."""
+        card = self._card_or_say()
+        if card is not None:
+            from screens.lead_detail import LeadDetailScreen
+
+            self.app.push_screen(LeadDetailScreen(card.id))
+
+    def action_undo(self) -> None:
+        """Undo the last change made since the app started, and say what it was."""
+        change = session(self).pop_change()
+        if change is None:
+            self._say(session(self).t("nothing_to_undo"), ok=False)
+            return
+        self._undo(change)
+
+    @work(thread=True, group="pipeline-write", exit_on_error=False)
+    def _undo(self, change: Change) -> None:
+        t = session(self).t
+        try:
+            with store_session():
+                leads.undo(change)
+        except LeadChanged:
+            self.post_message(self.Done(t("undo.refused"), ok=False))
+            return
+        self.post_message(self.Done(t("undone", what=describe(change, t)), ok=True))
+
+    def _change(self, write: Callable[[], Change], keep: int | None = None) -> None:
+        self._keep = keep
+        self._write(write)
+
+    @work(thread=True, group="pipeline-write", exit_on_error=False)
+    def _write(self, write: Callable[[], Change]) -> None:
+        t = session(self).t
+        try:
+            with store_session():
+                change = write()
+        except Refused as refused:
+            r = refused.refusal
+            self.post_message(self.Done(t(r.key, **r.values), ok=False))
+            return
+        except LeadChanged as changed:
+            who = changed.current.company if changed.current else ""
+            key = "rule.changed" if changed.current else "rule.gone"
+            self.post_message(self.Done(t(key, who=who), ok=False))
+            return
+        self.post_message(self.Done(describe(change, t), ok=True, change=change))
+
+    def on_pipeline_screen_done(self, message: Done) -> None:
+        if message.change is not None:
+            session(self).record_change(message.change)
+        self._say(message.text, message.ok)
+        self.load(getattr(self, "_keep", None))
+
+
+def direction_forward(from_stage: StageName, to: StageName) -> bool:
+    """Whether ``to`` lies after ``from_stage`` on the pipeline."""
+    return STAGES.index(to) > STAGES.index(from_stage)
+
+
+def describe(change: Change, t: Catalog) -> str:
+    """What a change did, in words."""
+    values = dict(change.values)
+    if change.what == "done.move":
+        values["from_name"] = t(f"stage.{values['from']}")
+        values["to_name"] = t(f"stage.{values['to']}")
+    return t(change.what, **values)

@@ -1,0 +1,294 @@
+"""The pipeline driven with Pilot: every key, checked against the store and the overview."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.worker import WorkerFailed
+
+from models.ledger import upsert_leads
+from models.queries import count_projects
+from models.tables import FollowUp, Lead
+from screens.pipeline import PipelineScreen
+from tests.conftest import lead
+from yeji_tui.app import YejiApp
+from yeji_tui.widgets.board import TargetBoard
+from yeji_tui.widgets.kanban import StageColumn
+
+TODAY = date(2022, 9, 10)
+START = date(2022, 7, 15)
+
+
+@pytest.fixture
+def board_store(campaign_store: Path) -> Path:
+    """Leads at every stage; 恒嘉家居 (1.2亿, negotiating) is the largest negotiation."""
+    upsert_leads(
+        [
+            lead(
+                "恒嘉家居有限公司",
+                "定制家居",
+                stage="negotiating",
+                signed_on=None,
+                valid_since=date(2022, 8, 1),
+                amount_wan=12000,
+            ),
+            lead(
+                "华宇化工有限公司",
+                "精细化学品",
+                stage="negotiating",
+                signed_on=None,
+                amount_wan=3000,
+                unit="姚李镇",
+            ),
+            lead(
+                "金海商贸有限公司",
+                "物流园",
+                stage="lead",
+                signed_on=None,
+                amount_wan=800,
+                found_on=date(2022, 6, 1),
+            ),
+            lead(
+                "顺达木业有限公司",
+                "板材",
+                stage="signed",
+                signed_on=date(2022, 9, 1),
+                amount_wan=20000,
+            ),
+            lead("[red]x 公司", "[/]项目", stage="lead", signed_on=None, amount_wan=500),
+        ],
+        "clerk",
+        TODAY,
+    )
+    return campaign_store
+
+
+async def open_pipeline(app: YejiApp, pilot) -> PipelineScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("2")
+    await settle(app, pilot)
+    assert isinstance(app.screen, PipelineScreen)
+    return app.screen
+
+
+async def settle(app: YejiApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(4):
+        with contextlib.suppress(WorkerFailed):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def make_app(store: Path) -> YejiApp:
+    return YejiApp(db_path=store, today=TODAY, watch_seconds=3600)
+
+
+def column(screen: PipelineScreen, stage: str) -> StageColumn:
+    return screen.query_one(f"#column-{stage}", StageColumn)
+
+
+def heading(screen: PipelineScreen) -> str:
+    return str(screen.query_one("#pipeline-heading").render())
+
+
+def stage_of(company: str) -> str:
+    return str(Lead.get(Lead.company == company).stage)
+
+
+async def test_columns_show_counts_amounts_and_largest_first(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        neg = column(screen, "negotiating")
+        assert (neg.total, neg.amount_wan) == (2, 15000)
+        assert neg.cards[0].company == "恒嘉家居有限公司"
+        text = str(neg.render())
+        assert "洽谈 2" in text and "1.5亿" in text and "★恒嘉家居有限公司" in text
+        assert str(column(screen, "lead").render()).count("[red]x 公司") == 1  # literally
+
+
+async def test_gt_moves_the_card_to_signed_and_the_overview_counts_it(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("l", "greater_than_sign")  # to 洽谈, then advance 恒嘉家居
+        await pilot.pause()
+        await pilot.press("enter")  # the signing day (today) and the amount as they are
+        await settle(app, pilot)
+        assert stage_of("恒嘉家居有限公司") == "signed"
+        assert Lead.get(Lead.company == "恒嘉家居有限公司").signed_on == TODAY
+        assert "洽谈 → 签约" in heading(screen)
+        assert count_projects("signed", START, TODAY, 10000).actual == 2
+        await pilot.press("1")
+        await settle(app, pilot)
+        board = app.screen.query_one(TargetBoard)
+        assert board.status is not None and board.status.targets[0].total.actual == 2
+
+
+async def test_a_refused_move_says_why_in_place_and_changes_nothing(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("l", "l", "greater_than_sign")  # 签约 → 开工 asks for the start day
+        await pilot.pause()
+        dialog = app.screen
+        day = dialog.query_one("#day")
+        day.value = "2022-08-01"  # before the signing on 2022-09-01
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert stage_of("顺达木业有限公司") == "signed"
+        assert "✘" in heading(screen) and "早于" in heading(screen)
+
+
+async def test_u_undoes_the_last_change_and_says_what(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("less_than_sign")  # nothing before 线索
+        await settle(app, pilot)
+        assert "相邻" in heading(screen)
+        await pilot.press("l", "less_than_sign")  # 恒嘉家居 back to 线索
+        await settle(app, pilot)
+        assert stage_of("恒嘉家居有限公司") == "lead"
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert stage_of("恒嘉家居有限公司") == "negotiating"
+        assert "已撤销" in heading(screen)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert "没有可撤销" in heading(screen)
+
+
+async def test_v_marks_and_unmarks_a_valid_lead(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_pipeline(app, pilot)
+        await pilot.press("v")  # largest 线索: 金海商贸 (800万)
+        await settle(app, pilot)
+        assert Lead.get(Lead.company == "金海商贸有限公司").valid_since == TODAY
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert Lead.get(Lead.company == "金海商贸有限公司").valid_since is None
+
+
+async def test_d_drops_with_a_reason_from_the_list(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("5")  # 资金未落实
+        await settle(app, pilot)
+        dropped = Lead.get(Lead.company == "金海商贸有限公司")
+        assert (dropped.stage, dropped.dropped_reason, dropped.dropped_on) == (
+            "dropped",
+            "资金未落实",
+            TODAY,
+        )
+        await pilot.press("t")  # show the 终止 column
+        await settle(app, pilot)
+        assert column(screen, "dropped").display and column(screen, "dropped").total == 1
+
+
+async def test_f_adds_a_follow_up_with_the_next_day(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_pipeline(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press(*"电话沟通")
+        await pilot.press("enter", "down", "enter")  # note, then "in 7 days"
+        await settle(app, pilot)
+        note = FollowUp.get()
+        assert note.note == "电话沟通"
+        assert Lead.get_by_id(note.lead_id).next_follow_up == date(2022, 9, 17)
+
+
+async def test_slash_filters_by_pinyin_initials_and_esc_clears(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("slash", *"hjjj")
+        await settle(app, pilot)
+        assert column(screen, "negotiating").total == 1
+        assert column(screen, "lead").total == 0
+        assert "筛选：hjjj" in heading(screen)
+        await pilot.press("enter")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert column(screen, "negotiating").total == 2 and "筛选" not in heading(screen)
+
+
+async def test_filter_tokens_narrow_by_unit_and_amount(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("slash", *"单位:姚李镇")
+        await settle(app, pilot)
+        assert column(screen, "negotiating").total == 1
+        screen.query_one("#filter").value = ">1亿"  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        assert (column(screen, "negotiating").total, column(screen, "signed").total) == (1, 1)
+
+
+async def test_saved_views_are_saved_and_recalled(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("slash", *"hyhg", "enter")
+        await settle(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("tab", *"化工", "enter")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert column(screen, "negotiating").total == 2
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert column(screen, "negotiating").total == 1 and "hyhg" in heading(screen)
+
+
+async def test_enter_opens_the_lead_with_its_history(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_pipeline(app, pilot)
+        await pilot.press("l", "enter")
+        await settle(app, pilot)
+        body = str(app.screen.query_one("#detail-body").render())
+        assert "恒嘉家居有限公司" in body and "阶段记录" in body and "clerk" in body
+        await pilot.press("escape")
+        assert isinstance(app.screen, PipelineScreen)
+
+
+async def test_a_lead_changed_elsewhere_is_not_overwritten(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        other = sqlite3.connect(board_store)
+        other.execute(
+            "UPDATE lead SET version = version + 1, amount_wan = 999 WHERE company = '金海商贸有限公司'"
+        )
+        other.commit()
+        other.close()
+        await pilot.press("v")  # the card still has the old version
+        await settle(app, pilot)
+        stored = Lead.get(Lead.company == "金海商贸有限公司")
+        assert stored.valid_since is None and stored.amount_wan == 999
+        assert "他人修改" in heading(screen)
+
+
+async def test_cursor_keys_move_within_and_across_columns(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("j")
+        assert column(screen, "lead").cursor == 1
+        await pilot.press("k", "k")
+        assert column(screen, "lead").cursor == 0
+        await pilot.press("right", "l", "h")
+        assert screen.column.stage == "negotiating"

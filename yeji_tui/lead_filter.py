@@ -1,0 +1,80 @@
+"""The pipeline's filter line: free text plus a few tokens, typed in one input.
+
+    hjjj 单位:区经信局 组:一组 行业:智能家居 >1亿 有效 停滞:14
+
+Free text matches company and project names, their pinyin and initials. Tokens (Chinese
+or English): ``单位:``/``unit:``, ``组:``/``group:``, ``行业:``/``industry:``, ``>N`` (万元)
+or ``>N亿``, ``有效``/``valid``, ``停滞:N``/``stale:N`` (days without a change or follow-up).
+"""
+
+from __future__ import annotations
+
+import re
+
+from models.leads import LeadFilter
+
+_KEYS = {
+    "单位": "unit",
+    "unit": "unit",
+    "u": "unit",
+    "组": "group",
+    "小组": "group",
+    "group": "group",
+    "g": "group",
+    "行业": "industry",
+    "industry": "industry",
+    "i": "industry",
+    "停滞": "stale",
+    "stale": "stale",
+}
+_AMOUNT = re.compile(r"^[>＞](\d+(?:\.\d+)?)(亿|万)?$")
+
+
+class FilterError(ValueError):
+    """A token of the filter line is wrong; the message says which."""
+
+
+def parse_filter(line: str) -> LeadFilter:
+    """The filter a line of text asks for."""
+    text: list[str] = []
+    found: dict[str, object] = {}
+    for token in line.replace("：", ":").split():
+        amount = _AMOUNT.match(token)
+        if amount:
+            wan = float(amount[1]) * (10000 if amount[2] == "亿" else 1)
+            found["min_amount_wan"] = int(wan)
+        elif token.lower() in ("有效", "valid"):
+            found["valid_only"] = True
+        elif ":" in token and token.split(":", 1)[0].lower() in _KEYS:
+            key, value = token.split(":", 1)
+            field = _KEYS[key.lower()]
+            if not value:
+                raise FilterError(token)
+            if field == "stale":
+                if not value.isdigit():
+                    raise FilterError(token)
+                found["stale_days"] = int(value)
+            else:
+                found[field] = value
+        else:
+            text.append(token)
+    return LeadFilter(text=" ".join(text), **found)  # type: ignore[arg-type]
+
+
+def filter_line(f: LeadFilter) -> str:
+    """The line that ``parse_filter`` reads back to ``f`` (for saved views and the status line)."""
+    parts = [f.text] if f.text else []
+    if f.unit:
+        parts.append(f"单位:{f.unit}")
+    if f.group:
+        parts.append(f"组:{f.group}")
+    if f.industry:
+        parts.append(f"行业:{f.industry}")
+    if f.min_amount_wan:
+        yi = f.min_amount_wan / 10000
+        parts.append(f">{yi:g}亿" if f.min_amount_wan % 1000 == 0 else f">{f.min_amount_wan}")
+    if f.valid_only:
+        parts.append("有效")
+    if f.stale_days:
+        parts.append(f"停滞:{f.stale_days}")
+    return " ".join(parts)
