@@ -407,21 +407,78 @@ def review(
     version: int,
     on: date,
     user: str,
+    today: date,
     *,
+    valid: bool = False,
+    advance: bool = False,
     next_follow_up: date | None = None,
-    unit_id: int | None = None,
+    unit: str | None = None,
 ) -> Change:
-    """Mark a lead reviewed in triage (and set its next follow-up or owner unit)."""
+    """A triage decision in one change: mark the lead reviewed and, as decided, report it
+    valid, advance it to 洽谈, set its next follow-up, or give it to another unit."""
 
     def decide(lead: LeadRecord) -> _Plan:
         changes: dict[str, object] = {"reviewed_on": on}
+        what, move = "done.review", None
+        if valid:
+            _refuse_if(check_valid(lead, on, today))
+            changes["valid_since"] = on
+            what = "done.valid"
+        if advance:
+            _refuse_if(check_move(lead, "negotiating", on, today))
+            changes["stage"] = "negotiating"
+            move = (lead.stage, "negotiating", on)
+            what = "done.advance"
         if next_follow_up is not None:
             changes["next_follow_up"] = next_follow_up
-        if unit_id is not None:
-            changes["unit_id"] = unit_id
-        return _Plan("done.review", {}, changes)
+            what = "done.next_follow_up"
+        if unit is not None:
+            found = Unit.get_or_none(Unit.name == unit)
+            if found is None:
+                raise Refused(Refusal("why.unit"))
+            changes["unit_id"] = found.id
+            what = "done.reassign"
+        values: dict[str, object] = {
+            "day": next_follow_up.isoformat() if next_follow_up else "",
+            "unit": unit or "",
+        }
+        return _Plan(what, values, changes, move)
 
     return _apply(lead_id, version, user, decide)
+
+
+@dataclass(frozen=True)
+class TriageItem:
+    """A lead that needs a decision, and why."""
+
+    lead_id: int
+    reason: str  # new | overdue | stale
+    since: date | None
+
+
+def triage_queue(today: date, stale_days: int, limit: int = 500) -> list[TriageItem]:
+    """Leads that need a decision: new ones not yet reviewed, then follow-ups past due (oldest
+    first), then leads with no change for ``stale_days`` (oldest first). Each lead once."""
+    open_stages = ("lead", "negotiating")
+    stale_before = today - timedelta(days=stale_days)
+    queries: tuple[tuple[str, Any, Any], ...] = (
+        ("new", Lead.found_on, Lead.reviewed_on.is_null() & (Lead.stage != "dropped")),
+        (
+            "overdue",
+            Lead.next_follow_up,
+            (Lead.next_follow_up <= today) & Lead.stage.in_(open_stages),
+        ),
+        ("stale", Lead.touched_on, (Lead.touched_on <= stale_before) & Lead.stage.in_(open_stages)),
+    )
+    items: list[TriageItem] = []
+    seen: set[int] = set()
+    for reason, day, where in queries:
+        query = Lead.select(Lead.id, day).where(where).order_by(day.asc(), Lead.id).limit(limit)
+        for lead_id, since in rows(query):
+            if lead_id not in seen:
+                seen.add(lead_id)
+                items.append(TriageItem(int(lead_id), reason, since))
+    return items[:limit]
 
 
 def create_lead(values: LeadInput, user: str, today: date) -> Change:
@@ -464,6 +521,11 @@ def undo(change: Change) -> None:
             StageChange.delete().where(StageChange.id.in_(change.history_ids)).execute()
         if change.follow_up_ids:
             FollowUp.delete().where(FollowUp.id.in_(change.follow_up_ids)).execute()
+
+
+def unit_names() -> list[str]:
+    """Every unit, in the campaign file's order (for reassigning a lead)."""
+    return [str(n) for (n,) in rows(Unit.select(Unit.name).order_by(Unit.position, Unit.id))]
 
 
 # --- saved views ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from textual.binding import Binding
 from textual.content import Content
@@ -76,6 +76,20 @@ class YejiScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self, session(self).t)
+
+    _asking = False
+
+    async def ask(self, dialog: Screen[Any]) -> Any:
+        """Show a dialog and wait for its answer (from a worker)."""
+        self._asking = True
+        try:
+            return await self.app.push_screen_wait(dialog)
+        finally:
+            self._asking = False
+
+    def returning_from_elsewhere(self) -> bool:
+        """On resume: True when back from another section or page, not from our own dialog."""
+        return not self._asking
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Worker messages do not bubble: hand failures to the app, which notifies once."""

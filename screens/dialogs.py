@@ -139,11 +139,12 @@ class ChoiceDialog(Dialog):
                 yield Input(placeholder=self.other, id="other")
             yield Static(session(self).t("form.enter_esc"), classes="hint")
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "character", None)
-        number = key and key.isdigit() and 0 < int(key) <= len(self.choices)
-        if number and key and not isinstance(self.focused, Input):
-            self.dismiss(self.choices[int(key) - 1])
+    BINDINGS = [Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)]
+
+    def action_pick(self, number: int) -> None:
+        """Choose an answer by its number."""
+        if number <= len(self.choices):
+            self.dismiss(self.choices[number - 1])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.choices[int(event.option.id or "1") - 1])

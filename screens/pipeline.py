@@ -120,7 +120,8 @@ class PipelineScreen(YejiScreen):
         self.load()
 
     def on_screen_resume(self) -> None:
-        self.load(self._current_id())
+        if self.returning_from_elsewhere():
+            self.load(self._current_id())
 
     @property
     def columns(self) -> list[StageColumn]:
@@ -286,9 +287,7 @@ class PipelineScreen(YejiScreen):
         with store_session():
             views = leads.saved_views()
         names = tuple(name for name, _ in views)
-        choice = await self.app.push_screen_wait(
-            ChoiceDialog(t("views.title"), names, other=t("views.save_as"))
-        )
+        choice = await self.ask(ChoiceDialog(t("views.title"), names, other=t("views.save_as")))
         if not isinstance(choice, str):
             return
         found = dict(views).get(choice)
@@ -326,7 +325,7 @@ class PipelineScreen(YejiScreen):
         if direction_forward(card.stage, to) and to in ("signed", "started"):
             title = app.t(f"move.to_{to}", company=card.company)
             dialog = MoveDialog(title, amount_wan=card.amount_wan if to == "signed" else None)
-            answer = await self.app.push_screen_wait(dialog)
+            answer = await self.ask(dialog)
         if not isinstance(answer, MoveAnswer):
             return
         self._change(
@@ -363,7 +362,7 @@ class PipelineScreen(YejiScreen):
     @work(exit_on_error=False)
     async def _drop(self, card: LeadCard) -> None:
         t = session(self).t
-        reason = await self.app.push_screen_wait(
+        reason = await self.ask(
             ChoiceDialog(t("drop.title", company=card.company), DROP_REASONS, other=t("drop.other"))
         )
         if isinstance(reason, str):
@@ -379,9 +378,7 @@ class PipelineScreen(YejiScreen):
     @work(exit_on_error=False)
     async def _follow_up(self, card: LeadCard) -> None:
         t = session(self).t
-        answer = await self.app.push_screen_wait(
-            FollowUpDialog(t("follow_up.title", company=card.company))
-        )
+        answer = await self.ask(FollowUpDialog(t("follow_up.title", company=card.company)))
         if isinstance(answer, FollowUpAnswer):
             today = session(self).today
             self._change(

@@ -11,7 +11,7 @@ from pathlib import Path
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from models.db import ChangeWatcher
@@ -20,6 +20,7 @@ from screens.base import translate_bindings
 from screens.overview import OverviewScreen
 from screens.pipeline import PipelineScreen
 from screens.section import ComingSection
+from screens.triage import TriageScreen
 from yeji_tui.settings import UserSettings
 from yeji_tui.status import Overview
 from yeji_tui.strings import Catalog, Lang
@@ -48,7 +49,7 @@ class YejiApp(App[None]):
         "overview": OverviewScreen,
         "pipeline": PipelineScreen,
         "units": partial(ComingSection, "units"),
-        "triage": partial(ComingSection, "triage"),
+        "triage": TriageScreen,
     }
 
     def __init__(
@@ -98,6 +99,10 @@ class YejiApp(App[None]):
     def pop_change(self) -> Change | None:
         """The last change not yet undone."""
         return self._changes.pop() if self._changes else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No switching sections while a dialog waits for an answer."""
+        return not (action == "switch_section" and isinstance(self.screen, ModalScreen))
 
     def action_switch_section(self, name: str) -> None:
         """Show one of the four sections."""

@@ -213,3 +213,39 @@ def test_detail_has_history_and_follow_ups_newest_first(one: Lead) -> None:
     assert detail is not None
     assert [h.to_stage for h in detail.history] == ["signed", "negotiating"]
     assert [f.note for f in detail.follow_ups] == ["签约仪式已定"]
+
+
+def test_triage_queue_has_new_then_overdue_then_stale_each_once(campaign_store: Path) -> None:
+    upsert_leads(
+        [
+            lead(
+                "新", "一", stage="lead", signed_on=None, found_on=date(2022, 9, 9)
+            ),  # not reviewed
+            lead("逾期", "二", stage="negotiating", signed_on=None, found_on=date(2022, 9, 1)),
+            lead("停滞", "三", stage="negotiating", signed_on=None, found_on=date(2022, 6, 1)),
+            lead(
+                "签约", "四", stage="signed", found_on=date(2022, 6, 1)
+            ),  # decided: never in triage
+        ],
+        "t",
+        TODAY,
+    )
+    Lead.update(next_follow_up=date(2022, 9, 5)).where(Lead.company == "逾期").execute()
+    queue = leads.triage_queue(TODAY, stale_days=30)
+    names = [(Lead.get_by_id(i.lead_id).company, i.reason) for i in queue]
+    assert names == [("新", "new"), ("逾期", "overdue"), ("停滞", "stale")]
+
+
+def test_a_triage_decision_is_one_change_that_marks_the_lead_reviewed(campaign_store: Path) -> None:
+    upsert_leads(
+        [lead("新", "一", stage="lead", signed_on=None, found_on=date(2022, 9, 1))], "t", TODAY
+    )
+    new = Lead.get()
+    change = leads.review(new.id, new.version, TODAY, "office", TODAY, valid=True, advance=True)
+    stored = Lead.get_by_id(new.id)
+    assert (stored.stage, stored.valid_since, stored.reviewed_on) == ("negotiating", TODAY, TODAY)
+    assert leads.triage_queue(TODAY, 30) == []
+    leads.undo(change)
+    assert (Lead.get_by_id(new.id).stage, Lead.get_by_id(new.id).reviewed_on) == ("lead", None)
+    with pytest.raises(Refused):
+        leads.review(new.id, new.version + 2, TODAY, "office", TODAY, unit="不存在")

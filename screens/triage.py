@@ -1,0 +1,304 @@
+"""Triage (待办): the leads that need a decision, one at a time, each decided with one key.
+
+The queue: new leads not yet reviewed, follow-ups past due, and leads with no change for N days
+(the ``stale_days`` setting). A decision marks the lead reviewed and moves on; ``space`` skips.
+No key needs Esc (terminals wait ~0.1 s after it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from models import leads
+from models.db import current_user
+from models.db import session as store_session
+from models.leads import Change, LeadChanged, LeadDetail, Refused, TriageItem
+from screens.base import YejiScreen, plain, session
+from screens.dialogs import DROP_REASONS, ChoiceDialog
+from screens.lead_detail import render_detail
+from screens.pipeline import describe
+from yeji_tui.text import yi
+from yeji_tui.widgets.footer import KeyBar
+
+
+class TriageScreen(YejiScreen):
+    """One lead at a time, large; single keys decide."""
+
+    AUTO_FOCUS = ""  # nothing: the screen's own keys work without focus
+    BINDINGS = [
+        Binding("v", "decide('valid')", "key.valid", id="triage.valid"),
+        Binding("a", "decide('advance')", "key.advance", id="triage.advance"),
+        Binding("d", "drop", "key.drop", id="triage.drop"),
+        Binding("o", "reassign", "key.reassign", id="triage.reassign"),
+        Binding("f", "follow_up", "key.next_follow_up", id="triage.follow_up"),
+        Binding("space", "skip", "key.skip", id="triage.skip"),
+        Binding("u", "undo", "key.undo", id="triage.undo"),
+        Binding("r", "refresh_data", "key.refresh", id="triage.refresh", show=False),
+    ]
+
+    class Loaded(Message):
+        """The queue and the first lead's page."""
+
+        def __init__(self, queue: list[TriageItem], detail: LeadDetail | None) -> None:
+            super().__init__()
+            self.queue, self.detail = queue, detail
+
+    class Shown(Message):
+        """The page of the lead now in front."""
+
+        def __init__(self, detail: LeadDetail | None) -> None:
+            super().__init__()
+            self.detail = detail
+
+    class Done(Message):
+        """A decision was written (or refused)."""
+
+        def __init__(self, text: str, ok: bool, change: Change | None = None) -> None:
+            super().__init__()
+            self.text, self.ok, self.change = text, ok, change
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queue: list[TriageItem] = []
+        self.index = 0
+        self.detail: LeadDetail | None = None
+        self.message: tuple[str, bool] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(session(self).t("loading")), id="triage-heading")
+        with VerticalScroll(id="triage"):
+            yield Static("", id="triage-body")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.returning_from_elsewhere():
+            self.load()
+
+    def action_refresh_data(self) -> None:
+        """Take the queue afresh."""
+        self.load()
+
+    @work(thread=True, exclusive=True, group="triage", exit_on_error=False)
+    def load(self) -> None:
+        """Read the queue and the first lead in a thread."""
+        app = session(self)
+        with store_session():
+            queue = leads.triage_queue(app.today, app.stale_days)
+            detail = leads.lead_detail(queue[0].lead_id) if queue else None
+        self.post_message(self.Loaded(queue, detail))
+
+    def on_triage_screen_loaded(self, message: Loaded) -> None:
+        self.queue, self.index = message.queue, 0
+        self._show(message.detail)
+
+    @work(thread=True, exclusive=True, group="triage", exit_on_error=False)
+    def _fetch(self, lead_id: int) -> None:
+        with store_session():
+            detail = leads.lead_detail(lead_id)
+        self.post_message(self.Shown(detail))
+
+    def on_triage_screen_shown(self, message: Shown) -> None:
+        self._show(message.detail)
+
+    def _show(self, detail: LeadDetail | None) -> None:
+        self.detail = detail
+        t = session(self).t
+        self._heading()
+        body = self.query_one("#triage-body", Static)
+        if detail is None or self.index >= len(self.queue):
+            body.update(Content.assemble((t("triage.empty"), "$text-success bold")))
+            return
+        lead = detail.lead
+        item = self.queue[self.index]
+        since = item.since.isoformat() if item.since else ""
+        days = (session(self).today - item.since).days if item.since else 0
+        why = t(f"triage.why_{item.reason}", day=since, n=days)
+        body.update(
+            Content("\n").join(
+                [
+                    Content.assemble((why, "$text-warning bold")),
+                    Content(""),
+                    plain(lead.company).stylize("bold $text-accent"),
+                    plain(lead.project),
+                    Content.assemble(
+                        (f"{yi(lead.amount_wan)} 亿元", "bold"),
+                        f"  ·  {t(f'stage.{lead.stage}')}  ·  ",
+                        plain(lead.unit),
+                    ),
+                    Content(""),
+                    render_detail(detail, t),
+                ]
+            )
+        )
+
+    def _heading(self) -> None:
+        t = session(self).t
+        total = len(self.queue)
+        shown = min(self.index + 1, total)
+        parts: list[Content | str | tuple[str, str]] = [
+            (t("section.triage"), "bold"),
+            "  ",
+            (t("triage.progress", n=shown, total=total), "$text-accent"),
+        ]
+        if self.message:
+            text, ok = self.message
+            word = ("✔ " if ok else "✘ ") + text
+            parts += ["  ", (word, "$text-success" if ok else "$text-error bold")]
+        self.query_one("#triage-heading", Static).update(Content.assemble(*parts))
+
+    def _next(self) -> None:
+        self.index += 1
+        if self.index < len(self.queue):
+            self._fetch(self.queue[self.index].lead_id)
+        else:
+            self._show(None)
+
+    # --- decisions -----------------------------------------------------------------------
+
+    def _lead_or_none(self) -> LeadDetail | None:
+        return self.detail if self.index < len(self.queue) else None
+
+    def action_skip(self) -> None:
+        """Leave this lead for later."""
+        if self._lead_or_none():
+            self.message = None
+            self._next()
+
+    def action_decide(self, what: str) -> None:
+        """Report the lead valid, or advance it to 洽谈 (both mark it reviewed)."""
+        detail = self._lead_or_none()
+        if detail is None:
+            return
+        lead, today = detail.lead, session(self).today
+        self._write(
+            lambda: leads.review(
+                lead.id,
+                lead.version,
+                today,
+                current_user(),
+                today,
+                valid=what == "valid",
+                advance=what == "advance",
+            )
+        )
+
+    def action_follow_up(self) -> None:
+        """Follow up again in 3, 7 or 14 days (1, 2, 3)."""
+        if self._lead_or_none():
+            self._follow_up()
+
+    @work(exit_on_error=False)
+    async def _follow_up(self) -> None:
+        detail = self._lead_or_none()
+        if detail is None:
+            return
+        t, today = session(self).t, session(self).today
+        choices = (t("form.next_3"), t("form.next_7"), t("form.next_14"))
+        picked = await self.ask(ChoiceDialog(t("form.next"), choices))
+        if isinstance(picked, str):
+            days = (3, 7, 14)[choices.index(picked)]
+            lead = detail.lead
+            self._write(
+                lambda: leads.review(
+                    lead.id,
+                    lead.version,
+                    today,
+                    current_user(),
+                    today,
+                    next_follow_up=today + timedelta(days=days),
+                )
+            )
+
+    def action_drop(self) -> None:
+        """Drop the lead with a reason picked from a short list."""
+        if self._lead_or_none():
+            self._drop()
+
+    @work(exit_on_error=False)
+    async def _drop(self) -> None:
+        detail = self._lead_or_none()
+        if detail is None:
+            return
+        t, today, lead = session(self).t, session(self).today, detail.lead
+        reason = await self.ask(
+            ChoiceDialog(t("drop.title", company=lead.company), DROP_REASONS, other=t("drop.other"))
+        )
+        if isinstance(reason, str):
+            self._write(lambda: leads.drop(lead.id, lead.version, reason, today, current_user()))
+
+    def action_reassign(self) -> None:
+        """Give the lead to another unit."""
+        if self._lead_or_none():
+            self._reassign()
+
+    @work(exit_on_error=False)
+    async def _reassign(self) -> None:
+        detail = self._lead_or_none()
+        if detail is None:
+            return
+        with store_session():
+            names = leads.unit_names()
+        t, today, lead = session(self).t, session(self).today, detail.lead
+        units = tuple(name for name in names if name != lead.unit)
+        unit = await self.ask(ChoiceDialog(t("triage.to_unit"), units))
+        if isinstance(unit, str):
+            self._write(
+                lambda: leads.review(lead.id, lead.version, today, current_user(), today, unit=unit)
+            )
+
+    def action_undo(self) -> None:
+        """Undo the last change made since the app started."""
+        change = session(self).pop_change()
+        if change is None:
+            self.message = (session(self).t("nothing_to_undo"), False)
+            self._heading()
+            return
+        self._undo(change)
+
+    @work(thread=True, group="triage-write", exit_on_error=False)
+    def _undo(self, change: Change) -> None:
+        t = session(self).t
+        try:
+            with store_session():
+                leads.undo(change)
+        except LeadChanged:
+            self.post_message(self.Done(t("undo.refused"), ok=False))
+            return
+        self.post_message(self.Done(t("undone", what=describe(change, t)), ok=True, change=None))
+
+    @work(thread=True, group="triage-write", exit_on_error=False)
+    def _write(self, write: Callable[[], Change]) -> None:
+        t = session(self).t
+        try:
+            with store_session():
+                change = write()
+        except Refused as refused:
+            r = refused.refusal
+            self.post_message(self.Done(t(r.key, **r.values), ok=False))
+            return
+        except LeadChanged:
+            self.post_message(self.Done(t("rule.changed", who=""), ok=False))
+            return
+        self.post_message(self.Done(describe(change, t), ok=True, change=change))
+
+    def on_triage_screen_done(self, message: Done) -> None:
+        self.message = (message.text, message.ok)
+        if message.change is not None:
+            session(self).record_change(message.change)
+            self._next()
+        else:
+            self._heading()
+            if message.ok:  # an undo: show the lead again
+                self.load()
