@@ -164,7 +164,9 @@ class StageColumn(Widget):
         if card is None:
             return [Content.assemble((fit("…", width), style))] + [Content("")] * (CARD_LINES - 1)
         mark = "★" if card.is_valid else " "
+        # a lead touched after the day shown (a past picture) has no age yet
         days = (self.today - card.touched_on).days if card.touched_on else None
+        days = days if days is not None and days >= 0 else None
         stale = days is not None and days >= self.stale_days
         days_text = self.t("days_since", n=days) if days is not None else ""
         kind = f"{yi(card.amount_wan)}亿 {card.industry}" + (" 工" if card.is_industrial else "")
