@@ -14,6 +14,7 @@ import argparse
 import fcntl
 import os
 import pty
+import re
 import select
 import signal
 import statistics
@@ -39,18 +40,25 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
-def paint(
-    cmd: list[str], marker: bytes, size: tuple[int, int] = (120, 40)
-) -> tuple[float, int, int]:
-    """Seconds to the marker, resident KB then, and bytes written to the terminal."""
+def spawn(cmd: list[str], size: tuple[int, int] = (120, 40)) -> tuple[subprocess.Popen[bytes], int]:
+    """Start ``cmd`` in a new pseudo-terminal of ``size``; returns the process and the pty."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
-    started = time.perf_counter()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # users' Python caches bytecode
     proc = subprocess.Popen(
         cmd, stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True
     )
     os.close(follower)
+    return proc, leader
+
+
+def paint(
+    cmd: list[str], marker: bytes | re.Pattern[bytes], size: tuple[int, int] = (120, 40)
+) -> tuple[float, int, int]:
+    """Seconds to the marker, resident KB then, and bytes written to the terminal."""
+    started = time.perf_counter()
+    proc, leader = spawn(cmd, size)
     seen = b""
     elapsed, rss = float("nan"), 0
     deadline = started + 30
@@ -63,7 +71,8 @@ def paint(
         except OSError:
             break
         seen += chunk
-        if marker in seen:
+        hit = marker.search(seen) if isinstance(marker, re.Pattern) else marker in seen
+        if hit:
             elapsed = time.perf_counter() - started
             rss = rss_kb(proc.pid)
             break

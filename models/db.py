@@ -176,6 +176,8 @@ def _upgrade_2_to_3(db: Database) -> None:
         'ALTER TABLE "lead" ADD COLUMN "touched_on" DATE',
         'ALTER TABLE "lead" ADD COLUMN "reviewed_on" DATE',
         'CREATE INDEX "lead_stage_amount_wan" ON "lead" ("stage", "amount_wan")',
+        'CREATE INDEX "lead_stage_amount_wan_search_key" ON "lead" '
+        '("stage", "amount_wan", "search_key")',
         'CREATE INDEX "lead_stage_touched_on" ON "lead" ("stage", "touched_on")',
         'CREATE TABLE "saved_view" ("id" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL, '
         '"filter_json" TEXT NOT NULL, "by_user" TEXT NOT NULL, "at" DATETIME NOT NULL)',

@@ -136,7 +136,10 @@ class Lead(BaseModel):
 
     class Meta:
         indexes = (
+            # the pipeline's totals and pages read only an index: the narrow one unfiltered,
+            # the one with the search key when filtering by text
             (("stage", "amount_wan"), False),
+            (("stage", "amount_wan", "search_key"), False),
             (("stage", "touched_on"), False),
             (("company", "project"), True),
             (("signed_on", "amount_wan", "is_industrial"), False),

@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from models.leads import Change
-from yeji_tui.status import Overview
 from yeji_tui.strings import MESSAGES, TEXTUAL_ZH, Catalog
 from yeji_tui.text import clean_text
 
@@ -28,8 +27,8 @@ class Session(Protocol):
 
     stale_days: int
 
-    def take_first_overview(self) -> Future[Overview | None] | None:
-        """The overview loaded while the app started (once)."""
+    def take_first_load(self) -> Future[object] | None:
+        """The data read while the app started, for the section it opened on (once)."""
 
     def record_change(self, change: Change) -> None:
         """Keep a change for undo."""

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from models.db import session as store_session
 from screens.base import YejiScreen, plain, session
+from yeji_tui.prefetch import ready
 from yeji_tui.status import Overview, load_overview, window_line
 from yeji_tui.targets import CampaignStatus
 from yeji_tui.widgets.board import BehindList, LatestList, QuotaSummary, TargetBoard
@@ -62,7 +63,7 @@ class OverviewScreen(YejiScreen):
     def __init__(self) -> None:
         super().__init__()
         self._loaded_once = False
-        self._pending: Future[Overview | None] | None = None
+        self._pending: Future[object] | None = None
 
     #: Below this width the month's two panels stack instead of standing side by side.
     NARROW = 100
@@ -71,11 +72,11 @@ class OverviewScreen(YejiScreen):
         t = session(self).t
         # The start-up read is usually done by now: build the panels with it, so that the
         # very first frame has the numbers (setting them after mount costs one more frame).
-        first = session(self).take_first_overview()
-        ready = first is not None and first.done() and first.exception() is None
-        overview = first.result() if first is not None and ready else None
-        self._loaded_once = ready
-        self._pending = None if ready else first
+        first = session(self).take_first_load()
+        found = ready(first)
+        overview = found if isinstance(found, Overview) else None
+        self._loaded_once = overview is not None or (first is not None and first.done())
+        self._pending = None if self._loaded_once else first
         status = overview.status if overview else None
         yield Static(self._heading(overview), id="heading")
         with Board(id="board"):
@@ -112,10 +113,11 @@ class OverviewScreen(YejiScreen):
         self.load()
 
     @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
-    def load(self, pending: Future[Overview | None] | None = None) -> None:
+    def load(self, pending: Future[object] | None = None) -> None:
         """Read the campaign in a thread (or wait there for the start-up read, if given)."""
         if pending is not None:
-            overview = pending.result()
+            result = pending.result()
+            overview = result if isinstance(result, Overview) else None
         else:
             with store_session():
                 overview = load_overview(session(self).today)

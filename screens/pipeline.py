@@ -16,11 +16,12 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from models import leads
 from models.db import current_user
 from models.db import session as store_session
-from models.leads import Change, LeadCard, LeadChanged, LeadFilter, Refused
+from models.leads import BoardData, Change, LeadCard, LeadChanged, LeadFilter, Refused
 from models.records import STAGES, StageName
 from models.rules import next_stage, previous_stage
 from screens.base import YejiScreen, session
@@ -33,6 +34,7 @@ from screens.dialogs import (
     MoveDialog,
 )
 from yeji_tui.lead_filter import FilterError, filter_line, parse_filter
+from yeji_tui.prefetch import ready
 from yeji_tui.strings import Catalog
 from yeji_tui.widgets.footer import KeyBar
 from yeji_tui.widgets.kanban import PAGE, StageColumn
@@ -70,14 +72,9 @@ class PipelineScreen(YejiScreen):
     class Loaded(Message):
         """Totals and the visible pages, read by a worker."""
 
-        def __init__(
-            self,
-            totals: dict[str, tuple[int, int]],
-            pages: dict[str, tuple[int, list[LeadCard]]],
-            keep: int | None,
-        ) -> None:
+        def __init__(self, data: BoardData, keep: int | None) -> None:
             super().__init__()
-            self.totals, self.pages, self.keep = totals, pages, keep
+            self.data, self.keep = data, keep
 
     class PageLoaded(Message):
         """More cards of one column."""
@@ -117,7 +114,11 @@ class PipelineScreen(YejiScreen):
 
     def on_mount(self) -> None:
         self.columns[0].set_active(True)
-        self.load()
+        first = ready(session(self).take_first_load())
+        if isinstance(first, BoardData):
+            self._show(first)  # read while the app started
+        else:
+            self.load()
 
     def on_screen_resume(self) -> None:
         if self.returning_from_elsewhere():
@@ -165,12 +166,9 @@ class PipelineScreen(YejiScreen):
     def _load(self, f: LeadFilter, offsets: dict[str, int], keep: int | None) -> None:
         today = session(self).today
         with store_session():
-            totals = leads.stage_totals(f, today)
-            pages = {
-                stage: (offset, leads.stage_page(stage, f, today, offset, PAGE))
-                for stage, offset in offsets.items()
-            }
-        self.post_message(self.Loaded(totals, pages, keep))
+            data = leads.board(f, today, offsets, PAGE)
+        if not get_current_worker().is_cancelled:  # a newer keystroke has its own load
+            self.post_message(self.Loaded(data, keep))
 
     @work(thread=True, group="pipeline-page", exit_on_error=False)
     def _load_page(self, f: LeadFilter, stage: str, offset: int) -> None:
@@ -179,14 +177,17 @@ class PipelineScreen(YejiScreen):
         self.post_message(self.PageLoaded(stage, offset, cards))
 
     def on_pipeline_screen_loaded(self, message: Loaded) -> None:
+        self._show(message.data, message.keep)
+
+    def _show(self, data: BoardData, keep: int | None = None) -> None:
         for column in self.query(StageColumn):
-            count, amount = message.totals.get(column.stage, (0, 0))
+            count, amount = data.totals.get(column.stage, (0, 0))
             column.reset(count, amount)
-            if column.stage in message.pages:
-                offset, cards = message.pages[column.stage]
+            if column.stage in data.pages:
+                offset, cards = data.pages[column.stage]
                 column.put_page(offset, cards)
-        if message.keep is not None:
-            self.column.select(message.keep)
+        if keep is not None:
+            self.column.select(keep)
         self._fetch_missing()
 
     def on_pipeline_screen_page_loaded(self, message: PageLoaded) -> None:

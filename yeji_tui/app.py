@@ -22,7 +22,6 @@ from screens.pipeline import PipelineScreen
 from screens.section import ComingSection
 from screens.triage import TriageScreen
 from yeji_tui.settings import UserSettings
-from yeji_tui.status import Overview
 from yeji_tui.strings import Catalog, Lang
 
 SECTIONS = ("overview", "pipeline", "units", "triage")
@@ -60,8 +59,12 @@ class YejiApp(App[None]):
         lang: Lang = "zh",
         settings: UserSettings | None = None,
         watch_seconds: float = 2.0,
-        first_overview: Future[Overview | None] | None = None,
+        first_load: Future[object] | None = None,
+        section: str = "overview",
     ) -> None:
+        if section in SECTIONS:
+            # read by App.__init__: start straight in that section
+            self.DEFAULT_MODE = section  # type: ignore[misc]
         super().__init__()
         self.db_path = db_path
         self.today = today
@@ -69,7 +72,7 @@ class YejiApp(App[None]):
         self.user_settings = settings or UserSettings(lang=lang)
         self.watch_seconds = watch_seconds
         self._watcher: ChangeWatcher | None = None
-        self._first_overview = first_overview
+        self._first_load = first_load  # of the section the app opens on
         self._changes: list[Change] = []
         self.stale_days = self.user_settings.stale_days
         translate_bindings(self, self.t)
@@ -87,9 +90,9 @@ class YejiApp(App[None]):
         if self._watcher is not None:
             self._watcher.close()
 
-    def take_first_overview(self) -> Future[Overview | None] | None:
-        """The overview loaded while the app started, once; None afterwards."""
-        first, self._first_overview = self._first_overview, None
+    def take_first_load(self) -> Future[object] | None:
+        """The data read while the app started (for the section it opened on), once."""
+        first, self._first_load = self._first_load, None
         return first
 
     def record_change(self, change: Change) -> None:

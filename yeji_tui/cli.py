@@ -6,7 +6,6 @@ Imports are lazy: ``yeji status`` must never import Textual (it starts in well u
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
@@ -16,9 +15,6 @@ from pathlib import Path
 
 from yeji_tui.settings import UserSettings
 from yeji_tui.strings import Catalog, Lang, parse_lang
-
-#: How long start-up waits for the first numbers before drawing the board without them.
-PREFETCH_WAIT_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -60,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--lang", choices=("zh", "en"), help="界面语言 / interface language (env YEJI_LANG)"
+    )
+    p.add_argument(
+        "--section",
+        choices=("overview", "pipeline", "units", "triage"),
+        default="overview",
+        help="界面打开时显示 / the TUI opens on this section",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -148,7 +150,7 @@ def _campaign(ctx: Context):  # type: ignore[no-untyped-def]
 
 def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
     if args.command is None:
-        return run_tui(ctx)
+        return run_tui(ctx, args.section)
     if args.command == "status":
         return cmd_status(ctx, as_json=args.json)
     if args.command == "init":
@@ -159,7 +161,7 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
         return cmd_import(ctx, args.what, Path(args.file), dry_run=args.dry_run)
     if args.command == "demo":
         code = cmd_demo(ctx, leads=args.leads, seed=args.seed, activities=args.activities)
-        return run_tui(ctx) if code == 0 and args.open else code
+        return run_tui(ctx, args.section) if code == 0 and args.open else code
     raise CliError(f"unknown command {args.command}")
 
 
@@ -274,17 +276,12 @@ def cmd_demo(ctx: Context, *, leads: int, seed: int, activities: int | None) -> 
     return 0
 
 
-def run_tui(ctx: Context) -> int:
+def run_tui(ctx: Context, section: str = "overview") -> int:
     """Open the TUI (the only path that imports Textual)."""
     _open(ctx)
-    from yeji_tui.status import prefetch_overview
+    from yeji_tui.prefetch import prefetch
 
-    # The first numbers are read before Textual is imported: alongside the import, the reading
-    # thread would wait on the GIL after every SQLite call. Waiting is bounded; a slower store
-    # lets the board draw first and fill in when the thread is done.
-    first = prefetch_overview(ctx.today)
-    with contextlib.suppress(TimeoutError):
-        first.exception(timeout=PREFETCH_WAIT_S)
+    first = prefetch(section, ctx.today)  # before Textual is imported
     from yeji_tui.app import YejiApp
 
     YejiApp(
@@ -292,7 +289,8 @@ def run_tui(ctx: Context) -> int:
         today=ctx.today,
         lang=ctx.lang,
         settings=ctx.settings,
-        first_overview=first,
+        first_load=first,
+        section=section,
     ).run()
     return 0
 

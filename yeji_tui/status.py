@@ -6,10 +6,9 @@ Textual and no Rich, so the CLI starts in a few tens of milliseconds.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from models import queries
 from models.records import CampaignSettings, LatestProject, ProjectFacts
@@ -25,9 +24,6 @@ from yeji_tui.targets import (
     month_summary,
 )
 from yeji_tui.text import cell_width, fit, yi
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 BAR_WIDTH = 20
 
@@ -69,29 +65,6 @@ def load_overview(today: date) -> Overview | None:
     until = counting_until(settings.start, settings.end, today)
     latest = () if until is None else tuple(queries.latest_projects(settings.start, until))
     return Overview(status=gather(settings, today), latest=latest)
-
-
-def prefetch_overview(today: date) -> Future[Overview | None]:
-    """Start loading the overview on a thread of its own, at once.
-
-    The TUI calls this before it imports Textual: the queries (which release the GIL) overlap
-    the import, and the board's first worker finds its numbers ready.
-    """
-    from concurrent.futures import Future
-
-    from models.db import session
-
-    future: Future[Overview | None] = Future()
-
-    def run() -> None:
-        try:
-            with session():
-                future.set_result(load_overview(today))
-        except BaseException as exc:  # handed to whoever waits on the future
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name="yeji-prefetch", daemon=True).start()
-    return future
 
 
 # --- JSON -----------------------------------------------------------------------------------
