@@ -76,7 +76,7 @@ def paint(
             elapsed = time.perf_counter() - started
             rss = rss_kb(proc.pid)
             break
-    os.killpg(proc.pid, signal.SIGTERM)
+    os.killpg(proc.pid, signal.SIGKILL)  # a TUI left on a closed terminal spins a core
     proc.wait(timeout=10)
     os.close(leader)
     return elapsed, rss, len(seen)

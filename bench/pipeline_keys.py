@@ -16,6 +16,7 @@ import argparse
 import os
 import re
 import select
+import signal
 import sqlite3
 import statistics
 import sys
@@ -70,20 +71,22 @@ def main() -> int:
     kb = statistics.median(r[1] for r in firsts)
 
     proc, fd = spawn(cmd)
-    seen = b""
-    while not READY.search(seen):
-        seen += os.read(fd, 65536)
-    drain(fd, 0.5)
-    moves = [press(fd, b"j") for _ in range(20)] + [press(fd, b"k") for _ in range(10)]
-    columns = [press(fd, k) for k in (b"l", b"l", b"h", b"h") * 3]
-    card = [press(fd, b">", 0.3) for _ in range(5)]  # 线索 → 洽谈: no dialog
-    os.write(fd, b"/")
-    drain(fd)
-    typing = [press(fd, c.encode(), 0.3) for c in "hjjj"]
-    rss = rss_kb(proc.pid)
-    proc.terminate()
-    proc.wait(timeout=10)
-    os.close(fd)
+    try:
+        seen = b""
+        while not READY.search(seen):
+            seen += os.read(fd, 65536)
+        drain(fd, 0.5)
+        moves = [press(fd, b"j") for _ in range(20)] + [press(fd, b"k") for _ in range(10)]
+        columns = [press(fd, k) for k in (b"l", b"l", b"h", b"h") * 3]
+        card = [press(fd, b">", 0.3) for _ in range(5)]  # 线索 → 洽谈: no dialog
+        os.write(fd, b"/")
+        drain(fd)
+        typing = [press(fd, c.encode(), 0.3) for c in "hjjj"]
+        rss = rss_kb(proc.pid)
+    finally:  # never leave a TUI spinning on a closed terminal
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        os.close(fd)
 
     def show(
         name: str, samples: list[tuple[float, int]], limit_ms: float, limit_kb: float | None

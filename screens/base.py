@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.binding import Binding
 from textual.content import Content
@@ -14,9 +14,11 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from models.leads import Change
 from yeji_tui.strings import MESSAGES, TEXTUAL_ZH, Catalog
 from yeji_tui.text import clean_text
+
+if TYPE_CHECKING:
+    from models.leads import Change
 
 
 class Session(Protocol):

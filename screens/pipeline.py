@@ -105,18 +105,26 @@ class PipelineScreen(YejiScreen):
         box = Input(placeholder=app.t("filter.placeholder"), id="filter")
         box.display = False  # shown by "/"; hidden it is out of the focus chain
         yield box
+        # Data read while the app started goes into the columns before they are mounted: the
+        # first frame then has the cards (set after mount, they cost one more frame).
+        first = ready(app.take_first_load())
+        self._prefetched = isinstance(first, BoardData)
         with Horizontal(id="columns"):
             for stage in STAGES:
                 column = StageColumn(stage, app.t, today=app.today, stale_days=app.stale_days)
                 column.display = stage != "dropped"
+                column.set_active(stage == STAGES[0])
+                if isinstance(first, BoardData):
+                    count, amount = first.totals.get(stage, (0, 0))
+                    column.reset(count, amount)
+                    if stage in first.pages:
+                        column.put_page(*first.pages[stage])
                 yield column
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.columns[0].set_active(True)
-        first = ready(session(self).take_first_load())
-        if isinstance(first, BoardData):
-            self._show(first)  # read while the app started
+        if self._prefetched:
+            self._fetch_missing()
         else:
             self.load()
 

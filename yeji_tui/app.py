@@ -7,6 +7,7 @@ from concurrent.futures import Future
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -15,16 +16,30 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from models.db import ChangeWatcher
-from models.leads import Change
 from screens.base import translate_bindings
 from screens.overview import OverviewScreen
-from screens.pipeline import PipelineScreen
 from screens.section import ComingSection
-from screens.triage import TriageScreen
 from yeji_tui.settings import UserSettings
 from yeji_tui.strings import Catalog, Lang
 
+if TYPE_CHECKING:
+    from models.leads import Change
+
 SECTIONS = ("overview", "pipeline", "units", "triage")
+
+
+# Sections other than the one the app opens on are imported when first shown: start-up then
+# pays only for the screen it draws.
+def _pipeline() -> Screen[None]:
+    from screens.pipeline import PipelineScreen
+
+    return PipelineScreen()
+
+
+def _triage() -> Screen[None]:
+    from screens.triage import TriageScreen
+
+    return TriageScreen()
 
 
 class YejiApp(App[None]):
@@ -46,9 +61,9 @@ class YejiApp(App[None]):
     DEFAULT_MODE = "overview"
     MODES = {
         "overview": OverviewScreen,
-        "pipeline": PipelineScreen,
+        "pipeline": _pipeline,
         "units": partial(ComingSection, "units"),
-        "triage": TriageScreen,
+        "triage": _triage,
     }
 
     def __init__(
