@@ -17,7 +17,6 @@ from typing import Any
 from peewee import JOIN, fn
 
 from models.db import immediate
-from models.ledger import LeadInput
 from models.records import STAGES, LeadRecord, StageName, stage_name
 from models.rules import Refusal, check_drop, check_move, check_valid
 from models.search import normalise_query, search_key
@@ -503,27 +502,78 @@ def triage_queue(today: date, stale_days: int, limit: int = 500) -> list[TriageI
     return items[:limit]
 
 
-def create_lead(values: LeadInput, user: str, today: date) -> Change:
-    """A new lead from the form; new leads wait in triage until someone reviews them."""
+@dataclass(frozen=True)
+class LeadFields:
+    """What the lead form edits (stage and stage dates change by moves, not by the form)."""
+
+    company: str
+    project: str
+    industry: str
+    amount_wan: int
+    is_industrial: bool
+    source: str
+    unit: str
+    found_on: date | None = None
+    next_follow_up: date | None = None
+    is_head_enterprise: bool = False
+    is_listed: bool = False
+
+
+def _form_data(fields_: LeadFields) -> dict[str, object]:
+    unit = Unit.get_or_none(Unit.name == fields_.unit)
+    if unit is None:
+        raise Refused(Refusal("why.unit"))
+    data = asdict(fields_)
+    del data["unit"]
+    data["unit_id"] = unit.id
+    data["search_key"] = search_key(fields_.company, fields_.project)
+    return data
+
+
+def _duplicate(company: str, project: str, other_than: int | None = None) -> bool:
+    query = Lead.select().where(Lead.company == company, Lead.project == project)
+    if other_than is not None:
+        query = query.where(Lead.id != other_than)
+    return bool(query.exists())
+
+
+def create_lead(fields_: LeadFields, user: str, today: date) -> Change:
+    """A new lead from the form, at 线索; new leads wait in triage until someone reviews them."""
     with immediate():
-        unit_id = Unit.get(Unit.name == values.unit).id
-        if (
-            Lead.select()
-            .where(Lead.company == values.company, Lead.project == values.project)
-            .exists()
-        ):
+        if _duplicate(fields_.company, fields_.project):
             raise Refused(Refusal("rule.duplicate"))
-        data = asdict(values)
-        data["unit"] = unit_id
-        lead_id = Lead.insert(
-            **data,
-            search_key=search_key(values.company, values.project),
-            touched_on=today,
-        ).execute()
+        data = _form_data(fields_)
+        lead_id = Lead.insert(**data, stage="lead", touched_on=today).execute()
         history = StageChange.insert(
-            lead=lead_id, from_stage=None, to_stage=values.stage, on=today, by_user=user
+            lead=lead_id, from_stage=None, to_stage="lead", on=today, by_user=user
         ).execute()
-    return Change(lead_id, "done.create", {"company": values.company}, None, 1, (history,))
+    return Change(lead_id, "done.create", {"company": fields_.company}, None, 1, (history,))
+
+
+def update_lead(lead_id: int, version: int, fields_: LeadFields, user: str) -> Change:
+    """Save the form over a lead, unless someone changed it since it was opened."""
+
+    def decide(lead: LeadRecord) -> _Plan:
+        if _duplicate(fields_.company, fields_.project, other_than=lead_id):
+            raise Refused(Refusal("rule.duplicate"))
+        return _Plan("done.edit", {}, _form_data(fields_))
+
+    return _apply(lead_id, version, user, decide)
+
+
+def lead_fields(lead: LeadRecord) -> LeadFields:
+    """The form's view of a stored lead."""
+    return LeadFields(
+        company=lead.company,
+        project=lead.project,
+        industry=lead.industry,
+        amount_wan=lead.amount_wan,
+        is_industrial=lead.is_industrial,
+        source=lead.source,
+        unit=lead.unit,
+        found_on=lead.found_on,
+        next_follow_up=lead.next_follow_up,
+    )
 
 
 def undo(change: Change) -> None:

@@ -7,6 +7,7 @@ undo stack.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from textual import on, work
@@ -21,8 +22,16 @@ from textual.worker import get_current_worker
 from models import leads
 from models.db import current_user
 from models.db import session as store_session
-from models.leads import BoardData, Change, LeadCard, LeadChanged, LeadFilter, Refused
-from models.records import STAGES, StageName
+from models.leads import (
+    BoardData,
+    Change,
+    LeadCard,
+    LeadChanged,
+    LeadFields,
+    LeadFilter,
+    Refused,
+)
+from models.records import STAGES, LeadRecord, StageName
 from models.rules import next_stage, previous_stage
 from screens.base import YejiScreen, session
 from screens.dialogs import (
@@ -56,6 +65,8 @@ class PipelineScreen(YejiScreen):
         Binding("f", "follow_up", "key.follow_up", id="pipeline.follow_up"),
         Binding("slash", "filter", "key.filter", id="pipeline.filter"),
         Binding("u", "undo", "key.undo", id="pipeline.undo"),
+        Binding("n", "new", "key.new", id="pipeline.new"),
+        Binding("e", "edit", "key.edit", id="pipeline.edit", show=False),
         Binding("s", "views", "key.views", id="pipeline.views"),
         Binding("enter", "open", "key.open", id="pipeline.open", show=False),
         Binding("t", "toggle_dropped", "key.dropped", id="pipeline.dropped", show=False),
@@ -396,6 +407,70 @@ class PipelineScreen(YejiScreen):
                 ),
                 keep=card.id,
             )
+
+    def action_new(self) -> None:
+        """Enter a new lead (at 线索; it waits in triage for review)."""
+        self._form(None)
+
+    def action_edit(self) -> None:
+        """Edit the card's lead."""
+        card = self._card_or_say()
+        if card is not None:
+            self._form(card.id)
+
+    @work(exit_on_error=False)
+    async def _form(self, lead_id: int | None) -> None:
+        from screens.dialogs import MessageDialog
+        from screens.lead_form import LeadForm, describe_fields
+
+        app = session(self)
+        t = app.t
+
+        def read() -> tuple[tuple[str, ...], LeadRecord | None]:
+            with store_session():
+                record = leads.lead_record(lead_id) if lead_id is not None else None
+                return tuple(leads.unit_names()), record
+
+        units, record = await asyncio.to_thread(read)
+        if lead_id is not None and record is None:
+            self._say(t("rule.gone"), ok=False)
+            return
+        fields = leads.lead_fields(record) if record else None
+        version = record.version if record else 0
+        title = t("form.edit_title", company=record.company) if record else t("form.new_title")
+        while True:
+            answer = await self.ask(LeadForm(title, fields, units))
+            if not isinstance(answer, LeadFields):
+                return
+            fields = answer  # from here on the form reopens with what was typed
+
+            def save(values: LeadFields = answer, at: int = version) -> Change:
+                with store_session():
+                    if lead_id is None:
+                        return leads.create_lead(values, current_user(), app.today)
+                    return leads.update_lead(lead_id, at, values, current_user())
+
+            try:
+                change = await asyncio.to_thread(save)
+            except Refused as refused:
+                self.app.notify(
+                    t(refused.refusal.key, **refused.refusal.values), severity="error", markup=False
+                )
+                continue
+            except LeadChanged as changed:
+                if changed.current is None:
+                    self._say(t("rule.gone"), ok=False)
+                    return
+                theirs = describe_fields(leads.lead_fields(changed.current), t)
+                mine = describe_fields(answer, t)
+                text = f"{t('form.theirs')}\n{theirs}\n\n{t('form.mine')}\n{mine}"
+                await self.ask(MessageDialog(t("form.conflict"), text))
+                version = changed.current.version  # saving again replaces theirs, knowingly
+                continue
+            app.record_change(change)
+            self._say(describe(change, t))
+            self.load(change.lead_id)
+            return
 
     def action_open(self) -> None:
         """Open the card's lead: every field, its history and follow-ups."""

@@ -7,6 +7,7 @@ No key needs Esc (terminals wait ~0.1 s after it).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -248,8 +249,12 @@ class TriageScreen(YejiScreen):
         detail = self._lead_or_none()
         if detail is None:
             return
-        with store_session():
-            names = leads.unit_names()
+
+        def read() -> list[str]:
+            with store_session():
+                return leads.unit_names()
+
+        names = await asyncio.to_thread(read)  # never a query on the UI thread
         t, today, lead = session(self).t, session(self).today, detail.lead
         units = tuple(name for name in names if name != lead.unit)
         unit = await self.ask(ChoiceDialog(t("triage.to_unit"), units))

@@ -125,7 +125,9 @@ def test_undo_restores_the_lead_and_its_history_exactly(one: Lead, action: str) 
         )
     else:
         change = leads.create_lead(
-            lead("新企业", "新项目", stage="lead", signed_on=None), "clerk", TODAY
+            leads.LeadFields("新企业", "新项目", "智能家居", 5000, True, "来访", "区经信局"),
+            "clerk",
+            TODAY,
         )
     leads.undo(change)
     after_rows = [
@@ -249,3 +251,29 @@ def test_a_triage_decision_is_one_change_that_marks_the_lead_reviewed(campaign_s
     assert (Lead.get_by_id(new.id).stage, Lead.get_by_id(new.id).reviewed_on) == ("lead", None)
     with pytest.raises(Refused):
         leads.review(new.id, new.version + 2, TODAY, "office", TODAY, unit="不存在")
+
+
+def test_the_form_creates_and_edits_a_lead_and_refuses_a_stale_edit(campaign_store: Path) -> None:
+    fields = leads.LeadFields(
+        "恒嘉家居有限公司", "定制家居", "智能家居", 12000, True, "以商招商", "区经信局"
+    )
+    created = leads.create_lead(fields, "clerk", TODAY)
+    stored = Lead.get_by_id(created.lead_id)
+    assert (stored.stage, stored.reviewed_on, stored.touched_on) == ("lead", None, TODAY)
+    with pytest.raises(Refused, match="duplicate"):
+        leads.create_lead(fields, "clerk", TODAY)
+    renamed = leads.LeadFields(
+        "华宇化工有限公司", "精细化学品", "精细化工", 30000, True, "外出招商", "姚李镇"
+    )
+    leads.update_lead(stored.id, stored.version, renamed, "clerk")
+    again = Lead.get_by_id(stored.id)
+    assert (again.company, again.amount_wan, again.version) == (
+        "华宇化工有限公司",
+        30000,
+        stored.version + 1,
+    )
+    names = [c.company for c in leads.stage_page("lead", LeadFilter(text="hyhg"), TODAY, 0, 5)]
+    assert names == ["华宇化工有限公司"]  # the search key follows the new name
+    with pytest.raises(LeadChanged) as changed:
+        leads.update_lead(stored.id, stored.version, fields, "other")
+    assert changed.value.current is not None and changed.value.current.company == "华宇化工有限公司"

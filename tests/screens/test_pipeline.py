@@ -13,6 +13,8 @@ from textual.worker import WorkerFailed
 from models.ledger import upsert_leads
 from models.queries import count_projects
 from models.tables import FollowUp, Lead
+from screens.dialogs import MessageDialog
+from screens.lead_form import LeadForm
 from screens.pipeline import PipelineScreen
 from tests.conftest import lead
 from yeji_tui.app import YejiApp
@@ -79,6 +81,15 @@ async def settle(app: YejiApp, pilot) -> None:  # type: ignore[no-untyped-def]
         with contextlib.suppress(WorkerFailed):
             await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def until(pilot, condition, tries: int = 200) -> None:  # type: ignore[no-untyped-def]
+    """Let the app process messages until ``condition()`` holds (no fixed sleeps)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError("the app never got there")
 
 
 def make_app(store: Path) -> YejiApp:
@@ -292,3 +303,71 @@ async def test_cursor_keys_move_within_and_across_columns(board_store: Path) -> 
         assert column(screen, "lead").cursor == 0
         await pilot.press("right", "l", "h")
         assert screen.column.stage == "negotiating"
+
+
+async def test_n_enters_a_new_lead_with_pickers_that_narrow_by_pinyin(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, LeadForm))
+        form = app.screen
+        await pilot.press("ctrl+s")  # empty: refused, errors next to the fields
+        assert "不能为空" in str(form.query_one("#company-error").render())
+        assert "请从列表中选择" in str(form.query_one("#unit-error").render())
+        form.query_one("#company").value = "[b]新锐[/b]家居有限公司"
+        form.query_one("#project").value = "智能家居产业园"
+        form.query_one("#amount").value = "50000"
+        await pilot.pause()
+        assert "5 亿元" in str(form.query_one("#amount-error").render())  # live 亿元 reading
+        form.query_one("#industry-input").focus()
+        await pilot.press(*"znjj", "enter")  # 智能家居 by its initials
+        form.query_one("#source-input").focus()
+        await pilot.press(*"lf", "enter")  # 来访
+        form.query_one("#unit-input").focus()
+        await pilot.press(*"ylz", "enter")  # 姚李镇
+        await pilot.pause()
+        assert form.query_one("#unit-input").value == "姚李镇"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "已新建" in heading(screen))
+        created = Lead.get(Lead.company == "[b]新锐[/b]家居有限公司")
+        assert (created.stage, created.amount_wan, created.industry, created.source) == (
+            "lead",
+            50000,
+            "智能家居",
+            "来访",
+        )
+        assert created.unit.name == "姚李镇" and created.reviewed_on is None  # waits in triage
+        assert "已新建" in heading(screen)
+        assert column(screen, "lead").total == 3
+
+
+async def test_e_edits_and_a_conflict_shows_both_versions_and_keeps_the_typing(
+    board_store: Path,
+) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("l", "e")  # 恒嘉家居
+        await until(pilot, lambda: isinstance(app.screen, LeadForm))
+        form = app.screen
+        assert form.query_one("#company").value == "恒嘉家居有限公司"
+        form.query_one("#amount").value = "15000"
+        other = sqlite3.connect(board_store)  # someone else saves meanwhile
+        other.execute(
+            "UPDATE lead SET version = version + 1, amount_wan = 13000 WHERE company = '恒嘉家居有限公司'"
+        )
+        other.commit()
+        other.close()
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, MessageDialog))
+        shown = str(app.screen.query_one("Static").render())
+        assert "13000" in shown and "15000" in shown  # theirs and mine
+        assert Lead.get(Lead.company == "恒嘉家居有限公司").amount_wan == 13000  # not overwritten
+        await pilot.press("enter")  # read it; the form comes back with my typing
+        await until(pilot, lambda: isinstance(app.screen, LeadForm))
+        assert app.screen.query_one("#amount").value == "15000"
+        await pilot.press("ctrl+s")  # now knowingly
+        await until(pilot, lambda: "已保存" in heading(screen))
+        assert Lead.get(Lead.company == "恒嘉家居有限公司").amount_wan == 15000
+        assert isinstance(app.screen, PipelineScreen) and "已保存" in heading(screen)

@@ -1,0 +1,243 @@
+"""The lead form: every field checked as you type, errors next to the field, nothing returned
+until the whole form is valid. Unit, industry and source are picked from lists that narrow as
+you type — by name, full pinyin or initials (``qjx`` finds 区经信局)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Checkbox, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from models.leads import LeadFields
+from models.records import INDUSTRIES, SOURCES
+from models.search import normalise_query, search_key
+from screens.base import session
+from screens.dialogs import Dialog
+from yeji_tui.importer import MAX_TEXT, parse_day
+from yeji_tui.strings import Catalog
+from yeji_tui.text import clean_text, yi
+
+_CHECKED = ("company", "project", "industry", "source", "unit", "found_on", "next_follow_up")
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+class Picker(Vertical):
+    """An input whose list of choices narrows as you type; ↑/↓ pick, Enter takes the pick."""
+
+    DEFAULT_CSS = """
+    Picker { height: auto; }
+    Picker OptionList { height: auto; max-height: 4; border: none; padding: 0; }
+    """
+
+    def __init__(self, choices: tuple[str, ...], value: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self.choices = choices
+        self._keys = {c: search_key(c, "") for c in choices}
+        self._initial = value
+
+    def compose(self) -> ComposeResult:
+        yield Input(self._initial, id=f"{self.id}-input")
+        options = OptionList(id=f"{self.id}-options")
+        options.can_focus = False
+        options.display = False
+        yield options
+
+    @property
+    def value(self) -> str:
+        """The chosen value, or "" if what is typed is not one of the choices."""
+        text = self.query_one(Input).value.strip()
+        return text if text in self.choices else ""
+
+    def matches(self, text: str) -> list[str]:
+        """Choices whose name, pinyin or initials contain ``text``."""
+        query = normalise_query(text)
+        return [c for c in self.choices if query in self._keys[c]] if query else list(self.choices)
+
+    @on(Input.Changed)
+    def _narrow(self, event: Input.Changed) -> None:
+        options = self.query_one(OptionList)
+        found = [] if event.value in self.choices else self.matches(event.value)
+        options.clear_options()
+        options.add_options([Option(c) for c in found[:20]])
+        options.display = bool(found) and self.query_one(Input).has_focus
+        if found:
+            options.highlighted = 0
+
+    def on_descendant_blur(self) -> None:
+        self.query_one(OptionList).display = False
+
+    def on_key(self, event: object) -> None:
+        options = self.query_one(OptionList)
+        key = getattr(event, "key", "")
+        if not options.display or key not in ("up", "down", "enter"):
+            return
+        if key == "down":
+            options.action_cursor_down()
+        elif key == "up":
+            options.action_cursor_up()
+        else:
+            index = options.highlighted
+            if index is not None:
+                prompt = options.get_option_at_index(index).prompt
+                self.query_one(Input).value = str(prompt)
+                options.display = False
+        getattr(event, "stop")()  # noqa: B009 (Key events stop this way)
+
+
+class LeadForm(Dialog):
+    """New or edited lead. Ctrl+S saves; Esc cancels; Enter goes to the next field."""
+
+    DEFAULT_CSS = """
+    LeadForm > Vertical { width: 72; height: 90%; }
+    LeadForm Label { color: $text-muted; margin-top: 1; }
+    LeadForm #form-fields { height: 1fr; }
+    """
+    BINDINGS = [Binding("ctrl+s", "save", "key.save", id="form.save")]
+
+    def __init__(self, title: str, initial: LeadFields | None, units: tuple[str, ...]) -> None:
+        super().__init__(title)
+        self.initial = initial
+        self.units = units
+
+    def compose(self) -> ComposeResult:
+        t = session(self).t
+        i = self.initial
+        today = session(self).today
+        with self.box(), VerticalScroll(id="form-fields"):
+            for name, value in (
+                ("company", i.company if i else ""),
+                ("project", i.project if i else ""),
+            ):
+                yield Label(t(f"form.{name}"))
+                yield Input(value, id=name)
+                yield Static("", id=f"{name}-error", classes="error")
+            yield Label(t("form.amount"))
+            yield Input(str(i.amount_wan) if i else "", id="amount")
+            yield Static("", id="amount-error", classes="hint")
+            yield Checkbox(t("form.industrial"), i.is_industrial if i else False, id="industrial")
+            for name, choices, value in (
+                ("industry", INDUSTRIES, i.industry if i else ""),
+                ("source", SOURCES, i.source if i else ""),
+                ("unit", self.units, i.unit if i else ""),
+            ):
+                yield Label(t(f"form.{name}"))
+                yield Picker(choices, value, id=name)
+                yield Static("", id=f"{name}-error", classes="error")
+            for name, day in (
+                ("found_on", (i.found_on if i else today)),
+                ("next_follow_up", i.next_follow_up if i else None),
+            ):
+                yield Label(t(f"form.{name}"))
+                yield Input(day.isoformat() if day else "", placeholder="YYYY-MM-DD", id=name)
+                yield Static("", id=f"{name}-error", classes="error")
+            yield Static(t("form.save_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#amount-error", Static).update(self._amount_hint())
+
+    # --- checking ------------------------------------------------------------------------
+
+    def _text(self, widget_id: str) -> str:
+        return clean_text(self.query_one(f"#{widget_id}", Input).value)
+
+    def _amount_hint(self) -> Content:
+        t = session(self).t
+        raw = self._text("amount").replace(",", "")
+        if raw.isdigit():
+            return Content(t("form.amount_yi", yi=yi(int(raw))))
+        return Content.assemble((t("why.amount"), "$text-error"))
+
+    def problems(self) -> dict[str, str]:
+        """Every field that is wrong, with what is wrong (empty when the form is valid)."""
+        t = session(self).t
+        found: dict[str, str] = {}
+        for name in ("company", "project"):
+            value = self._text(name)
+            if not value:
+                found[name] = t("why.required")
+            elif len(value) > MAX_TEXT:
+                found[name] = t("why.too_long", n=MAX_TEXT)
+        if not self._text("amount").replace(",", "").isdigit():
+            found["amount"] = t("why.amount")
+        for name in ("industry", "source", "unit"):
+            if not self.query_one(f"#{name}", Picker).value:
+                found[name] = t("form.pick")
+        for name in ("found_on", "next_follow_up"):
+            raw = self._text(name)
+            if raw and parse_day(raw) is None:
+                found[name] = t("why.date")
+        return found
+
+    def _show(self, only: str | None = None) -> dict[str, str]:
+        found = self.problems()
+        for name in (
+            "company",
+            "project",
+            "industry",
+            "source",
+            "unit",
+            "found_on",
+            "next_follow_up",
+        ):
+            if only is None or only == name:
+                self.error(f"{name}-error", found.get(name, ""))
+        self.query_one("#amount-error", Static).update(self._amount_hint())
+        return found
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        field = (event.input.id or "").removesuffix("-input")
+        self._show(only=field)
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    def action_save(self) -> None:
+        """Return the lead if every field is valid; otherwise say what is wrong, in place."""
+        found = self._show()
+        if found:
+            first = next(iter(found))
+            target = self.query_one(f"#{first}")
+            (target.query_one(Input) if isinstance(target, Picker) else target).focus()
+            return
+        day = parse_day(self._text("found_on")) if self._text("found_on") else None
+        follow = parse_day(self._text("next_follow_up")) if self._text("next_follow_up") else None
+        self.dismiss(
+            LeadFields(
+                company=self._text("company"),
+                project=self._text("project"),
+                industry=self.query_one("#industry", Picker).value,
+                amount_wan=int(self._text("amount").replace(",", "")),
+                is_industrial=self.query_one("#industrial", Checkbox).value,
+                source=self.query_one("#source", Picker).value,
+                unit=self.query_one("#unit", Picker).value,
+                found_on=day,
+                next_follow_up=follow,
+            )
+        )
+
+
+def describe_fields(f: LeadFields, t: Catalog) -> str:
+    """A lead's form fields as lines of text (for showing two versions side by side)."""
+    return "\n".join(
+        [
+            f"{t('form.company')}：{f.company}",
+            f"{t('form.project')}：{f.project}",
+            f"{t('form.amount')}：{f.amount_wan}",
+            f"{t('form.industry')}：{f.industry}",
+            f"{t('form.source')}：{f.source}",
+            f"{t('form.unit')}：{f.unit}",
+            f"{t('form.found_on')}：{_day(f.found_on)}",
+            f"{t('form.next_follow_up')}：{_day(f.next_follow_up)}",
+        ]
+    )
