@@ -17,7 +17,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from models.db import immediate
-from models.records import STAGES, LeadRecord, StageName, stage_name
+from models.records import STAGES, LeadCard, LeadRecord, StageName, stage_name
 from models.rules import Refusal, check_drop, check_move, check_valid
 from models.search import normalise_query, search_key
 from models.tables import FollowUp, Group, Lead, SavedView, StageChange, Unit, rows
@@ -50,23 +50,6 @@ class LeadFilter:
         data = json.loads(text)
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
-
-
-@dataclass(frozen=True)
-class LeadCard:
-    """What a card on the pipeline shows."""
-
-    id: int
-    company: str
-    project: str
-    amount_wan: int
-    industry: str
-    unit: str
-    stage: StageName
-    is_valid: bool
-    is_industrial: bool
-    touched_on: date | None
-    version: int
 
 
 @dataclass(frozen=True)

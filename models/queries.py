@@ -16,6 +16,7 @@ from models.records import (
     CampaignSettings,
     GroupSpec,
     LatestProject,
+    LeadCard,
     ProjectFacts,
     Quotas,
     TargetSpec,
@@ -196,3 +197,46 @@ def lead_count() -> int:
     """How many leads the store holds."""
     n: int = Lead.select().count()
     return n
+
+
+def gap_candidates(min_amount_wan: int, industrial_first: bool, limit: int = 5) -> list[LeadCard]:
+    """Leads in 洽谈 whose signing would count toward a target (at least that amount), largest
+    first — the industrial ones first when industrial projects are short too."""
+    query = (
+        Lead.select(
+            Lead.id,
+            Lead.company,
+            Lead.project,
+            Lead.amount_wan,
+            Lead.industry,
+            Unit.name,
+            Lead.valid_since,
+            Lead.is_industrial,
+            Lead.touched_on,
+            Lead.version,
+        )
+        .join(Unit)
+        .where(Lead.stage == "negotiating", Lead.amount_wan >= min_amount_wan)
+        .order_by(
+            *((Lead.is_industrial.desc(),) if industrial_first else ()),
+            Lead.amount_wan.desc(),
+            Lead.id,
+        )
+        .limit(limit)
+    )
+    return [
+        LeadCard(
+            id=i,
+            company=c,
+            project=p,
+            amount_wan=a,
+            industry=ind,
+            unit=u,
+            stage="negotiating",
+            is_valid=v is not None,
+            is_industrial=bool(isi),
+            touched_on=t,
+            version=ver,
+        )
+        for i, c, p, a, ind, u, v, isi, t, ver in rows(query)
+    ]

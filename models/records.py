@@ -134,6 +134,23 @@ class LatestProject:
 
 
 @dataclass(frozen=True)
+class LeadCard:
+    """What a card on the pipeline shows."""
+
+    id: int
+    company: str
+    project: str
+    amount_wan: int
+    industry: str
+    unit: str
+    stage: StageName
+    is_valid: bool
+    is_industrial: bool
+    touched_on: date | None
+    version: int
+
+
+@dataclass(frozen=True)
 class LeadRecord:
     """A lead as the screens and reports see it."""
 

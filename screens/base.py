@@ -19,6 +19,7 @@ from yeji_tui.text import clean_text
 
 if TYPE_CHECKING:
     from models.leads import Change
+    from models.records import LeadCard
 
 
 class Session(Protocol):
@@ -28,6 +29,8 @@ class Session(Protocol):
     today: date
 
     stale_days: int
+    #: 洽谈 leads chosen for the what-if (id → card); the store never sees them
+    what_if: dict[int, LeadCard]
 
     def take_first_load(self) -> Future[object] | None:
         """The data read while the app started, for the section it opened on (once)."""

@@ -17,8 +17,8 @@ from models.db import session as store_session
 from screens.base import YejiScreen, plain, session
 from yeji_tui.prefetch import ready
 from yeji_tui.status import Overview, load_overview, window_line
-from yeji_tui.targets import CampaignStatus
-from yeji_tui.widgets.board import BehindList, LatestList, QuotaSummary, TargetBoard
+from yeji_tui.targets import CampaignStatus, what_if
+from yeji_tui.widgets.board import BehindList, GapPanel, LatestList, QuotaSummary, TargetBoard
 from yeji_tui.widgets.footer import KeyBar
 
 
@@ -42,6 +42,7 @@ class OverviewScreen(YejiScreen):
 
     BINDINGS = [
         Binding("r", "refresh_data", "key.refresh", id="overview.refresh"),
+        Binding("w", "what_if", "key.what_if", id="overview.what_if"),
         # The board scrolls from the screen's own keys, so nothing needs focus at start
         # (focusing at start refreshed the footer twice more before the first paint).
         Binding("down,j", "scroll('down')", "key.down", show=False),
@@ -64,6 +65,8 @@ class OverviewScreen(YejiScreen):
         super().__init__()
         self._loaded_once = False
         self._pending: Future[object] | None = None
+        self._overview: Overview | None = None
+        self.what_if_on = False
 
     #: Below this width the month's two panels stack instead of standing side by side.
     NARROW = 100
@@ -75,6 +78,7 @@ class OverviewScreen(YejiScreen):
         first = session(self).take_first_load()
         found = ready(first)
         overview = found if isinstance(found, Overview) else None
+        self._overview = overview
         self._loaded_once = overview is not None or (first is not None and first.done())
         self._pending = None if self._loaded_once else first
         status = overview.status if overview else None
@@ -84,6 +88,9 @@ class OverviewScreen(YejiScreen):
             with MonthRow(id="month", stacked=self.app.size.width < self.NARROW):
                 yield QuotaSummary(t, status, id="quota-summary", title=self._month_title(status))
                 yield BehindList(t, status, id="behind", title=t("behind_title"))
+            gaps = GapPanel(t, overview.gaps if overview else None, id="gaps")
+            gaps.border_title = t("gap.title")
+            yield gaps
             latest = LatestList(t, overview.latest if overview else None, id="latest")
             latest.border_title = t("latest_title")
             yield latest
@@ -129,16 +136,44 @@ class OverviewScreen(YejiScreen):
     def show(self, overview: Overview | None) -> None:
         """Put a loaded overview on screen."""
         self._loaded_once = True
+        self._overview = overview
         self.query_one("#heading", Static).update(self._heading(overview))
         if overview is None:
             return
         status = overview.status
-        for panel in self.query(TargetBoard), self.query(QuotaSummary), self.query(BehindList):
+        for panel in self.query(QuotaSummary), self.query(BehindList):
             for widget in panel:
                 widget.status = status
+        self.query_one(GapPanel).gaps = overview.gaps
+        self._show_targets()
         self.query_one(QuotaSummary).border_title = self._month_title(status)
         self.query_one(LatestList).projects = overview.latest
         self._set_title()
+
+    def action_what_if(self) -> None:
+        """Show the targets as if the chosen 洽谈 leads (or the suggested ones) were signed;
+        the store does not change. Again to show the real numbers."""
+        self.what_if_on = not self.what_if_on
+        self._show_targets()
+
+    def _show_targets(self) -> None:
+        overview = self._overview
+        board = self.query_one(TargetBoard)
+        gaps = self.query_one(GapPanel)
+        t = session(self).t
+        if overview is None:
+            return
+        chosen = tuple(session(self).what_if.values()) or overview.suggested()
+        gaps.chosen = {card.id for card in chosen} if self.what_if_on else set()
+        gaps.refresh()
+        if self.what_if_on:
+            board.status = what_if(
+                overview.status, ((c.amount_wan, c.is_industrial) for c in chosen)
+            )
+            board.border_title = t("what_if.title", n=len(chosen))
+        else:
+            board.status = overview.status
+            board.border_title = t("targets_title")
 
     def _heading(self, overview: Overview | None) -> Content:
         t = session(self).t

@@ -25,13 +25,12 @@ from models.db import session as store_session
 from models.leads import (
     BoardData,
     Change,
-    LeadCard,
     LeadChanged,
     LeadFields,
     LeadFilter,
     Refused,
 )
-from models.records import STAGES, LeadRecord, StageName
+from models.records import STAGES, LeadCard, LeadRecord, StageName
 from models.rules import next_stage, previous_stage
 from screens.base import YejiScreen, session
 from screens.dialogs import (
@@ -66,6 +65,7 @@ class PipelineScreen(YejiScreen):
         Binding("slash", "filter", "key.filter", id="pipeline.filter"),
         Binding("u", "undo", "key.undo", id="pipeline.undo"),
         Binding("n", "new", "key.new", id="pipeline.new"),
+        Binding("w", "what_if", "key.what_if_pick", id="pipeline.what_if", show=False),
         Binding("e", "edit", "key.edit", id="pipeline.edit", show=False),
         Binding("s", "views", "key.views", id="pipeline.views"),
         Binding("enter", "open", "key.open", id="pipeline.open", show=False),
@@ -123,6 +123,7 @@ class PipelineScreen(YejiScreen):
         with Horizontal(id="columns"):
             for stage in STAGES:
                 column = StageColumn(stage, app.t, today=app.today, stale_days=app.stale_days)
+                column.chosen = app.what_if
                 column.display = stage != "dropped"
                 column.set_active(stage == STAGES[0])
                 if isinstance(first, BoardData):
@@ -407,6 +408,21 @@ class PipelineScreen(YejiScreen):
                 ),
                 keep=card.id,
             )
+
+    def action_what_if(self) -> None:
+        """Choose (or unchoose) a 洽谈 lead for the overview's what-if (w there)."""
+        card = self._card_or_say()
+        if card is None:
+            return
+        t, chosen = session(self).t, session(self).what_if
+        if card.stage != "negotiating":
+            self._say(t("what_if.only_negotiating"), ok=False)
+        elif chosen.pop(card.id, None) is None:
+            chosen[card.id] = card
+            self._say(t("what_if.added", company=card.company, n=len(chosen)))
+        else:
+            self._say(t("what_if.removed", company=card.company, n=len(chosen)))
+        self.column.refresh()
 
     def action_new(self) -> None:
         """Enter a new lead (at 线索; it waits in triage for review)."""

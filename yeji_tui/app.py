@@ -24,6 +24,7 @@ from yeji_tui.strings import Catalog, Lang
 
 if TYPE_CHECKING:
     from models.leads import Change
+    from models.records import LeadCard
 
 SECTIONS = ("overview", "pipeline", "units", "triage")
 
@@ -89,6 +90,7 @@ class YejiApp(App[None]):
         self._watcher: ChangeWatcher | None = None
         self._first_load = first_load  # of the section the app opens on
         self._changes: list[Change] = []
+        self.what_if: dict[int, LeadCard] = {}
         self.stale_days = self.user_settings.stale_days
         translate_bindings(self, self.t)
         self.title = self.t("app.title")

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from models import queries
-from models.records import CampaignSettings, LatestProject, ProjectFacts
+from models.records import CampaignSettings, LatestProject, LeadCard, ProjectFacts
 from yeji_tui.strings import Catalog
 from yeji_tui.targets import (
     CampaignStatus,
@@ -21,6 +21,7 @@ from yeji_tui.targets import (
     campaign_status,
     counting_until,
     furthest_behind,
+    gap_to_close,
     month_summary,
 )
 from yeji_tui.text import cell_width, fit, yi
@@ -50,11 +51,31 @@ def gather(settings: CampaignSettings, today: date) -> CampaignStatus:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A signing target that is behind, and the 洽谈 leads whose signing would count for it."""
+
+    target_id: str
+    label: str
+    needed: int
+    industrial_needed: int
+    candidates: tuple[LeadCard, ...]
+
+
+@dataclass(frozen=True)
 class Overview:
-    """What the overview board shows: the status plus the latest signings and starts."""
+    """What the overview board shows: the status, the gaps, the latest signings and starts."""
 
     status: CampaignStatus
     latest: tuple[LatestProject, ...]
+    gaps: tuple[Gap, ...] = ()
+
+    def suggested(self) -> tuple[LeadCard, ...]:
+        """The candidates that would close every gap, largest first, each once."""
+        picked: dict[int, LeadCard] = {}
+        for gap in self.gaps:
+            for card in gap.candidates[: gap.needed]:
+                picked.setdefault(card.id, card)
+        return tuple(picked.values())
 
 
 def load_overview(today: date) -> Overview | None:
@@ -64,7 +85,16 @@ def load_overview(today: date) -> Overview | None:
         return None
     until = counting_until(settings.start, settings.end, today)
     latest = () if until is None else tuple(queries.latest_projects(settings.start, until))
-    return Overview(status=gather(settings, today), latest=latest)
+    status = gather(settings, today)
+    gaps = []
+    for tp in status.targets:
+        gap = gap_to_close(tp)
+        if gap is not None:
+            needed, industrial = gap
+            limit = min(10, max(3, needed))
+            found = queries.gap_candidates(tp.spec.min_amount_wan, industrial > 0, limit)
+            gaps.append(Gap(tp.spec.id, tp.spec.label, needed, industrial, tuple(found)))
+    return Overview(status=status, latest=latest, gaps=tuple(gaps))
 
 
 # --- JSON -----------------------------------------------------------------------------------

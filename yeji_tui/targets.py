@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from math import ceil
 from typing import Literal
@@ -338,6 +338,35 @@ def campaign_status(
         targets=targets,
         quotas=tuple(quota_rows(settings, quota_facts, today)),
     )
+
+
+def what_if(status: CampaignStatus, signings: Iterable[tuple[int, bool]]) -> CampaignStatus:
+    """The targets as if these projects (amount in 万元, industrial) were signed today, counting
+    toward every signing target whose threshold they reach. Quotas are unchanged."""
+    chosen = list(signings)
+    if status.today < status.settings.start or status.today > status.settings.end:
+        return status  # a signing today would fall outside the window
+    targets = []
+    for tp in status.targets:
+        if tp.spec.stage != "signed":
+            targets.append(tp)
+            continue
+        counted = [industrial for amount, industrial in chosen if amount >= tp.spec.min_amount_wan]
+        facts = ProjectFacts(
+            actual=tp.total.actual + len(counted),
+            industrial=(tp.industrial.actual if tp.industrial else 0) + sum(counted),
+        )
+        targets.append(target_progress(tp.spec, facts, status.elapsed, status.total))
+    return replace(status, targets=tuple(targets))
+
+
+def gap_to_close(progress: TargetProgress) -> tuple[int, int] | None:
+    """For a signing target that is behind: how many more projects reach it, and how many of
+    them must be industrial. None when nothing is behind (or it is not a signing target)."""
+    if progress.spec.stage != "signed" or progress.status != "behind":
+        return None
+    industrial = progress.industrial.needed if progress.industrial is not None else 0
+    return max(progress.total.needed, industrial), industrial
 
 
 def demo_window(today: date, total_days: int = 100, day_number: int = 60) -> tuple[date, date]:

@@ -371,3 +371,34 @@ async def test_e_edits_and_a_conflict_shows_both_versions_and_keeps_the_typing(
         await until(pilot, lambda: "已保存" in heading(screen))
         assert Lead.get(Lead.company == "恒嘉家居有限公司").amount_wan == 15000
         assert isinstance(app.screen, PipelineScreen) and "已保存" in heading(screen)
+
+
+async def test_what_if_shows_targets_as_if_chosen_leads_were_signed_without_writing(
+    board_store: Path,
+) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        board = app.screen.query_one(TargetBoard)
+        assert board.status is not None and board.status.targets[0].total.actual == 1
+        gaps = str(app.screen.query_one("#gaps").render())
+        assert (
+            "还差 14 个，其中工业 9 个" in gaps and "恒嘉家居有限公司" in gaps
+        )  # the 1.2亿 negotiation
+        await pilot.press("w")  # the suggested leads: only 恒嘉家居 reaches 1亿
+        assert board.status.targets[0].total.actual == 2
+        assert "假设 1 个" in board.border_title
+        await pilot.press("w")
+        assert board.status.targets[0].total.actual == 1
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("l", "j", "w")  # choose 华宇化工 (0.3亿): counts for no 亿元 target
+        assert "选入假设" in heading(screen) and "◆" in str(column(screen, "negotiating").render())
+        await pilot.press("1")
+        await settle(app, pilot)
+        await pilot.press("w")
+        board = app.screen.query_one(TargetBoard)
+        assert board.status is not None and board.status.targets[0].total.actual == 1
+        assert (
+            stage_of("恒嘉家居有限公司") == "negotiating"
+            and stage_of("华宇化工有限公司") == "negotiating"
+        )

@@ -16,12 +16,14 @@ from yeji_tui.targets import (
     elapsed_days,
     expected_count,
     furthest_behind,
+    gap_to_close,
     months_so_far,
     part_progress,
     quota_rows,
     quota_status,
     required_in_month,
     target_progress,
+    what_if,
     window_months,
     worse,
 )
@@ -253,3 +255,38 @@ def test_furthest_behind_lists_largest_share_missing_first() -> None:
     assert behind[0].actual == 0
     assert all(r.status != "met" for r in behind)
     assert ("甲", "trips") not in [(r.subject, r.quota) for r in behind[:1]]
+
+
+def test_what_if_counts_chosen_signings_toward_each_threshold_they_reach() -> None:
+    settings = CampaignSettings(
+        name="x",
+        start=START,
+        end=END,
+        targets=(
+            TargetSpec("signed_100m", "亿元", "signed", 15, 10000, 10),
+            TargetSpec("signed_500m", "5亿元", "signed", 5, 50000, 3),
+            TargetSpec("started", "开工", "started", 10),
+        ),
+    )
+    facts = {
+        "signed_100m": ProjectFacts(6, 5),
+        "signed_500m": ProjectFacts(2, 1),
+        "started": ProjectFacts(4, 0),
+    }
+    status = campaign_status(settings, facts, QuotaFacts({}, {}, {}, {}), date(2022, 9, 10))
+    after = what_if(status, [(60000, True), (12000, False), (800, True)])
+    by_id = {tp.spec.id: tp for tp in after.targets}
+    assert (by_id["signed_100m"].total.actual, by_id["signed_100m"].industrial.actual) == (8, 6)  # type: ignore[union-attr]
+    assert (by_id["signed_500m"].total.actual, by_id["signed_500m"].industrial.actual) == (3, 2)  # type: ignore[union-attr]
+    assert by_id["started"].total.actual == 4
+    assert gap_to_close(status.targets[0]) == (9, 5)
+    assert gap_to_close(by_id["started"]) is None  # only signing targets are bridged
+    assert (
+        what_if(
+            campaign_status(settings, facts, QuotaFacts({}, {}, {}, {}), date(2022, 12, 1)),
+            [(60000, True)],
+        )
+        .targets[0]
+        .total.actual
+        == 6
+    )

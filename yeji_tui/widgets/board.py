@@ -8,7 +8,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from models.records import LatestProject
-from yeji_tui.status import STATUS_SYMBOL, bar, gap_text
+from yeji_tui.status import STATUS_SYMBOL, Gap, bar, gap_text
 from yeji_tui.strings import Catalog
 from yeji_tui.targets import (
     CampaignStatus,
@@ -201,4 +201,56 @@ class LatestList(Widget):
                     (fit(clean_text(p.unit), 16), "$text-muted"),
                 )
             )
+        return Content("\n").join(lines)
+
+
+class GapPanel(Widget):
+    """For each signing target behind: how many are short and the 洽谈 leads that would count,
+    largest first; ◆ marks the leads chosen for the what-if."""
+
+    DEFAULT_CSS = """
+    GapPanel { height: auto; }
+    """
+
+    gaps: reactive[tuple[Gap, ...] | None] = reactive(None, layout=True)
+    """The gaps shown; None while loading."""
+
+    def __init__(
+        self, t: Catalog, gaps: tuple[Gap, ...] | None = None, *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.t = t
+        self.chosen: set[int] = set()
+        self.set_reactive(GapPanel.gaps, gaps)
+
+    def render(self) -> Content:
+        if self.gaps is None:
+            return Content(self.t("loading"))
+        if not self.gaps:
+            return Content.assemble((self.t("gap.none"), "$text-success"))
+        width = max(self.content_region.width, 40)
+        lines: list[Content] = []
+        for gap in self.gaps:
+            short = self.t("gap.short", n=gap.needed)
+            if gap.industrial_needed:
+                short += self.t("gap.industrial", n=gap.industrial_needed)
+            lines.append(
+                Content.assemble(
+                    (gap.label, "bold"),
+                    "  ",
+                    (short, "$text-error"),
+                )
+            )
+            if not gap.candidates:
+                lines.append(Content.assemble(("  " + self.t("gap.no_candidates"), "$text-muted")))
+            for card in gap.candidates:
+                mark = "◆" if card.id in self.chosen else "工" if card.is_industrial else " "
+                lines.append(
+                    Content.assemble(
+                        (" " + fit(mark, 2) + " ", "$text-accent bold"),
+                        fit(clean_text(card.company), max(10, width - 30)),
+                        f" {yi(card.amount_wan):>6} 亿 ",
+                        (fit(clean_text(card.unit), 16), "$text-muted"),
+                    )
+                )
         return Content("\n").join(lines)

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.widget import Widget
 
-from models.leads import LeadCard
+from models.records import LeadCard
 from yeji_tui.strings import Catalog
 from yeji_tui.text import cell_width, clean_text, fit, yi
 
@@ -51,6 +51,8 @@ class StageColumn(Widget):
         self.cards: dict[int, LeadCard] = {}
         self.loaded = False
         self._active = False
+        #: lead ids chosen for the what-if (the app's, shared)
+        self.chosen: dict[int, LeadCard] = {}
 
     # --- state the screen sets -------------------------------------------------------------
 
@@ -186,7 +188,7 @@ class StageColumn(Widget):
         style = ("reverse" if self.active else "underline") if chosen else ""
         if card is None:
             return [Content.assemble((fit("…", width), style))] + [Content("")] * (CARD_LINES - 1)
-        mark = "★" if card.is_valid else " "
+        mark = "◆" if card.id in self.chosen else "★" if card.is_valid else " "
         # a lead touched after the day shown (a past picture) has no age yet
         days = (self.today - card.touched_on).days if card.touched_on else None
         days = days if days is not None and days >= 0 else None
