@@ -199,11 +199,16 @@ class BoardData:
 
 
 def board(f: LeadFilter, today: date, offsets: dict[str, int], limit: int) -> BoardData:
-    """Totals and, per stage in ``offsets``, the page of cards starting there."""
+    """Totals and, per stage in ``offsets``, the page of cards starting there (no query for a
+    stage the totals show has nothing there: a selective filter then scans once, not five times)."""
+    totals = stage_totals(f, today)
     return BoardData(
-        totals=stage_totals(f, today),
+        totals=totals,
         pages={
-            stage: (offset, stage_page(stage, f, today, offset, limit))
+            stage: (
+                offset,
+                stage_page(stage, f, today, offset, limit) if totals[stage][0] > offset else [],
+            )
             for stage, offset in offsets.items()
         },
     )
