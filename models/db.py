@@ -15,6 +15,8 @@ from peewee import Database
 
 from models.tables import (
     ALL_TABLES,
+    SEARCH_INDEX,
+    SEARCH_REBUILD,
     SUMMARY_BACKFILL,
     SUMMARY_TRIGGERS,
     Lead,
@@ -199,6 +201,8 @@ def _upgrade_2_to_3(db: Database) -> None:
     db.cursor().executemany(  # type: ignore[no-untyped-call]
         'UPDATE "lead" SET "search_key" = ? WHERE "id" = ?', keys
     )
+    for sql in (*SEARCH_INDEX, SEARCH_REBUILD):
+        run_sql(sql, db)
 
 
 UPGRADES: dict[int, Callable[[Database], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
@@ -218,6 +222,8 @@ def migrate(db: Database) -> None:
         if version == 0 and not _has_tables(db):
             db.create_tables(ALL_TABLES)
             _create_triggers(db)
+            for sql in SEARCH_INDEX:
+                run_sql(sql, db)
         else:
             for step in range(max(version, 1), SCHEMA_VERSION):
                 UPGRADES[step](db)

@@ -202,27 +202,33 @@ def lead_count() -> int:
 def gap_candidates(min_amount_wan: int, industrial_first: bool, limit: int = 5) -> list[LeadCard]:
     """Leads in 洽谈 whose signing would count toward a target (at least that amount), largest
     first — the industrial ones first when industrial projects are short too."""
-    query = (
-        Lead.select(
-            Lead.id,
-            Lead.company,
-            Lead.project,
-            Lead.amount_wan,
-            Lead.industry,
-            Unit.name,
-            Lead.valid_since,
-            Lead.is_industrial,
-            Lead.touched_on,
-            Lead.version,
+
+    def largest(industrial: bool | None, n: int) -> list[tuple[Any, ...]]:
+        # walks the (stage, amount_wan) index from the top and stops at n: never a sort
+        query = (
+            Lead.select(
+                Lead.id,
+                Lead.company,
+                Lead.project,
+                Lead.amount_wan,
+                Lead.industry,
+                Unit.name,
+                Lead.valid_since,
+                Lead.is_industrial,
+                Lead.touched_on,
+                Lead.version,
+            )
+            .join(Unit)
+            .where(Lead.stage == "negotiating", Lead.amount_wan >= min_amount_wan)
+            .order_by(Lead.amount_wan.desc(), Lead.id.desc())
+            .limit(n)
         )
-        .join(Unit)
-        .where(Lead.stage == "negotiating", Lead.amount_wan >= min_amount_wan)
-        .order_by(
-            *((Lead.is_industrial.desc(),) if industrial_first else ()),
-            Lead.amount_wan.desc(),
-            Lead.id,
-        )
-        .limit(limit)
+        if industrial is not None:
+            query = query.where(Lead.is_industrial == industrial)
+        return rows(query)
+
+    found = (
+        largest(True, limit) + largest(False, limit) if industrial_first else largest(None, limit)
     )
     return [
         LeadCard(
@@ -238,5 +244,5 @@ def gap_candidates(min_amount_wan: int, industrial_first: bool, limit: int = 5) 
             touched_on=t,
             version=ver,
         )
-        for i, c, p, a, ind, u, v, isi, t, ver in rows(query)
+        for i, c, p, a, ind, u, v, isi, t, ver in found[:limit]
     ]

@@ -255,6 +255,23 @@ SUMMARY_BACKFILL = (
 )
 
 
+#: A trigram index over the leads' search keys (SQLite FTS5), kept by triggers: the pipeline's
+#: text filter finds 3+ characters anywhere in a name or its pinyin without reading every lead.
+SEARCH_INDEX: tuple[str, ...] = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS lead_fts USING fts5(search_key, content='lead', "
+    "content_rowid='id', tokenize='trigram', detail='none')",
+    "CREATE TRIGGER IF NOT EXISTS lead_fts_insert AFTER INSERT ON lead BEGIN "
+    "INSERT INTO lead_fts (rowid, search_key) VALUES (NEW.id, NEW.search_key); END",
+    "CREATE TRIGGER IF NOT EXISTS lead_fts_delete AFTER DELETE ON lead BEGIN "
+    "INSERT INTO lead_fts (lead_fts, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key); "
+    "END",
+    "CREATE TRIGGER IF NOT EXISTS lead_fts_update AFTER UPDATE OF search_key ON lead BEGIN "
+    "INSERT INTO lead_fts (lead_fts, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key); "
+    "INSERT INTO lead_fts (rowid, search_key) VALUES (NEW.id, NEW.search_key); END",
+)
+SEARCH_REBUILD = "INSERT INTO lead_fts (lead_fts) VALUES ('rebuild')"
+
+
 ALL_TABLES: tuple[type[Model], ...] = (
     Campaign,
     Target,

@@ -18,7 +18,7 @@ from screens.base import YejiScreen, plain, session
 from yeji_tui.prefetch import ready
 from yeji_tui.status import Overview, load_overview, window_line
 from yeji_tui.targets import CampaignStatus, what_if
-from yeji_tui.widgets.board import BehindList, GapPanel, LatestList, QuotaSummary, TargetBoard
+from yeji_tui.widgets.board import BehindList, LatestList, QuotaSummary, TargetBoard
 from yeji_tui.widgets.footer import KeyBar
 
 
@@ -84,13 +84,16 @@ class OverviewScreen(YejiScreen):
         status = overview.status if overview else None
         yield Static(self._heading(overview), id="heading")
         with Board(id="board"):
-            yield TargetBoard(t, status, id="targets", title=t("targets_title"))
+            yield TargetBoard(
+                t,
+                status,
+                id="targets",
+                title=t("targets_title"),
+                gaps=overview.gaps if overview else (),
+            )
             with MonthRow(id="month", stacked=self.app.size.width < self.NARROW):
                 yield QuotaSummary(t, status, id="quota-summary", title=self._month_title(status))
                 yield BehindList(t, status, id="behind", title=t("behind_title"))
-            gaps = GapPanel(t, overview.gaps if overview else None, id="gaps")
-            gaps.border_title = t("gap.title")
-            yield gaps
             latest = LatestList(t, overview.latest if overview else None, id="latest")
             latest.border_title = t("latest_title")
             yield latest
@@ -144,7 +147,7 @@ class OverviewScreen(YejiScreen):
         for panel in self.query(QuotaSummary), self.query(BehindList):
             for widget in panel:
                 widget.status = status
-        self.query_one(GapPanel).gaps = overview.gaps
+        self.query_one(TargetBoard).set_gaps(overview.gaps)
         self._show_targets()
         self.query_one(QuotaSummary).border_title = self._month_title(status)
         self.query_one(LatestList).projects = overview.latest
@@ -159,13 +162,11 @@ class OverviewScreen(YejiScreen):
     def _show_targets(self) -> None:
         overview = self._overview
         board = self.query_one(TargetBoard)
-        gaps = self.query_one(GapPanel)
         t = session(self).t
         if overview is None:
             return
         chosen = tuple(session(self).what_if.values()) or overview.suggested()
-        gaps.chosen = {card.id for card in chosen} if self.what_if_on else set()
-        gaps.refresh()
+        board.chosen = {card.id for card in chosen} if self.what_if_on else set()
         if self.what_if_on:
             board.status = what_if(
                 overview.status, ((c.amount_wan, c.is_industrial) for c in chosen)

@@ -43,6 +43,7 @@ from screens.dialogs import (
 )
 from yeji_tui.lead_filter import FilterError, filter_line, parse_filter
 from yeji_tui.prefetch import ready
+from yeji_tui.status import Gap
 from yeji_tui.strings import Catalog
 from yeji_tui.widgets.footer import KeyBar
 from yeji_tui.widgets.kanban import PAGE, StageColumn
@@ -66,6 +67,7 @@ class PipelineScreen(YejiScreen):
         Binding("u", "undo", "key.undo", id="pipeline.undo"),
         Binding("n", "new", "key.new", id="pipeline.new"),
         Binding("w", "what_if", "key.what_if_pick", id="pipeline.what_if", show=False),
+        Binding("g", "gap", "key.gap", id="pipeline.gap"),
         Binding("e", "edit", "key.edit", id="pipeline.edit", show=False),
         Binding("s", "views", "key.views", id="pipeline.views"),
         Binding("enter", "open", "key.open", id="pipeline.open", show=False),
@@ -408,6 +410,38 @@ class PipelineScreen(YejiScreen):
                 ),
                 keep=card.id,
             )
+
+    def action_gap(self) -> None:
+        """Show the 洽谈 leads that would close the first signing target behind (largest first)."""
+        self._gap()
+
+    @work(thread=True, exclusive=True, group="pipeline", exit_on_error=False)
+    def _gap(self) -> None:
+        from yeji_tui.status import load_overview
+
+        with store_session():
+            overview = load_overview(session(self).today)
+        self.post_message(self.GapFound(overview.gaps[0] if overview and overview.gaps else None))
+
+    class GapFound(Message):
+        """The first gap to bridge, or None when no signing target is behind."""
+
+        def __init__(self, gap: Gap | None) -> None:
+            super().__init__()
+            self.gap = gap
+
+    def on_pipeline_screen_gap_found(self, message: GapFound) -> None:
+        t, gap = session(self).t, message.gap
+        if gap is None:
+            self._say(t("gap.none"))
+            return
+        self._apply_filter(
+            LeadFilter(min_amount_wan=gap.min_amount_wan, industrial_only=gap.industrial_needed > 0)
+        )
+        self.column.set_active(False)
+        self.active = 1  # 洽谈
+        self.column.set_active(True)
+        self._say(t("gap.showing", label=gap.label, n=gap.needed))
 
     def action_what_if(self) -> None:
         """Choose (or unchoose) a 洽谈 lead for the overview's what-if (w there)."""

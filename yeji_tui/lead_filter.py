@@ -4,7 +4,8 @@
 
 Free text matches company and project names, their pinyin and initials. Tokens (Chinese
 or English): ``单位:``/``unit:``, ``组:``/``group:``, ``行业:``/``industry:``, ``>N`` (万元)
-or ``>N亿``, ``有效``/``valid``, ``停滞:N``/``stale:N`` (days without a change or follow-up).
+or ``>N亿``, ``有效``/``valid``, ``工业``/``industrial``, ``停滞:N``/``stale:N`` (days without a
+change or follow-up).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def parse_filter(line: str) -> LeadFilter:
             found["min_amount_wan"] = int(wan)
         elif token.lower() in ("有效", "valid"):
             found["valid_only"] = True
+        elif token.lower() in ("工业", "industrial"):
+            found["industrial_only"] = True
         elif ":" in token and token.split(":", 1)[0].lower() in _KEYS:
             key, value = token.split(":", 1)
             field = _KEYS[key.lower()]
@@ -75,6 +78,8 @@ def filter_line(f: LeadFilter) -> str:
         parts.append(f">{yi:g}亿" if f.min_amount_wan % 1000 == 0 else f">{f.min_amount_wan}")
     if f.valid_only:
         parts.append("有效")
+    if f.industrial_only:
+        parts.append("工业")
     if f.stale_days:
         parts.append(f"停滞:{f.stale_days}")
     return " ".join(parts)

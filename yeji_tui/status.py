@@ -59,6 +59,7 @@ class Gap:
     needed: int
     industrial_needed: int
     candidates: tuple[LeadCard, ...]
+    min_amount_wan: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,16 @@ def load_overview(today: date) -> Overview | None:
             needed, industrial = gap
             limit = min(10, max(3, needed))
             found = queries.gap_candidates(tp.spec.min_amount_wan, industrial > 0, limit)
-            gaps.append(Gap(tp.spec.id, tp.spec.label, needed, industrial, tuple(found)))
+            gaps.append(
+                Gap(
+                    tp.spec.id,
+                    tp.spec.label,
+                    needed,
+                    industrial,
+                    tuple(found),
+                    tp.spec.min_amount_wan,
+                )
+            )
     return Overview(status=status, latest=latest, gaps=tuple(gaps))
 
 

@@ -143,11 +143,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.new": ("新建", "New"),
     "key.what_if": ("假设签约", "What if"),
     "key.what_if_pick": ("选入假设", "Pick for what-if"),
-    "gap.title": ("缺口与在谈项目", "Gaps and leads in negotiation"),
+    "gap.candidates": ("在谈可补：", "In negotiation: "),
+    "key.gap": ("补缺口", "Close gap"),
+    "gap.showing": (
+        "{label}还差 {n} 个：能补上的在谈项目",
+        "{label}: {n} short; the negotiations that would count",
+    ),
     "gap.none": ("没有落后的签约目标", "No signing target is behind"),
-    "gap.short": ("还差 {n} 个", "{n} short"),
-    "gap.industrial": ("，其中工业 {n} 个", ", {n} of them industrial"),
-    "gap.no_candidates": ("（没有够条件的在谈项目）", "(no lead in negotiation qualifies)"),
+    "gap.no_candidates": ("没有够条件的在谈项目", "no lead in negotiation qualifies"),
     "what_if.title": (
         "工作目标（假设 {n} 个在谈项目今天签约）",
         "Targets (as if {n} leads signed today)",

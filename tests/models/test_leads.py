@@ -277,3 +277,22 @@ def test_the_form_creates_and_edits_a_lead_and_refuses_a_stale_edit(campaign_sto
     with pytest.raises(LeadChanged) as changed:
         leads.update_lead(stored.id, stored.version, fields, "other")
     assert changed.value.current is not None and changed.value.current.company == "华宇化工有限公司"
+
+
+@pytest.mark.parametrize("text", ["hjjj", "jiaju", "家居有", "有限公司", "zngs", "cdjj"])
+def test_trigram_index_and_plain_scan_find_the_same_leads(store_path: Path, text: str) -> None:
+    from yeji_tui.demo import build_demo
+
+    build_demo(TODAY, leads=400, seed=5)
+    indexed = {
+        c.id
+        for s in ("lead", "negotiating", "signed", "started")
+        for c in leads.stage_page(s, LeadFilter(text=text), TODAY, 0, 1000)
+    }
+    scanned = {
+        i
+        for (i,) in Lead.select(Lead.id)
+        .where(Lead.search_key.contains(text), Lead.stage != "dropped")
+        .tuples()
+    }
+    assert indexed == scanned

@@ -381,10 +381,8 @@ async def test_what_if_shows_targets_as_if_chosen_leads_were_signed_without_writ
         await settle(app, pilot)
         board = app.screen.query_one(TargetBoard)
         assert board.status is not None and board.status.targets[0].total.actual == 1
-        gaps = str(app.screen.query_one("#gaps").render())
-        assert (
-            "还差 14 个，其中工业 9 个" in gaps and "恒嘉家居有限公司" in gaps
-        )  # the 1.2亿 negotiation
+        gaps = str(board.render())
+        assert "在谈可补：工恒嘉家居有限公司 1.2亿" in gaps  # the 1.2亿 industrial negotiation
         await pilot.press("w")  # the suggested leads: only 恒嘉家居 reaches 1亿
         assert board.status.targets[0].total.actual == 2
         assert "假设 1 个" in board.border_title
@@ -402,3 +400,17 @@ async def test_what_if_shows_targets_as_if_chosen_leads_were_signed_without_writ
             stage_of("恒嘉家居有限公司") == "negotiating"
             and stage_of("华宇化工有限公司") == "negotiating"
         )
+
+
+async def test_g_shows_the_negotiations_that_would_close_the_first_gap(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert screen.filter.min_amount_wan == 10000 and screen.filter.industrial_only
+        assert screen.column.stage == "negotiating"
+        assert [c.company for c in column(screen, "negotiating").cards.values()] == [
+            "恒嘉家居有限公司"
+        ]
+        assert "还差 14 个" in heading(screen) and "筛选：>1亿 工业" in heading(screen)

@@ -67,7 +67,42 @@ class Panel(Widget):
 
 
 class TargetBoard(Panel):
-    """Each target: label, bar with the pace mark, actual/target, expected, status, and the gap."""
+    """Each target: label, bar with the pace mark, actual/target, expected, status, the gap, and
+    for a signing target behind, the 洽谈 leads whose signing would count (◆: chosen for the
+    what-if; 工: industrial), largest first."""
+
+    def __init__(
+        self,
+        t: Catalog,
+        status: CampaignStatus | None = None,
+        *,
+        id: str | None = None,
+        title: str = "",
+        gaps: tuple[Gap, ...] = (),
+    ) -> None:
+        super().__init__(t, status, id=id, title=title)
+        self.gaps = {gap.target_id: gap for gap in gaps}
+        self.chosen: set[int] = set()
+
+    def set_gaps(self, gaps: tuple[Gap, ...]) -> None:
+        """The gaps of the latest load."""
+        self.gaps = {gap.target_id: gap for gap in gaps}
+        self.refresh()
+
+    def _gap_line(self, gap: Gap, indent: int, width: int) -> Content:
+        t = self.t
+        parts: list[Content | str | tuple[str, str]] = [
+            " " * indent,
+            (t("gap.candidates"), "$text-accent"),
+        ]
+        if not gap.candidates:
+            parts.append((t("gap.no_candidates"), "$text-muted"))
+        for i, card in enumerate(gap.candidates[:4]):
+            mark = "◆" if card.id in self.chosen else "工" if card.is_industrial else ""
+            parts += [" · " if i else "", (mark, "$text-accent bold"), clean_text(card.company)]
+            parts.append((f" {yi(card.amount_wan)}亿", "$text-muted"))
+        line = Content.assemble(*parts)
+        return line.truncate(width, ellipsis=True) if line.cell_length > width else line
 
     def render_status(self, status: CampaignStatus) -> Content:
         t = self.t
@@ -88,6 +123,9 @@ class TargetBoard(Panel):
                     lines.append(
                         Content.assemble(" " * (label_w + 1), (gap_text(part, t), "$text-muted"))
                     )
+            gap = self.gaps.get(tp.spec.id)
+            if gap is not None:
+                lines.append(self._gap_line(gap, label_w + 1, width))
         return Content("\n").join(lines)
 
     def _line(
@@ -201,56 +239,4 @@ class LatestList(Widget):
                     (fit(clean_text(p.unit), 16), "$text-muted"),
                 )
             )
-        return Content("\n").join(lines)
-
-
-class GapPanel(Widget):
-    """For each signing target behind: how many are short and the 洽谈 leads that would count,
-    largest first; ◆ marks the leads chosen for the what-if."""
-
-    DEFAULT_CSS = """
-    GapPanel { height: auto; }
-    """
-
-    gaps: reactive[tuple[Gap, ...] | None] = reactive(None, layout=True)
-    """The gaps shown; None while loading."""
-
-    def __init__(
-        self, t: Catalog, gaps: tuple[Gap, ...] | None = None, *, id: str | None = None
-    ) -> None:
-        super().__init__(id=id)
-        self.t = t
-        self.chosen: set[int] = set()
-        self.set_reactive(GapPanel.gaps, gaps)
-
-    def render(self) -> Content:
-        if self.gaps is None:
-            return Content(self.t("loading"))
-        if not self.gaps:
-            return Content.assemble((self.t("gap.none"), "$text-success"))
-        width = max(self.content_region.width, 40)
-        lines: list[Content] = []
-        for gap in self.gaps:
-            short = self.t("gap.short", n=gap.needed)
-            if gap.industrial_needed:
-                short += self.t("gap.industrial", n=gap.industrial_needed)
-            lines.append(
-                Content.assemble(
-                    (gap.label, "bold"),
-                    "  ",
-                    (short, "$text-error"),
-                )
-            )
-            if not gap.candidates:
-                lines.append(Content.assemble(("  " + self.t("gap.no_candidates"), "$text-muted")))
-            for card in gap.candidates:
-                mark = "◆" if card.id in self.chosen else "工" if card.is_industrial else " "
-                lines.append(
-                    Content.assemble(
-                        (" " + fit(mark, 2) + " ", "$text-accent bold"),
-                        fit(clean_text(card.company), max(10, width - 30)),
-                        f" {yi(card.amount_wan):>6} 亿 ",
-                        (fit(clean_text(card.unit), 16), "$text-muted"),
-                    )
-                )
         return Content("\n").join(lines)
