@@ -242,6 +242,9 @@ def _record(row: Lead, unit_name: str) -> LeadRecord:
         next_follow_up=row.next_follow_up,
         touched_on=row.touched_on,
         reviewed_on=row.reviewed_on,
+        is_head_enterprise=row.is_head_enterprise,
+        is_listed=row.is_listed,
+        task_force=row.task_force,
     )
 
 
@@ -512,6 +515,7 @@ class LeadFields:
     next_follow_up: date | None = None
     is_head_enterprise: bool = False
     is_listed: bool = False
+    task_force: str | None = None  # negotiating | signed: the 攻坚组 that follows it
 
 
 def _form_data(fields_: LeadFields) -> dict[str, object]:
@@ -568,6 +572,9 @@ def lead_fields(lead: LeadRecord) -> LeadFields:
         unit=lead.unit,
         found_on=lead.found_on,
         next_follow_up=lead.next_follow_up,
+        is_head_enterprise=lead.is_head_enterprise,
+        is_listed=lead.is_listed,
+        task_force=lead.task_force,
     )
 
 

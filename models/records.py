@@ -173,6 +173,9 @@ class LeadRecord:
     next_follow_up: date | None = None
     touched_on: date | None = None
     reviewed_on: date | None = None
+    is_head_enterprise: bool = False
+    is_listed: bool = False
+    task_force: str | None = None
 
     @property
     def is_valid(self) -> bool:

@@ -71,6 +71,8 @@ def render_detail(detail: LeadDetail, t: Catalog) -> Content:
             lead.industry + (f" · {industrial}" if lead.is_industrial else ""),
         ),
         (t("field.source"), lead.source),
+        (t("form.head"), "✔" if lead.is_head_enterprise else "—"),
+        (t("form.listed"), "✔" if lead.is_listed else "—"),
         (t("col.unit"), plain(lead.unit)),
         (t("field.valid"), lead.valid_since.isoformat() if lead.valid_since else "—"),
     ]

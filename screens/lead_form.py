@@ -23,7 +23,16 @@ from yeji_tui.importer import MAX_TEXT, parse_day
 from yeji_tui.strings import Catalog
 from yeji_tui.text import clean_text, yi
 
-_CHECKED = ("company", "project", "industry", "source", "unit", "found_on", "next_follow_up")
+_CHECKED = (
+    "company",
+    "project",
+    "industry",
+    "source",
+    "unit",
+    "task_force",
+    "found_on",
+    "next_follow_up",
+)
 
 
 def _day(value: date | None) -> str:
@@ -124,10 +133,13 @@ class LeadForm(Dialog):
             yield Input(str(i.amount_wan) if i else "", id="amount")
             yield Static("", id="amount-error", classes="hint")
             yield Checkbox(t("form.industrial"), i.is_industrial if i else False, id="industrial")
+            yield Checkbox(t("form.head"), i.is_head_enterprise if i else False, id="head")
+            yield Checkbox(t("form.listed"), i.is_listed if i else False, id="listed")
             for name, choices, value in (
                 ("industry", INDUSTRIES, i.industry if i else ""),
                 ("source", SOURCES, i.source if i else ""),
                 ("unit", self.units, i.unit if i else ""),
+                ("task_force", self._forces(), self._force_name(i.task_force if i else None)),
             ):
                 yield Label(t(f"form.{name}"))
                 yield Picker(choices, value, id=name)
@@ -143,6 +155,20 @@ class LeadForm(Dialog):
 
     def on_mount(self) -> None:
         self.query_one("#amount-error", Static).update(self._amount_hint())
+
+    def _forces(self) -> tuple[str, ...]:
+        t = session(self).t
+        return (t("form.force_none"), t("form.force_negotiating"), t("form.force_signed"))
+
+    def _force_name(self, force: str | None) -> str:
+        return {None: self._forces()[0], "negotiating": self._forces()[1]}.get(
+            force, self._forces()[2]
+        )
+
+    def _force_value(self) -> str | None:
+        picked = self.query_one("#task_force", Picker).value
+        forces = self._forces()
+        return {forces[1]: "negotiating", forces[2]: "signed"}.get(picked)
 
     # --- checking ------------------------------------------------------------------------
 
@@ -168,7 +194,7 @@ class LeadForm(Dialog):
                 found[name] = t("why.too_long", n=MAX_TEXT)
         if not self._text("amount").replace(",", "").isdigit():
             found["amount"] = t("why.amount")
-        for name in ("industry", "source", "unit"):
+        for name in ("industry", "source", "unit", "task_force"):
             if not self.query_one(f"#{name}", Picker).value:
                 found[name] = t("form.pick")
         for name in ("found_on", "next_follow_up"):
@@ -223,6 +249,9 @@ class LeadForm(Dialog):
                 unit=self.query_one("#unit", Picker).value,
                 found_on=day,
                 next_follow_up=follow,
+                is_head_enterprise=self.query_one("#head", Checkbox).value,
+                is_listed=self.query_one("#listed", Checkbox).value,
+                task_force=self._force_value(),
             )
         )
 

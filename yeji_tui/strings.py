@@ -171,6 +171,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.company": ("企业名称", "Company"),
     "form.project": ("项目名称", "Project"),
     "form.industrial": ("工业项目", "Industrial project"),
+    "form.head": ("行业头部企业", "Head enterprise of its industry"),
+    "form.listed": ("上市公司", "Listed company"),
+    "form.task_force": ("攻坚组", "Task force"),
+    "form.force_none": ("无", "none"),
+    "form.force_negotiating": ("在谈项目攻坚组", "negotiation task force"),
+    "form.force_signed": ("签约项目攻坚组", "signing task force"),
     "form.industry": ("行业（可输入拼音筛选）", "Industry (type to narrow, pinyin too)"),
     "form.source": ("来源", "Source"),
     "form.unit": (

@@ -324,6 +324,8 @@ async def test_n_enters_a_new_lead_with_pickers_that_narrow_by_pinyin(board_stor
         await pilot.press(*"znjj", "enter")  # 智能家居 by its initials
         form.query_one("#source-input").focus()
         await pilot.press(*"lf", "enter")  # 来访
+        form.query_one("#head").value = True  # 行业头部企业
+        form.query_one("#task_force-input").value = "在谈项目攻坚组"
         form.query_one("#unit-input").focus()
         await pilot.press(*"ylz", "enter")  # 姚李镇
         await pilot.pause()
@@ -338,6 +340,11 @@ async def test_n_enters_a_new_lead_with_pickers_that_narrow_by_pinyin(board_stor
             "来访",
         )
         assert created.unit.name == "姚李镇" and created.reviewed_on is None  # waits in triage
+        assert (created.is_head_enterprise, created.is_listed, created.task_force) == (
+            True,
+            False,
+            "negotiating",
+        )
         assert "已新建" in heading(screen)
         assert column(screen, "lead").total == 3
 
