@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -116,7 +116,7 @@ class PipelineScreen(YejiScreen):
         app = session(self)
         yield Static(self._heading(), id="pipeline-heading")
         box = Input(placeholder=app.t("filter.placeholder"), id="filter")
-        box.display = False  # shown by "/"; hidden it is out of the focus chain
+        box.can_focus = False  # "/" lets it take focus: the board's single keys stay the board's
         yield box
         # Data read while the app started goes into the columns before they are mounted: the
         # first frame then has the cards (set after mount, they cost one more frame).
@@ -265,9 +265,30 @@ class PipelineScreen(YejiScreen):
     def action_filter(self) -> None:
         """Show the filter line and type in it."""
         box = self.query_one("#filter", Input)
-        box.display = True
-        box.value = filter_line(self.filter)
-        box.focus()
+        box.can_focus = True
+        # focus now, not after a refresh: keys typed right after "/" (a burst over SSH) must
+        # land in the filter, not on the board
+        self.set_focus(box, scroll_visible=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the filter line is open the board's keys stand down: every key is typing."""
+        if action in ("clear_filter", "filter"):
+            return True
+        return not self._filter_open()
+
+    def _filter_open(self) -> bool:
+        boxes = self.query("#filter")
+        return bool(boxes) and boxes.first().can_focus
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed right after "/" (a burst over SSH) can arrive before the filter line has
+        focus: put them into it rather than lose them."""
+        box = self.query_one("#filter", Input)
+        # a key that reaches the screen was not the Input's (it stops the keys it types)
+        if box.can_focus and event.is_printable and event.character:
+            box.insert_text_at_cursor(event.character)
+            self.set_focus(box, scroll_visible=False)
+            event.stop()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -280,8 +301,10 @@ class PipelineScreen(YejiScreen):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = False
+        self._close_filter()
+
+    def _close_filter(self) -> None:
+        self.query_one("#filter", Input).can_focus = False
         self.set_focus(None)
 
     def _apply_filter(self, f: LeadFilter) -> None:
@@ -294,10 +317,8 @@ class PipelineScreen(YejiScreen):
 
     def action_clear_filter(self) -> None:
         """Show every lead again (Esc)."""
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.display = False
-        self.set_focus(None)
+        self.query_one("#filter", Input).value = ""
+        self._close_filter()
         self._apply_filter(LeadFilter())
 
     def action_views(self) -> None:
