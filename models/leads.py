@@ -17,6 +17,7 @@ from typing import Any
 from peewee import JOIN, SQL, fn
 
 from models.db import immediate
+from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, StageName, stage_name
 from models.rules import Refusal, check_drop, check_move, check_valid
 from models.search import normalise_query, search_key
@@ -112,20 +113,6 @@ class Change:
 
 # --- reading --------------------------------------------------------------------------------
 
-_CARD_COLUMNS = (
-    Lead.id,
-    Lead.company,
-    Lead.project,
-    Lead.amount_wan,
-    Lead.industry,
-    Unit.name,
-    Lead.stage,
-    Lead.valid_since,
-    Lead.is_industrial,
-    Lead.touched_on,
-    Lead.version,
-)
-
 
 def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
     conditions = []
@@ -176,25 +163,10 @@ def stage_totals(f: LeadFilter, today: date) -> dict[str, tuple[int, int]]:
 
 def stage_page(stage: str, f: LeadFilter, today: date, offset: int, limit: int) -> list[LeadCard]:
     """One window of a stage's column: largest amount first."""
-    query = _joined(Lead.select(*_CARD_COLUMNS), f, always=True)
+    query = _joined(Lead.select(*CARD_COLUMNS), f, always=True)
     query = _filtered(query.where(Lead.stage == stage), f, today)
     query = query.order_by(Lead.amount_wan.desc(), Lead.id.desc()).offset(offset).limit(limit)
-    return [
-        LeadCard(
-            id=i,
-            company=c,
-            project=p,
-            amount_wan=a,
-            industry=ind,
-            unit=u,
-            stage=st,
-            is_valid=v is not None,
-            is_industrial=bool(isi),
-            touched_on=t,
-            version=ver,
-        )
-        for i, c, p, a, ind, u, st, v, isi, t, ver in rows(query)
-    ]
+    return [card(row) for row in rows(query)]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from models.records import (
     TargetStage,
     UnitKind,
     UnitSpec,
+    stage_name,
 )
 from models.tables import ActivityDay, Campaign, Group, Lead, Target, Unit, rows, sql_value
 
@@ -199,6 +200,40 @@ def lead_count() -> int:
     return n
 
 
+#: The columns a card shows, in the order ``card`` reads them.
+CARD_COLUMNS: tuple[Any, ...] = (
+    Lead.id,
+    Lead.company,
+    Lead.project,
+    Lead.amount_wan,
+    Lead.industry,
+    Unit.name,
+    Lead.stage,
+    Lead.valid_since,
+    Lead.is_industrial,
+    Lead.touched_on,
+    Lead.version,
+)
+
+
+def card(row: tuple[Any, ...]) -> LeadCard:
+    """A pipeline card from a row of CARD_COLUMNS."""
+    i, company, project, amount, industry, unit, stage, valid, industrial, touched, version = row
+    return LeadCard(
+        id=i,
+        company=company,
+        project=project,
+        amount_wan=amount,
+        industry=industry,
+        unit=unit,
+        stage=stage_name(stage),
+        is_valid=valid is not None,
+        is_industrial=bool(industrial),
+        touched_on=touched,
+        version=version,
+    )
+
+
 def gap_candidates(min_amount_wan: int, industrial_first: bool, limit: int = 5) -> list[LeadCard]:
     """Leads in 洽谈 whose signing would count toward a target (at least that amount), largest
     first — the industrial ones first when industrial projects are short too."""
@@ -206,18 +241,7 @@ def gap_candidates(min_amount_wan: int, industrial_first: bool, limit: int = 5) 
     def largest(industrial: bool | None, n: int) -> list[tuple[Any, ...]]:
         # walks the (stage, amount_wan) index from the top and stops at n: never a sort
         query = (
-            Lead.select(
-                Lead.id,
-                Lead.company,
-                Lead.project,
-                Lead.amount_wan,
-                Lead.industry,
-                Unit.name,
-                Lead.valid_since,
-                Lead.is_industrial,
-                Lead.touched_on,
-                Lead.version,
-            )
+            Lead.select(*CARD_COLUMNS)
             .join(Unit)
             .where(Lead.stage == "negotiating", Lead.amount_wan >= min_amount_wan)
             .order_by(Lead.amount_wan.desc(), Lead.id.desc())
@@ -227,22 +251,8 @@ def gap_candidates(min_amount_wan: int, industrial_first: bool, limit: int = 5) 
             query = query.where(Lead.is_industrial == industrial)
         return rows(query)
 
-    found = (
-        largest(True, limit) + largest(False, limit) if industrial_first else largest(None, limit)
-    )
-    return [
-        LeadCard(
-            id=i,
-            company=c,
-            project=p,
-            amount_wan=a,
-            industry=ind,
-            unit=u,
-            stage="negotiating",
-            is_valid=v is not None,
-            is_industrial=bool(isi),
-            touched_on=t,
-            version=ver,
-        )
-        for i, c, p, a, ind, u, v, isi, t, ver in found[:limit]
-    ]
+    if industrial_first:
+        found = largest(True, limit) + largest(False, limit)
+    else:
+        found = largest(None, limit)
+    return [card(row) for row in found[:limit]]

@@ -32,7 +32,8 @@ from models.leads import (
 )
 from models.records import STAGES, LeadCard, LeadRecord, StageName
 from models.rules import next_stage, previous_stage
-from screens.base import YejiScreen, session
+from screens.base import session
+from screens.changes import LeadScreen, describe
 from screens.dialogs import (
     DROP_REASONS,
     ChoiceDialog,
@@ -44,14 +45,13 @@ from screens.dialogs import (
 from yeji_tui.lead_filter import FilterError, filter_line, parse_filter
 from yeji_tui.prefetch import ready
 from yeji_tui.status import Gap
-from yeji_tui.strings import Catalog
 from yeji_tui.widgets.footer import KeyBar
 from yeji_tui.widgets.kanban import PAGE, StageColumn
 
 ACTIVE_STAGES: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started")
 
 
-class PipelineScreen(YejiScreen):
+class PipelineScreen(LeadScreen):
     """Leads by stage; arrows or h/j/k/l move, > and < move the card, single keys decide."""
 
     AUTO_FOCUS = ""  # nothing: the screen's own keys work without focus
@@ -95,13 +95,6 @@ class PipelineScreen(YejiScreen):
         def __init__(self, stage: str, offset: int, cards: list[LeadCard]) -> None:
             super().__init__()
             self.stage, self.offset, self.cards = stage, offset, cards
-
-    class Done(Message):
-        """A change was written (or refused); says what happened."""
-
-        def __init__(self, text: str, ok: bool, change: Change | None = None) -> None:
-            super().__init__()
-            self.text, self.ok, self.change = text, ok, change
 
     def __init__(self) -> None:
         super().__init__()
@@ -551,62 +544,16 @@ class PipelineScreen(YejiScreen):
 
             self.app.push_screen(LeadDetailScreen(card.id))
 
-    def action_undo(self) -> None:
-        """Undo the last change made since the app started, and say what it was."""
-        change = session(self).pop_change()
-        if change is None:
-            self._say(session(self).t("nothing_to_undo"), ok=False)
-            return
-        self._undo(change)
-
-    @work(thread=True, group="pipeline-write", exit_on_error=False)
-    def _undo(self, change: Change) -> None:
-        t = session(self).t
-        try:
-            with store_session():
-                leads.undo(change)
-        except LeadChanged:
-            self.post_message(self.Done(t("undo.refused"), ok=False))
-            return
-        self.post_message(self.Done(t("undone", what=describe(change, t)), ok=True))
-
     def _change(self, write: Callable[[], Change], keep: int | None = None) -> None:
         self._keep = keep
-        self._write(write)
+        self.write_change(write)
 
-    @work(thread=True, group="pipeline-write", exit_on_error=False)
-    def _write(self, write: Callable[[], Change]) -> None:
-        t = session(self).t
-        try:
-            with store_session():
-                change = write()
-        except Refused as refused:
-            r = refused.refusal
-            self.post_message(self.Done(t(r.key, **r.values), ok=False))
-            return
-        except LeadChanged as changed:
-            who = changed.current.company if changed.current else ""
-            key = "rule.changed" if changed.current else "rule.gone"
-            self.post_message(self.Done(t(key, who=who), ok=False))
-            return
-        self.post_message(self.Done(describe(change, t), ok=True, change=change))
-
-    def on_pipeline_screen_done(self, message: Done) -> None:
-        if message.change is not None:
-            session(self).record_change(message.change)
+    def after_change(self, message: LeadScreen.Done) -> None:
         self._say(message.text, message.ok)
-        self.load(getattr(self, "_keep", None))
+        if message.ok:
+            self.load(getattr(self, "_keep", None))
 
 
 def direction_forward(from_stage: StageName, to: StageName) -> bool:
     """Whether ``to`` lies after ``from_stage`` on the pipeline."""
     return STAGES.index(to) > STAGES.index(from_stage)
-
-
-def describe(change: Change, t: Catalog) -> str:
-    """What a change did, in words."""
-    values = dict(change.values)
-    if change.what == "done.move":
-        values["from_name"] = t(f"stage.{values['from']}")
-        values["to_name"] = t(f"stage.{values['to']}")
-    return t(change.what, **values)

@@ -22,16 +22,16 @@ from textual.widgets import Static
 from models import leads
 from models.db import current_user
 from models.db import session as store_session
-from models.leads import Change, LeadChanged, LeadDetail, Refused, TriageItem
-from screens.base import YejiScreen, plain, session
+from models.leads import Change, LeadDetail, TriageItem
+from screens.base import plain, session
+from screens.changes import LeadScreen
 from screens.dialogs import DROP_REASONS, ChoiceDialog
 from screens.lead_detail import render_detail
-from screens.pipeline import describe
 from yeji_tui.text import yi
 from yeji_tui.widgets.footer import KeyBar
 
 
-class TriageScreen(YejiScreen):
+class TriageScreen(LeadScreen):
     """One lead at a time, large; single keys decide."""
 
     AUTO_FOCUS = ""  # nothing: the screen's own keys work without focus
@@ -59,13 +59,6 @@ class TriageScreen(YejiScreen):
         def __init__(self, detail: LeadDetail | None) -> None:
             super().__init__()
             self.detail = detail
-
-    class Done(Message):
-        """A decision was written (or refused)."""
-
-        def __init__(self, text: str, ok: bool, change: Change | None = None) -> None:
-            super().__init__()
-            self.text, self.ok, self.change = text, ok, change
 
     def __init__(self) -> None:
         super().__init__()
@@ -263,47 +256,14 @@ class TriageScreen(YejiScreen):
                 lambda: leads.review(lead.id, lead.version, today, current_user(), today, unit=unit)
             )
 
-    def action_undo(self) -> None:
-        """Undo the last change made since the app started."""
-        change = session(self).pop_change()
-        if change is None:
-            self.message = (session(self).t("nothing_to_undo"), False)
-            self._heading()
-            return
-        self._undo(change)
-
-    @work(thread=True, group="triage-write", exit_on_error=False)
-    def _undo(self, change: Change) -> None:
-        t = session(self).t
-        try:
-            with store_session():
-                leads.undo(change)
-        except LeadChanged:
-            self.post_message(self.Done(t("undo.refused"), ok=False))
-            return
-        self.post_message(self.Done(t("undone", what=describe(change, t)), ok=True, change=None))
-
-    @work(thread=True, group="triage-write", exit_on_error=False)
     def _write(self, write: Callable[[], Change]) -> None:
-        t = session(self).t
-        try:
-            with store_session():
-                change = write()
-        except Refused as refused:
-            r = refused.refusal
-            self.post_message(self.Done(t(r.key, **r.values), ok=False))
-            return
-        except LeadChanged:
-            self.post_message(self.Done(t("rule.changed", who=""), ok=False))
-            return
-        self.post_message(self.Done(describe(change, t), ok=True, change=change))
+        self.write_change(write)
 
-    def on_triage_screen_done(self, message: Done) -> None:
+    def after_change(self, message: LeadScreen.Done) -> None:
         self.message = (message.text, message.ok)
         if message.change is not None:
-            session(self).record_change(message.change)
-            self._next()
+            self._next()  # decided: on to the next lead
+        elif message.undone:
+            self.load()  # the undone lead is back in the queue
         else:
             self._heading()
-            if message.ok:  # an undo: show the lead again
-                self.load()
