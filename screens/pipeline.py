@@ -51,6 +51,15 @@ from yeji_tui.widgets.kanban import PAGE, StageColumn
 ACTIVE_STAGES: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started")
 
 
+class FilterLine(Input):
+    """The filter line. Once closed (Enter), keys already on their way to it belong to the
+    board: they pass up instead of being typed (a burst like "Enter j" over SSH)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.can_focus:
+            await super()._on_key(event)
+
+
 class PipelineScreen(LeadScreen):
     """Leads by stage; arrows or h/j/k/l move, > and < move the card, single keys decide."""
 
@@ -108,7 +117,9 @@ class PipelineScreen(LeadScreen):
     def compose(self) -> ComposeResult:
         app = session(self)
         yield Static(self._heading(), id="pipeline-heading")
-        box = Input(placeholder=app.t("filter.placeholder"), id="filter")
+        box = FilterLine(
+            placeholder=app.t("filter.placeholder"), id="filter", select_on_focus=False
+        )
         box.can_focus = False  # "/" lets it take focus: the board's single keys stay the board's
         yield box
         # Data read while the app started goes into the columns before they are mounted: the
@@ -274,14 +285,24 @@ class PipelineScreen(LeadScreen):
         return bool(boxes) and boxes.first().can_focus
 
     def on_key(self, event: events.Key) -> None:
-        """Keys typed right after "/" (a burst over SSH) can arrive before the filter line has
-        focus: put them into it rather than lose them."""
+        """Handle "/" and the typing after it here, in the order the keys came.
+
+        Bindings run only once a key has bubbled up to the app, after the screen has taken
+        every key of a burst (typing over SSH arrives in bursts): "hjjj" typed right after "/"
+        would have reached the board. So the screen opens the filter line itself on "/", and
+        puts printable keys that reach it while the line is open into the line.
+        """
         box = self.query_one("#filter", Input)
-        # a key that reaches the screen was not the Input's (it stops the keys it types)
-        if box.can_focus and event.is_printable and event.character:
+        if event.key == "slash" and not box.can_focus:
+            self.action_filter()
+        elif box.can_focus and event.is_printable and event.character:
             box.insert_text_at_cursor(event.character)
-            self.set_focus(box, scroll_visible=False)
-            event.stop()
+        elif box.can_focus and event.key == "enter":
+            self._close_filter()  # as the line's own Enter would
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.worker import WorkerFailed
 
 from models.ledger import upsert_leads
@@ -421,3 +422,24 @@ async def test_g_shows_the_negotiations_that_would_close_the_first_gap(board_sto
             "恒嘉家居有限公司"
         ]
         assert "还差 14 个" in heading(screen) and "筛选：>1亿 工业" in heading(screen)
+
+
+async def test_a_burst_of_keys_after_slash_goes_into_the_filter(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        # one burst, as a terminal delivers typing over SSH: nothing is processed in between
+        for key, character in (
+            ("slash", "/"),
+            ("h", "h"),
+            ("j", "j"),
+            ("j", "j"),
+            ("j", "j"),
+            ("enter", None),
+        ):
+            app.post_message(events.Key(key, character))
+        await settle(app, pilot)
+        assert screen.query_one("#filter").value == "hjjj"
+        assert screen.filter.text == "hjjj" and not screen.query_one("#filter").can_focus
+        assert column(screen, "negotiating").total == 1
+        assert screen.column.stage == "lead"  # h went into the filter, not to the board
