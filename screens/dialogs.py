@@ -18,8 +18,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import plain, session, translate_bindings
-from yeji_tui.importer import parse_day
-from yeji_tui.text import yi
+from yeji_tui.text import parse_day, yi
 
 DROP_REASONS = (
     "企业投资计划调整",

@@ -19,9 +19,8 @@ from models.records import INDUSTRIES, SOURCES
 from models.search import normalise_query, search_key
 from screens.base import session
 from screens.dialogs import Dialog
-from yeji_tui.importer import MAX_TEXT, parse_day
 from yeji_tui.strings import Catalog
-from yeji_tui.text import clean_text, yi
+from yeji_tui.text import MAX_TEXT, clean_text, parse_day, yi
 
 _CHECKED = (
     "company",

@@ -17,7 +17,6 @@ from textual.worker import Worker, WorkerState
 
 from models.db import ChangeWatcher
 from screens.base import translate_bindings
-from screens.overview import OverviewScreen
 from screens.section import ComingSection
 from yeji_tui.settings import UserSettings
 from yeji_tui.strings import Catalog, Lang
@@ -31,6 +30,12 @@ SECTIONS = ("overview", "pipeline", "units", "triage")
 
 # Sections other than the one the app opens on are imported when first shown: start-up then
 # pays only for the screen it draws.
+def _overview() -> Screen[None]:
+    from screens.overview import OverviewScreen
+
+    return OverviewScreen()
+
+
 def _pipeline() -> Screen[None]:
     from screens.pipeline import PipelineScreen
 
@@ -61,7 +66,7 @@ class YejiApp(App[None]):
     ]
     DEFAULT_MODE = "overview"
     MODES = {
-        "overview": OverviewScreen,
+        "overview": _overview,
         "pipeline": _pipeline,
         "units": partial(ComingSection, "units"),
         "triage": _triage,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +19,7 @@ from typing import TypeVar
 from models.ledger import ActivityInput, LeadInput
 from models.records import INDUSTRIES, SOURCES, CampaignSettings
 from yeji_tui.strings import Catalog
-from yeji_tui.text import clean_text
+from yeji_tui.text import MAX_TEXT, clean_text, parse_day
 
 LEAD_COLUMNS = (
     "company",
@@ -38,7 +37,6 @@ LEAD_COLUMNS = (
     "dropped_reason",
 )
 ACTIVITY_COLUMNS = ("date", "unit", "kind", "led_by_principal", "destination", "company", "note")
-MAX_TEXT = 200  # characters in a name or a note field
 
 STAGE_WORDS = {
     "lead": "lead",
@@ -104,7 +102,6 @@ SOURCE_WORDS = {s: s for s in SOURCES} | {
     "walk_in": "来访",
     "other": "其他",
 }
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 T = TypeVar("T")
 
@@ -230,17 +227,6 @@ class _Row:
             self.bad(column, self.t("why.amount"))
             return 0
         return int(value)
-
-
-def parse_day(raw: str) -> date | None:
-    """A date as staff write it: 2022-09-06, 2022/9/6, 2022.9.6 or 2022年9月6日."""
-    m = _DATE.match(raw.strip())
-    if not m:
-        return None
-    try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
 
 
 def _check_all(

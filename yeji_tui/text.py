@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 # C0 controls except tab and newline, DEL, and C1 controls: ESC/CSI/OSC sequences in a company
 # name or a note would otherwise reach the user's terminal.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+#: characters in a name or a note field
+MAX_TEXT = 200
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
 def clean_text(value: str, *, single_line: bool = True) -> str:
@@ -54,3 +60,14 @@ def fit(text: str, width: int, *, align: str = "left") -> str:
 def yi(amount_wan: int) -> str:
     """An amount in 万元 written in 亿元 (1亿 = 10,000 万元), trimmed: 12000 → 1.2."""
     return f"{amount_wan / 10000:.2f}".rstrip("0").rstrip(".")
+
+
+def parse_day(raw: str) -> date | None:
+    """A date as staff write it: 2022-09-06, 2022/9/6, 2022.9.6 or 2022年9月6日."""
+    m = _DATE.match(raw.strip())
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
