@@ -63,7 +63,7 @@ class Dialog(ModalScreen[object]):
 
     def box(self) -> Vertical:
         box = Vertical()
-        box.border_title = self.title_text
+        box.border_title = Content(self.title_text)  # carries company names: never markup
         return box
 
     def error(self, widget_id: str, text: str) -> None:
@@ -131,7 +131,8 @@ class ChoiceDialog(Dialog):
     def compose(self) -> ComposeResult:
         with self.box():
             yield OptionList(
-                *(Option(f"{i}  {c}", id=str(i)) for i, c in enumerate(self.choices, 1)),
+                # saved views are named by users: the prompts are plain text
+                *(Option(Content(f"{i}  {c}"), id=str(i)) for i, c in enumerate(self.choices, 1)),
                 id="choices",
             )
             if self.other:

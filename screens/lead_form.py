@@ -75,7 +75,7 @@ class Picker(Vertical):
         options = self.query_one(OptionList)
         found = [] if event.value in self.choices else self.matches(event.value)
         options.clear_options()
-        options.add_options([Option(c) for c in found[:20]])
+        options.add_options([Option(Content(c)) for c in found[:20]])
         options.display = bool(found) and self.query_one(Input).has_focus
         if found:
             options.highlighted = 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.content import Content
 from textual.worker import WorkerFailed
 
 from models.ledger import upsert_leads
@@ -443,3 +444,28 @@ async def test_a_burst_of_keys_after_slash_goes_into_the_filter(board_store: Pat
         assert screen.filter.text == "hjjj" and not screen.query_one("#filter").can_focus
         assert column(screen, "negotiating").total == 1
         assert screen.column.stage == "lead"  # h went into the filter, not to the board
+
+
+async def test_dialogs_show_hostile_names_literally(campaign_store: Path) -> None:
+    upsert_leads(
+        [lead("[/]坏名字[@click=app.quit]", "[b]项目", stage="lead", signed_on=None)], "t", TODAY
+    )
+    app = make_app(campaign_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("d")
+        await until(pilot, lambda: not isinstance(app.screen, PipelineScreen))
+        title = app.screen.query_one("Vertical").border_title
+        assert Content.from_markup(str(title)).plain.startswith("[/]坏名字[@click=app.quit]")
+        await pilot.press("escape")
+        await pilot.press("s")
+        await until(pilot, lambda: not isinstance(app.screen, PipelineScreen))
+        await pilot.press("tab", *"[/]视图", "enter")
+        await until(pilot, lambda: isinstance(app.screen, PipelineScreen))
+        await settle(app, pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: not isinstance(app.screen, PipelineScreen))
+        assert app.is_running and "[/]视图" in str(
+            app.screen.query_one("OptionList").get_option_at_index(0).prompt
+        )
+        assert screen is not None
