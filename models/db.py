@@ -283,6 +283,10 @@ class ChangeWatcher:
         with self._lock:
             return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def absorb(self) -> None:
+        """Our own commit: not a change to react to (the screen that wrote reloads anyway)."""
+        self._last = self._version()
+
     def changed(self) -> bool:
         """True once after each commit made elsewhere."""
         now = self._version()

@@ -38,6 +38,9 @@ class Session(Protocol):
     def record_change(self, change: Change) -> None:
         """Keep a change for undo."""
 
+    def wrote(self) -> None:
+        """This app committed (the store watcher is not to reload for it)."""
+
     def pop_change(self) -> Change | None:
         """The last change not yet undone, if any."""
 
@@ -82,6 +85,7 @@ class YejiScreen(Screen[None]):
         translate_bindings(self, session(self).t)
 
     _asking = False
+    _shown = False
 
     async def ask(self, dialog: Screen[Any]) -> Any:
         """Show a dialog and wait for its answer (from a worker)."""
@@ -92,8 +96,10 @@ class YejiScreen(Screen[None]):
             self._asking = False
 
     def returning_from_elsewhere(self) -> bool:
-        """On resume: True when back from another section or page, not from our own dialog."""
-        return not self._asking
+        """On resume: True when back from another section or page — not from our own dialog,
+        and not the first showing (the screen was just composed with fresh data)."""
+        first, self._shown = not self._shown, True
+        return not first and not self._asking
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Worker messages do not bubble: hand failures to the app, which notifies once."""

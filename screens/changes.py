@@ -76,6 +76,8 @@ class LeadScreen(YejiScreen):
     def on_lead_screen_done(self, message: Done) -> None:
         if message.change is not None:
             session(self).record_change(message.change)
+        elif message.undone:
+            session(self).wrote()
         self.after_change(message)
 
     def after_change(self, message: Done) -> None:

@@ -106,7 +106,7 @@ class OverviewScreen(YejiScreen):
             self.load(self._pending)
 
     def on_screen_resume(self) -> None:
-        if self._loaded_once:
+        if self.returning_from_elsewhere():
             self.load()
 
     def action_scroll(self, where: str) -> None:

@@ -120,6 +120,12 @@ class YejiApp(App[None]):
     def record_change(self, change: Change) -> None:
         """Keep a change made since the app started, for undo."""
         self._changes.append(change)
+        self.wrote()
+
+    def wrote(self) -> None:
+        """This app committed: the store watcher is not to reload for it."""
+        if self._watcher is not None:
+            self._watcher.absorb()
 
     def pop_change(self) -> Change | None:
         """The last change not yet undone."""

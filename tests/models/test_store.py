@@ -214,3 +214,11 @@ def test_latest_projects_are_newest_first(campaign_store: Path) -> None:
         ("乙", "signed"),
         ("甲", "signed"),
     ]
+
+
+def test_change_watcher_absorbs_our_own_commits(campaign_store: Path) -> None:
+    watcher = ChangeWatcher(campaign_store)
+    upsert_leads([lead()], "t", date(2022, 9, 10))  # through the store's own connection
+    watcher.absorb()
+    assert not watcher.changed()
+    watcher.close()
