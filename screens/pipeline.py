@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -44,8 +45,10 @@ from screens.dialogs import (
 )
 from yeji_tui.lead_filter import FilterError, filter_line, parse_filter
 from yeji_tui.prefetch import ready
-from yeji_tui.status import Gap
 from yeji_tui.widgets.footer import KeyBar
+
+if TYPE_CHECKING:
+    from yeji_tui.status import Gap
 from yeji_tui.widgets.kanban import PAGE, StageColumn
 
 ACTIVE_STAGES: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started")
