@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from textual import work
 from textual.app import ComposeResult
@@ -23,6 +23,7 @@ from models import leads
 from models.db import current_user
 from models.db import session as store_session
 from models.leads import Change, LeadDetail, TriageItem
+from models.records import LeadRecord
 from screens.base import plain, session
 from screens.changes import LeadScreen
 from screens.dialogs import DROP_REASONS, ChoiceDialog
@@ -190,71 +191,69 @@ class TriageScreen(LeadScreen):
 
     def action_follow_up(self) -> None:
         """Follow up again in 3, 7 or 14 days (1, 2, 3)."""
-        if self._lead_or_none():
-            self._follow_up()
-
-    @work(exit_on_error=False)
-    async def _follow_up(self) -> None:
-        detail = self._lead_or_none()
-        if detail is None:
-            return
-        t, today = session(self).t, session(self).today
-        choices = (t("form.next_3"), t("form.next_7"), t("form.next_14"))
-        picked = await self.ask(ChoiceDialog(t("form.next"), choices))
-        if isinstance(picked, str):
-            days = (3, 7, 14)[choices.index(picked)]
-            lead = detail.lead
-            self._write(
-                lambda: leads.review(
-                    lead.id,
-                    lead.version,
-                    today,
-                    current_user(),
-                    today,
-                    next_follow_up=today + timedelta(days=days),
-                )
-            )
+        t = session(self).t
+        days = {t("form.next_3"): 3, t("form.next_7"): 7, t("form.next_14"): 14}
+        self._ask_then(
+            t("form.next"),
+            tuple(days),
+            lambda answer, lead, today: leads.review(
+                lead.id,
+                lead.version,
+                today,
+                current_user(),
+                today,
+                next_follow_up=today + timedelta(days=days[answer]),
+            ),
+        )
 
     def action_drop(self) -> None:
-        """Drop the lead with a reason picked from a short list."""
-        if self._lead_or_none():
-            self._drop()
-
-    @work(exit_on_error=False)
-    async def _drop(self) -> None:
+        """Drop the lead with a reason picked from a short list (or typed)."""
         detail = self._lead_or_none()
-        if detail is None:
-            return
-        t, today, lead = session(self).t, session(self).today, detail.lead
-        reason = await self.ask(
-            ChoiceDialog(t("drop.title", company=lead.company), DROP_REASONS, other=t("drop.other"))
-        )
-        if isinstance(reason, str):
-            self._write(lambda: leads.drop(lead.id, lead.version, reason, today, current_user()))
+        if detail is not None:
+            t = session(self).t
+            self._ask_then(
+                t("drop.title", company=detail.lead.company),
+                DROP_REASONS,
+                lambda answer, lead, today: leads.drop(
+                    lead.id, lead.version, answer, today, current_user()
+                ),
+                other=t("drop.other"),
+            )
 
     def action_reassign(self) -> None:
         """Give the lead to another unit."""
-        if self._lead_or_none():
-            self._reassign()
+        self._ask_then(
+            session(self).t("triage.to_unit"),
+            None,  # the units, read when asked
+            lambda answer, lead, today: leads.review(
+                lead.id, lead.version, today, current_user(), today, unit=answer
+            ),
+        )
 
     @work(exit_on_error=False)
-    async def _reassign(self) -> None:
+    async def _ask_then(
+        self,
+        title: str,
+        choices: tuple[str, ...] | None,
+        decide: Callable[[str, LeadRecord, date], Change],
+        other: str = "",
+    ) -> None:
+        """Ask for an answer (None: the other units), then write the decision it makes."""
         detail = self._lead_or_none()
         if detail is None:
             return
+        lead, today = detail.lead, session(self).today
+        if choices is None:
 
-        def read() -> list[str]:
-            with store_session():
-                return leads.unit_names()
+            def read() -> list[str]:
+                with store_session():
+                    return leads.unit_names()
 
-        names = await asyncio.to_thread(read)  # never a query on the UI thread
-        t, today, lead = session(self).t, session(self).today, detail.lead
-        units = tuple(name for name in names if name != lead.unit)
-        unit = await self.ask(ChoiceDialog(t("triage.to_unit"), units))
-        if isinstance(unit, str):
-            self._write(
-                lambda: leads.review(lead.id, lead.version, today, current_user(), today, unit=unit)
-            )
+            names = await asyncio.to_thread(read)  # never a query on the UI thread
+            choices = tuple(name for name in names if name != lead.unit)
+        answer = await self.ask(ChoiceDialog(title, choices, other=other))
+        if isinstance(answer, str):
+            self._write(lambda: decide(answer, lead, today))
 
     def _write(self, write: Callable[[], Change]) -> None:
         self.write_change(write)
