@@ -204,15 +204,7 @@ class LeadForm(Dialog):
 
     def _show(self, only: str | None = None) -> dict[str, str]:
         found = self.problems()
-        for name in (
-            "company",
-            "project",
-            "industry",
-            "source",
-            "unit",
-            "found_on",
-            "next_follow_up",
-        ):
+        for name in _CHECKED:
             if only is None or only == name:
                 self.error(f"{name}-error", found.get(name, ""))
         self.query_one("#amount-error", Static).update(self._amount_hint())

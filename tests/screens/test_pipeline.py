@@ -469,3 +469,15 @@ async def test_dialogs_show_hostile_names_literally(campaign_store: Path) -> Non
             app.screen.query_one("OptionList").get_option_at_index(0).prompt
         )
         assert screen is not None
+
+
+async def test_every_picker_says_when_its_value_is_not_a_choice(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_pipeline(app, pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, LeadForm))
+        form = app.screen
+        form.query_one("#task_force-input").value = "不存在的攻坚组"
+        await pilot.pause()
+        assert "请从列表中选择" in str(form.query_one("#task_force-error").render())
