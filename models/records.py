@@ -22,16 +22,6 @@ ActivityKind = Literal[
 STAGES: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started", "dropped")
 PIPELINE: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started")
 UNIT_KINDS: tuple[UnitKind, ...] = ("department", "township", "park", "outpost")
-QUOTAS: tuple[QuotaName, ...] = ("trips", "principal_trips", "visits", "valid_leads")
-ACTIVITY_KINDS: tuple[ActivityKind, ...] = (
-    "trip",
-    "visit",
-    "promotion",
-    "training",
-    "exchange",
-    "signing",
-    "groundbreaking",
-)
 INDUSTRIES: tuple[str, ...] = ("智能家居", "精细化工", "现代农业", "商贸流通", "现代服务业", "其他")
 SOURCES: tuple[str, ...] = (
     "以商招商",

@@ -191,19 +191,6 @@ class FollowUpDialog(Dialog):
         self.dismiss(FollowUpAnswer(note, today + timedelta(days=days) if days else None))
 
 
-class TextDialog(Dialog):
-    """One line of text (a name for a saved view)."""
-
-    def compose(self) -> ComposeResult:
-        with self.box():
-            yield Input(id="text")
-            yield Static(session(self).t("form.enter_esc"), classes="hint")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
-
-
 class MessageDialog(Dialog):
     """Text to read (both versions of a lead after a conflict); any key closes it."""
 

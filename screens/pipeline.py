@@ -51,8 +51,6 @@ if TYPE_CHECKING:
     from yeji_tui.status import Gap
 from yeji_tui.widgets.kanban import PAGE, StageColumn
 
-ACTIVE_STAGES: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started")
-
 
 class FilterLine(Input):
     """The filter line. Once closed (Enter), keys already on their way to it belong to the

@@ -24,7 +24,7 @@ from yeji_tui.targets import (
     gap_to_close,
     month_summary,
 )
-from yeji_tui.text import cell_width, fit, yi
+from yeji_tui.text import cell_width, fit
 
 BAR_WIDTH = 20
 
@@ -260,8 +260,3 @@ def _behind_line(row: QuotaRow, t: Catalog, paint: Any) -> str:
         f"  {fit(row.subject, 24)} {fit(t(f'quota.{row.quota}'), 16)} "
         f"{row.actual:>3}/{row.required:<3} {paint(word, row.status)}"
     )
-
-
-def amount_text(amount_wan: int, t: Catalog) -> str:
-    """An amount for display, in 亿元."""
-    return t("amount_yi", yi=yi(amount_wan))
