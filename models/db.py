@@ -17,6 +17,8 @@ from models.tables import (
     ALL_TABLES,
     SEARCH_INDEX,
     SEARCH_REBUILD,
+    STAGE_BACKFILL,
+    STAGE_TRIGGERS,
     SUMMARY_BACKFILL,
     SUMMARY_TRIGGERS,
     Lead,
@@ -27,7 +29,7 @@ from models.tables import (
 )
 
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # SQLite's busy timeout, in seconds: how long a writer waits for another one to finish.
 BUSY_TIMEOUT_S = 5
@@ -164,7 +166,7 @@ def _upgrade_1_to_2(db: Database) -> None:
 
 
 def _create_triggers(db: Database) -> None:
-    for statement in SUMMARY_TRIGGERS:
+    for statement in (*SUMMARY_TRIGGERS, *STAGE_TRIGGERS):
         run_sql(statement, db)
 
 
@@ -205,7 +207,22 @@ def _upgrade_2_to_3(db: Database) -> None:
         run_sql(sql, db)
 
 
-UPGRADES: dict[int, Callable[[Database], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
+def _upgrade_3_to_4(db: Database) -> None:
+    """Version 4: leads and amounts per stage, kept by triggers (the pipeline's totals)."""
+    for sql in (
+        'CREATE TABLE "stage_total" ("stage" TEXT NOT NULL PRIMARY KEY, '
+        '"leads" INTEGER NOT NULL, "amount_wan" INTEGER NOT NULL) WITHOUT ROWID',
+        *STAGE_TRIGGERS,
+        STAGE_BACKFILL,
+    ):
+        run_sql(sql, db)
+
+
+UPGRADES: dict[int, Callable[[Database], None]] = {
+    1: _upgrade_1_to_2,
+    2: _upgrade_2_to_3,
+    3: _upgrade_3_to_4,
+}
 
 
 def migrate(db: Database) -> None:

@@ -21,7 +21,7 @@ from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, StageName, stage_name
 from models.rules import Refusal, check_drop, check_move, check_valid
 from models.search import normalise_query, search_key
-from models.tables import FollowUp, Group, Lead, SavedView, StageChange, Unit, rows
+from models.tables import FollowUp, Group, Lead, SavedView, StageChange, StageTotal, Unit, rows
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,9 @@ def _joined(query: Any, f: LeadFilter, *, always: bool = False) -> Any:
 
 def stage_totals(f: LeadFilter, today: date) -> dict[str, tuple[int, int]]:
     """Per stage: how many leads the filter shows, and their total amount in 万元."""
+    if not f.active:  # the summary the triggers keep
+        kept = {stage: (int(n), int(total)) for stage, n, total in rows(StageTotal.select())}
+        return {stage: kept.get(stage, (0, 0)) for stage in STAGES}
     query = _joined(Lead.select(Lead.stage, fn.COUNT(Lead.id), fn.TOTAL(Lead.amount_wan)), f)
     found = {
         stage: (int(n), int(total))

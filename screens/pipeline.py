@@ -65,6 +65,7 @@ class PipelineScreen(LeadScreen):
     """Leads by stage; arrows or h/j/k/l move, > and < move the card, single keys decide."""
 
     AUTO_FOCUS = ""  # nothing: the screen's own keys work without focus
+    filter_box: FilterLine  # made in compose
     BINDINGS = [
         Binding("greater_than_sign,shift+right", "move(1)", "key.next_stage", id="pipeline.next"),
         Binding(
@@ -122,6 +123,7 @@ class PipelineScreen(LeadScreen):
             placeholder=app.t("filter.placeholder"), id="filter", select_on_focus=False
         )
         box.can_focus = False  # "/" lets it take focus: the board's single keys stay the board's
+        self.filter_box = box  # asked on every key and binding check: no DOM query each time
         yield box
         # Data read while the app started goes into the columns before they are mounted: the
         # first frame then has the cards (set after mount, they cost one more frame).
@@ -269,7 +271,7 @@ class PipelineScreen(LeadScreen):
 
     def action_filter(self) -> None:
         """Show the filter line and type in it."""
-        box = self.query_one("#filter", Input)
+        box = self.filter_box
         box.can_focus = True
         # focus now, not after a refresh: keys typed right after "/" (a burst over SSH) must
         # land in the filter, not on the board
@@ -282,8 +284,8 @@ class PipelineScreen(LeadScreen):
         return not self._filter_open()
 
     def _filter_open(self) -> bool:
-        boxes = self.query("#filter")
-        return bool(boxes) and boxes.first().can_focus
+        box = getattr(self, "filter_box", None)  # checked before compose too
+        return box is not None and box.can_focus
 
     def on_key(self, event: events.Key) -> None:
         """Handle "/" and the typing after it here, in the order the keys came.
@@ -293,7 +295,7 @@ class PipelineScreen(LeadScreen):
         would have reached the board. So the screen opens the filter line itself on "/", and
         puts printable keys that reach it while the line is open into the line.
         """
-        box = self.query_one("#filter", Input)
+        box = self.filter_box
         if event.key == "slash" and not box.can_focus:
             self.action_filter()
         elif box.can_focus and event.is_printable and event.character:
@@ -319,7 +321,7 @@ class PipelineScreen(LeadScreen):
         self._close_filter()
 
     def _close_filter(self) -> None:
-        self.query_one("#filter", Input).can_focus = False
+        self.filter_box.can_focus = False
         self.set_focus(None)
 
     def _apply_filter(self, f: LeadFilter) -> None:
@@ -332,7 +334,7 @@ class PipelineScreen(LeadScreen):
 
     def action_clear_filter(self) -> None:
         """Show every lead again (Esc)."""
-        self.query_one("#filter", Input).value = ""
+        self.filter_box.value = ""
         self._close_filter()
         self._apply_filter(LeadFilter())
 

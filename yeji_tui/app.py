@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from concurrent.futures import Future
 from datetime import date
@@ -46,6 +47,13 @@ def _triage() -> Screen[None]:
     from screens.triage import TriageScreen
 
     return TriageScreen()
+
+
+def _started() -> None:
+    """After the first frame: what start-up made stays for good, so later collections skip
+    it (``yeji`` turned collection off while it started)."""
+    gc.freeze()
+    gc.enable()
 
 
 class YejiApp(App[None]):
@@ -107,6 +115,7 @@ class YejiApp(App[None]):
             self.set_keymap(dict(self.user_settings.keymap))
         self._watcher = ChangeWatcher(self.db_path)
         self.set_interval(self.watch_seconds, self.check_store)
+        self.call_after_refresh(_started)
 
     def on_unmount(self) -> None:
         if self._watcher is not None:

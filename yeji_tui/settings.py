@@ -6,7 +6,6 @@ Separate from the campaign file: the campaign is the office's, these are each us
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +44,8 @@ def load_settings(path: Path | None = None) -> UserSettings:
     path = path or settings_path()
     if not path.exists():
         return UserSettings()
+    import tomllib  # only when there is a file: most people never write one
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

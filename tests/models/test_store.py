@@ -13,10 +13,11 @@ from playhouse.test_utils import count_queries
 from models import queries
 from models.campaigns import save_campaign
 from models.db import SCHEMA_VERSION, ChangeWatcher, StoreError, open_store, schema_version
+from models.leads import LeadFilter, stage_totals
 from models.ledger import add_activities, upsert_leads
 from models.queries import activity_counts, count_projects, load_campaign
 from models.records import ProjectFacts
-from models.tables import Activity, ActivityDay, Lead, database, rows
+from models.tables import Activity, ActivityDay, Lead, StageTotal, database, rows
 from tests.conftest import FIXTURES, activity, lead, small_campaign
 from yeji_tui.status import gather
 
@@ -61,6 +62,8 @@ def test_an_older_store_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path) 
     assert {k: n for k, n in acts["principal_trips"].items() if n} == {("区经信局", "2022-07"): 1}
     status = gather(settings, date(2022, 9, 10))
     assert status.targets[0].total.actual == 2
+    # and so were the per-stage totals
+    assert summed_stages() == counted_stages() and sum(n for n, _ in summed_stages().values()) == 3
     # an upgraded store has the same tables, columns, indexes and triggers as a new one
     fresh = tmp_path / "fresh.sqlite3"
     open_store(fresh)
@@ -111,6 +114,35 @@ def test_the_day_summary_follows_inserts_updates_and_deletes(campaign_store: Pat
     )
     assert summary == {(d, k, bool(p)): n for d, k, p, n in raw}
     assert summary == {(date(2022, 8, 1), "trip", False): 1, (date(2022, 7, 20), "trip", True): 1}
+
+
+def counted_stages() -> dict[str, tuple[int, int]]:
+    query = Lead.select(Lead.stage, fn.COUNT(Lead.id), fn.TOTAL(Lead.amount_wan))
+    return {stage: (n, int(total)) for stage, n, total in rows(query.group_by(Lead.stage))}
+
+
+def summed_stages() -> dict[str, tuple[int, int]]:
+    return {stage: (n, total) for stage, n, total in rows(StageTotal.select()) if n}
+
+
+def test_the_stage_totals_follow_inserts_moves_amounts_and_deletes(campaign_store: Path) -> None:
+    upsert_leads(
+        [
+            lead("甲公司", stage="lead", signed_on=None, amount_wan=5000),
+            lead("乙公司", stage="negotiating", signed_on=None, amount_wan=20000),
+            lead("丙公司"),
+        ],
+        "clerk",
+        date(2022, 9, 1),
+    )
+    Lead.update(stage="negotiating").where(Lead.company == "甲公司").execute()
+    Lead.update(amount_wan=30000).where(Lead.company == "乙公司").execute()
+    Lead.delete().where(Lead.company == "丙公司").execute()
+    assert summed_stages() == counted_stages() == {"negotiating": (2, 35000)}
+    # the pipeline reads the summary when nothing is filtered, and counts when something is
+    totals = stage_totals(LeadFilter(), date(2022, 9, 1))
+    assert totals["negotiating"] == (2, 35000) and totals["signed"] == (0, 0)
+    assert stage_totals(LeadFilter(text="甲"), date(2022, 9, 1))["negotiating"] == (1, 5000)
 
 
 def test_identical_activities_import_once_but_two_in_one_file_stay_two(

@@ -117,9 +117,9 @@ async def test_columns_show_counts_amounts_and_largest_first(board_store: Path) 
         neg = column(screen, "negotiating")
         assert (neg.total, neg.amount_wan) == (2, 15000)
         assert neg.cards[0].company == "恒嘉家居有限公司"
-        text = str(neg.render())
+        text = neg.text()
         assert "洽谈 2" in text and "1.5亿" in text and "★恒嘉家居有限公司" in text
-        assert str(column(screen, "lead").render()).count("[red]x 公司") == 1  # literally
+        assert column(screen, "lead").text().count("[red]x 公司") == 1  # literally
 
 
 async def test_gt_moves_the_card_to_signed_and_the_overview_counts_it(board_store: Path) -> None:
@@ -399,7 +399,7 @@ async def test_what_if_shows_targets_as_if_chosen_leads_were_signed_without_writ
         assert board.status.targets[0].total.actual == 1
         screen = await open_pipeline(app, pilot)
         await pilot.press("l", "j", "w")  # choose 华宇化工 (0.3亿): counts for no 亿元 target
-        assert "选入假设" in heading(screen) and "◆" in str(column(screen, "negotiating").render())
+        assert "选入假设" in heading(screen) and "◆" in column(screen, "negotiating").text()
         await pilot.press("1")
         await settle(app, pilot)
         await pilot.press("w")
@@ -481,3 +481,15 @@ async def test_every_picker_says_when_its_value_is_not_a_choice(board_store: Pat
         form.query_one("#task_force-input").value = "不存在的攻坚组"
         await pilot.pause()
         assert "请从列表中选择" in str(form.query_one("#task_force-error").render())
+
+
+async def test_a_theme_change_repaints_the_columns_in_the_new_colours(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        lead_column = column(screen, "lead")
+        before = next(iter(lead_column.render_line(4))).style
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        after = next(iter(lead_column.render_line(4))).style
+        assert before is not None and after is not None and before.bgcolor != after.bgcolor

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.content import Content
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from models.records import LeadCard
@@ -26,15 +29,39 @@ PAGE = 40
 CHROME = 3
 
 
+def _fits(height: int) -> int:
+    return max(1, (height - CHROME + 1) // CARD_HEIGHT)
+
+
 class StageColumn(Widget):
     """The cards of one stage, with its count and total amount in the header."""
 
+    COMPONENT_CLASSES = {
+        "stage-column--header",
+        "stage-column--header-active",
+        "stage-column--rule",
+        "stage-column--edge",
+        "stage-column--company",
+        "stage-column--muted",
+        "stage-column--mark",
+        "stage-column--stale",
+        "stage-column--cursor",
+        "stage-column--cursor-inactive",
+    }
     DEFAULT_CSS = """
     StageColumn {
         width: 1fr;
         height: 1fr;
-        padding: 0 1;
-        border-right: vkey $primary 30%;
+        & > .stage-column--header { text-style: bold; }
+        & > .stage-column--header-active { text-style: bold reverse; color: $text-accent; }
+        & > .stage-column--rule { color: $primary 50%; }
+        & > .stage-column--edge { color: $primary 30%; }
+        & > .stage-column--company { text-style: bold; }
+        & > .stage-column--muted { color: $text-muted; }
+        & > .stage-column--mark { color: $text-warning; text-style: bold; }
+        & > .stage-column--stale { color: $text-error; text-style: bold; }
+        & > .stage-column--cursor { text-style: reverse; }
+        & > .stage-column--cursor-inactive { text-style: underline; }
     }
     """
 
@@ -53,6 +80,7 @@ class StageColumn(Widget):
         self._active = False
         #: lead ids chosen for the what-if (the app's, shared)
         self.chosen: dict[int, LeadCard] = {}
+        self._base_style: Style | None = None
 
     # --- state the screen sets -------------------------------------------------------------
 
@@ -71,14 +99,14 @@ class StageColumn(Widget):
         if not self.top <= index < self.top + self.fits:
             return None
         y = 2 + (index - self.top) * CARD_HEIGHT
-        return Region(0, y, self.content_region.width, CARD_LINES)
+        return Region(0, y, self.size.width, CARD_LINES)
 
     def _repaint(self, *indexes: int, header: bool = False) -> None:
-        width = self.content_region.width
+        width = self.size.width
         regions = [r for r in (self._card_region(i) for i in indexes) if r is not None]
         if header:
             regions.append(Region(0, 0, width, 1))
-        regions.append(Region(0, max(0, self.content_region.height - 1), width, 1))  # position
+        regions.append(Region(0, max(0, self.size.height - 1), width, 1))  # position
         self.refresh(*regions)
 
     def reset(self, total: int, amount_wan: int) -> None:
@@ -105,7 +133,7 @@ class StageColumn(Widget):
     @property
     def fits(self) -> int:
         """How many cards fit."""
-        return max(1, (self.content_region.height - CHROME + 1) // CARD_HEIGHT)
+        return _fits(self.size.height)
 
     def move_cursor(self, delta: int) -> bool:
         """Move the cursor by ``delta`` cards; False if it could not move."""
@@ -153,61 +181,102 @@ class StageColumn(Widget):
                 return True
         return False
 
-    # --- drawing -------------------------------------------------------------------------
+    # --- drawing (the Line API: each line is built from segments, only when it is shown) --
 
-    def render(self) -> Content:
-        width = max(8, self.content_region.width)
-        t = self.t
-        name = t(f"stage.{self.stage}")
+    def text(self) -> str:
+        """What the column shows, as plain text (for tests and screen readers)."""
+        return "\n".join(self.render_line(y).text.rstrip() for y in range(self.size.height))
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"stage-column--{name}")
+
+    @property
+    def _base(self) -> Style:
+        # the widget's own colours, worked out through its parents once per style change (a
+        # hundred lines a frame would each walk the DOM)
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
+    def notify_style_update(self) -> None:
+        self._base_style = None
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        # The margin and the edge are drawn here, not by CSS padding and border: each of those
+        # costs Textual another pass over every line of every column on every paint.
+        size = self.size  # read once: each read works out the layout region again
+        width, height = max(8, size.width - 3), size.height
+        base = self._base
+        if y == 0:
+            segments = self._header(width)
+        elif y == 1:
+            segments = [Segment("─" * width, self._style("rule"))]
+        elif self.total and y == height - 1:
+            position = f"{self.cursor + 1}/{self.total}"
+            segments = [Segment(fit(position, width, align="right"), self._style("muted"))]
+        elif y == 2 and not self.loaded:
+            segments = [Segment(fit(self.t("loading"), width), base)]
+        elif y == 2 and self.total == 0:
+            segments = [Segment(fit(self.t("column_empty"), width), self._style("muted"))]
+        else:
+            index, line = divmod(y - 2, CARD_HEIGHT)
+            index += self.top
+            shown = index < min(self.total, self.top + _fits(height))
+            if not shown or line >= CARD_LINES:
+                segments = [Segment(" " * width, base)]
+            else:
+                segments = self._card_line(index, line, width)
+        # Fitted by our widths; adjusted by Rich's in case a rare character counts differently.
+        # One Strip per line (each costs Textual seven caches), one segment per run of a style.
+        if sum(cell_len(segment.text) for segment in segments) != width:
+            segments = Segment.adjust_line_length(segments, width, base)
+        edge = Segment("▕", self._style("edge"))
+        parts = Segment.simplify([Segment(" ", base), *segments, Segment(" ", base), edge])
+        return Strip(parts, width + 3)
+
+    def _header(self, width: int) -> list[Segment]:
+        name = self.t(f"stage.{self.stage}")
         head = f"{name} {self.total}" if self.loaded else name
         amount = f"{yi(self.amount_wan)}亿" if self.loaded else ""
         gap = max(1, width - cell_width(head) - cell_width(amount))
-        head_style = "bold reverse $text-accent" if self._active else "bold"
-        lines: list[Content] = [
-            Content.assemble((fit(f"{head}{' ' * gap}{amount}", width), head_style)),
-            Content.assemble(("─" * width, "$primary 50%")),
-        ]
-        if not self.loaded:
-            lines.append(Content(t("loading")))
-        elif self.total == 0:
-            lines.append(Content.assemble((t("column_empty"), "$text-muted")))
-        for i in range(self.top, min(self.total, self.top + self.fits)):
-            lines.extend(self._card(i, width))
-            lines.append(Content(""))
-        while len(lines) < self.content_region.height - 1:
-            lines.append(Content(""))
-        if self.total:
-            lines = lines[: max(0, self.content_region.height - 1)]
-            position = f"{self.cursor + 1}/{self.total}"
-            lines.append(Content.assemble((fit(position, width, align="right"), "$text-muted")))
-        return Content("\n").join(lines)
+        style = self._style("header-active" if self._active else "header")
+        return [Segment(fit(f"{head}{' ' * gap}{amount}", width), style)]
 
-    def _card(self, index: int, width: int) -> list[Content]:
+    def _card_line(self, index: int, line: int, width: int) -> list[Segment]:
         card = self.cards.get(index)
-        chosen = index == self.cursor
-        style = ("reverse" if self.active else "underline") if chosen else ""
+        base = self._base
+        cursor = Style()
+        if index == self.cursor:
+            # partial: the cursor adds reverse or underline to each part's own colours
+            name = "cursor" if self._active else "cursor-inactive"
+            cursor = self.get_component_rich_style(f"stage-column--{name}", partial=True)
         if card is None:
-            return [Content.assemble((fit("…", width), style))] + [Content("")] * (CARD_LINES - 1)
-        mark = "◆" if card.id in self.chosen else "★" if card.is_valid else " "
+            text = "…" if line == 0 else ""
+            return [Segment(fit(text, width), base + (cursor if line == 0 else Style()))]
+        if line == 0:
+            mark = "◆" if card.id in self.chosen else "★" if card.is_valid else " "
+            return [
+                Segment(mark, self._style("mark")),
+                Segment(fit(clean_text(card.company), width - 1), self._style("company") + cursor),
+            ]
+        if line == 1:
+            return [
+                Segment(fit(" " + clean_text(card.project), width), self._style("muted") + cursor)
+            ]
+        if line == 2:
+            kind = f"{yi(card.amount_wan)}亿 {card.industry}" + (
+                " 工" if card.is_industrial else ""
+            )
+            return [Segment(fit(" " + clean_text(kind), width), base + cursor)]
         # a lead touched after the day shown (a past picture) has no age yet
         days = (self.today - card.touched_on).days if card.touched_on else None
         days = days if days is not None and days >= 0 else None
         stale = days is not None and days >= self.stale_days
-        days_text = self.t("days_since", n=days) if days is not None else ""
-        kind = f"{yi(card.amount_wan)}亿 {card.industry}" + (" 工" if card.is_industrial else "")
-        unit = clean_text(card.unit)
-        tail = ("⚠" if stale else "") + days_text
+        tail = ("⚠" if stale else "") + (self.t("days_since", n=days) if days is not None else "")
         unit_w = max(1, width - cell_width(tail) - 1)
         return [
-            Content.assemble(
-                (mark, "$text-warning bold"),
-                (fit(clean_text(card.company), width - 1), f"bold {style}"),
-            ),
-            Content.assemble((fit(" " + clean_text(card.project), width), f"$text-muted {style}")),
-            Content.assemble((fit(" " + kind, width), style)),
-            Content.assemble(
-                (fit(" " + unit, unit_w), style),
-                " ",
-                (tail, "$text-error bold" if stale else "$text-muted"),
-            ),
+            Segment(fit(" " + clean_text(card.unit), unit_w), base + cursor),
+            Segment(" ", base),
+            Segment(tail, self._style("stale" if stale else "muted")),
         ]
