@@ -8,7 +8,7 @@ from peewee import fn
 
 from models.db import StoreError, immediate
 from models.records import CampaignSettings
-from models.tables import Activity, Campaign, Group, Lead, Target, Unit, rows
+from models.tables import Activity, Campaign, Consultant, Group, Lead, Target, Unit, rows
 
 
 @dataclass
@@ -66,6 +66,8 @@ def save_campaign(settings: CampaignSettings) -> CampaignChanges:
             "quota_visits": settings.quotas.visits,
             "quota_valid_leads": settings.quotas.valid_leads,
             "is_demo": settings.is_demo,
+            "nominee_min_signed": settings.assessment.min_signed,
+            "nominee_all_quota_months": settings.assessment.all_quota_months,
         }
         current = Campaign.select().order_by(Campaign.id).first()
         if current is None:
@@ -97,7 +99,14 @@ def save_campaign(settings: CampaignSettings) -> CampaignChanges:
             Group,
             "name",
             [
-                {"name": g.name, "leader": g.leader, "lead_unit": g.lead_unit, "position": i}
+                {
+                    "name": g.name,
+                    "leader": g.leader,
+                    "lead_unit": g.lead_unit,
+                    "signed_task": g.signed_task,
+                    "started_task": g.started_task,
+                    "position": i,
+                }
                 for i, g in enumerate(settings.groups)
             ],
             changes,
@@ -126,6 +135,16 @@ def save_campaign(settings: CampaignSettings) -> CampaignChanges:
             ],
             changes,
             "unit",
+        )
+        _sync(  # a consultant left out keeps the leads they brought, without a name on them
+            Consultant,
+            "name",
+            [
+                {"name": c.name, "role": c.role, "organisation": c.organisation, "position": i}
+                for i, c in enumerate(settings.consultants)
+            ],
+            changes,
+            "consultant",
         )
     return changes
 

@@ -29,7 +29,7 @@ from models.tables import (
 )
 
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # SQLite's busy timeout, in seconds: how long a writer waits for another one to finish.
 BUSY_TIMEOUT_S = 5
@@ -218,10 +218,23 @@ def _upgrade_3_to_4(db: Database) -> None:
         run_sql(sql, db)
 
 
+def _upgrade_4_to_5(db: Database) -> None:
+    """Version 5: the groups' annual tasks, the advanced-unit rule, the consultants' order."""
+    for sql in (
+        'ALTER TABLE "investment_group" ADD COLUMN "signed_task" INTEGER NOT NULL DEFAULT 0',
+        'ALTER TABLE "investment_group" ADD COLUMN "started_task" INTEGER NOT NULL DEFAULT 0',
+        'ALTER TABLE "campaign" ADD COLUMN "nominee_min_signed" INTEGER NOT NULL DEFAULT 1',
+        'ALTER TABLE "campaign" ADD COLUMN "nominee_all_quota_months" INTEGER NOT NULL DEFAULT 1',
+        'ALTER TABLE "consultant" ADD COLUMN "position" INTEGER NOT NULL DEFAULT 0',
+    ):
+        run_sql(sql, db)
+
+
 UPGRADES: dict[int, Callable[[Database], None]] = {
     1: _upgrade_1_to_2,
     2: _upgrade_2_to_3,
     3: _upgrade_3_to_4,
+    4: _upgrade_4_to_5,
 }
 
 

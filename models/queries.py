@@ -13,7 +13,9 @@ from peewee import JOIN, Case, fn
 
 from models.records import (
     UNIT_KINDS,
+    AssessmentRule,
     CampaignSettings,
+    ConsultantSpec,
     GroupSpec,
     LatestProject,
     LeadCard,
@@ -25,7 +27,17 @@ from models.records import (
     UnitSpec,
     stage_name,
 )
-from models.tables import ActivityDay, Campaign, Group, Lead, Target, Unit, rows, sql_value
+from models.tables import (
+    ActivityDay,
+    Campaign,
+    Consultant,
+    Group,
+    Lead,
+    Target,
+    Unit,
+    rows,
+    sql_value,
+)
 
 #: (unit name, "YYYY-MM") → count
 MonthlyCounts = dict[tuple[str, str], int]
@@ -48,8 +60,22 @@ def load_campaign() -> CampaignSettings | None:
         for t in Target.select().order_by(Target.position, Target.id)
     )
     groups = tuple(
-        GroupSpec(name=g.name, leader=g.leader, lead_unit=g.lead_unit)
+        GroupSpec(
+            name=g.name,
+            leader=g.leader,
+            lead_unit=g.lead_unit,
+            signed_task=g.signed_task,
+            started_task=g.started_task,
+        )
         for g in Group.select().order_by(Group.position, Group.id)
+    )
+    consultants = tuple(
+        ConsultantSpec(
+            name=c.name,
+            role="adviser" if c.role == "adviser" else "consultant",
+            organisation=c.organisation,
+        )
+        for c in Consultant.select().order_by(Consultant.position, Consultant.id)
     )
     unit_rows = rows(
         Unit.select(Unit.name, Unit.kind, Unit.principal, Group.name)
@@ -73,6 +99,10 @@ def load_campaign() -> CampaignSettings | None:
         targets=targets,
         groups=groups,
         units=units,
+        consultants=consultants,
+        assessment=AssessmentRule(
+            min_signed=row.nominee_min_signed, all_quota_months=row.nominee_all_quota_months
+        ),
         is_demo=row.is_demo,
     )
 

@@ -14,6 +14,7 @@ StageName = Literal["lead", "negotiating", "signed", "started", "dropped"]
 UnitKind = Literal["department", "township", "park", "outpost"]
 TargetStage = Literal["signed", "started"]
 QuotaName = Literal["trips", "principal_trips", "visits", "valid_leads"]
+ConsultantRole = Literal["consultant", "adviser"]
 ActivityKind = Literal[
     "trip", "visit", "promotion", "training", "exchange", "signing", "groundbreaking"
 ]
@@ -23,6 +24,11 @@ STAGES: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started", "dr
 PIPELINE: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started")
 UNIT_KINDS: tuple[UnitKind, ...] = ("department", "township", "park", "outpost")
 INDUSTRIES: tuple[str, ...] = ("智能家居", "精细化工", "现代农业", "商贸流通", "现代服务业", "其他")
+#: How many of each the notice asks for: 5–10 investment consultants, 3–5 development advisers.
+CONSULTANT_RANGES: dict[ConsultantRole, tuple[int, int]] = {
+    "consultant": (5, 10),
+    "adviser": (3, 5),
+}
 SOURCES: tuple[str, ...] = (
     "以商招商",
     "委托招商",
@@ -73,6 +79,29 @@ class GroupSpec:
     name: str
     leader: str = ""
     lead_unit: str = ""
+    #: the group's annual tasks (campaign settings): projects its units sign (at the smallest
+    #: signed target's amount) and start within the window; 0 sets no task
+    signed_task: int = 0
+    started_task: int = 0
+
+
+@dataclass(frozen=True)
+class ConsultantSpec:
+    """An investment consultant (招商顾问) or a development adviser (社会经济发展顾问)."""
+
+    name: str
+    role: ConsultantRole = "consultant"
+    organisation: str = ""
+
+
+@dataclass(frozen=True)
+class AssessmentRule:
+    """Who is nominated as an advanced unit (先进单位) at the end of the campaign: a unit that
+    signed at least ``min_signed`` projects in the window and, if ``all_quota_months``, met
+    every quota of every month of the window."""
+
+    min_signed: int = 1
+    all_quota_months: bool = True
 
 
 @dataclass(frozen=True)
@@ -96,6 +125,8 @@ class CampaignSettings:
     targets: tuple[TargetSpec, ...] = ()
     groups: tuple[GroupSpec, ...] = ()
     units: tuple[UnitSpec, ...] = ()
+    consultants: tuple[ConsultantSpec, ...] = ()
+    assessment: AssessmentRule = field(default_factory=AssessmentRule)
     is_demo: bool = False
 
     def unit(self, name: str) -> UnitSpec | None:

@@ -48,6 +48,8 @@ class Campaign(BaseModel):
     quota_visits = IntegerField(default=2)
     quota_valid_leads = IntegerField(default=1)
     is_demo = BooleanField(default=False)
+    nominee_min_signed = IntegerField(default=1)
+    nominee_all_quota_months = BooleanField(default=True)
 
 
 class Target(BaseModel):
@@ -69,6 +71,8 @@ class Group(BaseModel):
     leader = TextField(default="")
     lead_unit = TextField(default="")
     position = IntegerField(default=0)
+    signed_task = IntegerField(default=0)
+    started_task = IntegerField(default=0)
 
     class Meta:
         table_name = "investment_group"
@@ -91,6 +95,7 @@ class Consultant(BaseModel):
     role = TextField(default="consultant")  # consultant | adviser
     organisation = TextField(default="")
     note = TextField(default="")
+    position = IntegerField(default=0)
 
 
 class ParkPartner(BaseModel):

@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from models.records import (
+    CONSULTANT_RANGES,
     UNIT_KINDS,
+    AssessmentRule,
     CampaignSettings,
+    ConsultantSpec,
     GroupSpec,
     Quotas,
     TargetSpec,
@@ -23,11 +26,13 @@ from models.records import (
 
 BUILTIN_CAMPAIGN = "notice-2022.toml"
 
-_TOP_KEYS = {"campaign", "quotas", "targets", "groups", "units"}
+_TOP_KEYS = {"campaign", "quotas", "targets", "groups", "units", "consultants", "assessment"}
 _CAMPAIGN_KEYS = {"name", "start", "end"}
 _QUOTA_KEYS = {"trips", "principal_trips", "visits", "valid_leads"}
 _TARGET_KEYS = {"id", "label", "stage", "min_amount_wan", "count", "industrial_count"}
-_GROUP_KEYS = {"name", "leader", "lead_unit"}
+_GROUP_KEYS = {"name", "leader", "lead_unit", "signed_task", "started_task"}
+_CONSULTANT_KEYS = {"name", "role", "organisation"}
+_ASSESSMENT_KEYS = {"min_signed", "all_quota_months"}
 _UNIT_KEYS = {"name", "kind", "principal", "group"}
 
 
@@ -151,6 +156,8 @@ def parse_campaign(text: str, source: str = "<campaign>") -> CampaignSettings:
             name=r.text(g, "name", f"groups[{i}]"),
             leader=r.text(g, "leader", f"groups[{i}]", required=False),
             lead_unit=r.text(g, "lead_unit", f"groups[{i}]", required=False),
+            signed_task=r.count(g, "signed_task", f"groups[{i}]", 0) or 0,
+            started_task=r.count(g, "started_task", f"groups[{i}]", 0) or 0,
         )
         for i, raw in enumerate(r.array(data, "groups"))
         for g in [r.table(raw, f"groups[{i}]", _GROUP_KEYS)]
@@ -177,6 +184,15 @@ def parse_campaign(text: str, source: str = "<campaign>") -> CampaignSettings:
                 group=group,
             )
         )
+    consultants = _consultants(r, data)
+    a = r.table(data.get("assessment", {}), "assessment", _ASSESSMENT_KEYS)
+    all_months = a.get("all_quota_months", True)
+    if not isinstance(all_months, bool):
+        r.problem("assessment.all_quota_months", "应为 true 或 false / must be true or false")
+        all_months = True
+    assessment = AssessmentRule(
+        min_signed=r.count(a, "min_signed", "assessment", 1) or 0, all_quota_months=all_months
+    )
     _check_references(r, targets, groups, units)
     if r.problems:
         raise ConfigError(r.problems)
@@ -188,7 +204,31 @@ def parse_campaign(text: str, source: str = "<campaign>") -> CampaignSettings:
         targets=tuple(targets),
         groups=tuple(groups),
         units=tuple(units),
+        consultants=tuple(consultants),
+        assessment=assessment,
     )
+
+
+def _consultants(r: _Reader, data: dict[str, Any]) -> list[ConsultantSpec]:
+    out: list[ConsultantSpec] = []
+    for i, raw in enumerate(r.array(data, "consultants")):
+        path = f"consultants[{i}]"
+        c = r.table(raw, path, _CONSULTANT_KEYS)
+        role = c.get("role", "consultant")
+        if role not in CONSULTANT_RANGES:
+            r.problem(f"{path}.role", f"应为 consultant 或 adviser，而非 {role!r}")
+            role = "consultant"
+        name = r.text(c, "name", path)
+        if name and any(o.name == name for o in out):
+            r.problem(f"{path}.name", f"重复的名称 {name!r} / duplicate")
+        out.append(
+            ConsultantSpec(
+                name=name,
+                role="adviser" if role == "adviser" else "consultant",
+                organisation=r.text(c, "organisation", path, required=False),
+            )
+        )
+    return out
 
 
 def _check_references(
@@ -242,6 +282,13 @@ def campaign_to_toml(settings: CampaignSettings) -> str:
             out["industrial_count"] = t.industrial_count
         return out
 
+    def group(g: GroupSpec) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": g.name, "leader": g.leader, "lead_unit": g.lead_unit}
+        for key in ("signed_task", "started_task"):
+            if getattr(g, key):
+                out[key] = getattr(g, key)
+        return out
+
     def unit(u: UnitSpec) -> dict[str, Any]:
         out: dict[str, Any] = {"name": u.name, "kind": u.kind, "principal": u.principal}
         if u.group:
@@ -254,9 +301,16 @@ def campaign_to_toml(settings: CampaignSettings) -> str:
             k: settings.quotas.of(k) for k in ("trips", "principal_trips", "visits", "valid_leads")
         },
         "targets": [target(t) for t in settings.targets],
-        "groups": [
-            {"name": g.name, "leader": g.leader, "lead_unit": g.lead_unit} for g in settings.groups
-        ],
+        "groups": [group(g) for g in settings.groups],
         "units": [unit(u) for u in settings.units],
+    }
+    if settings.consultants:
+        doc["consultants"] = [
+            {"name": c.name, "role": c.role, "organisation": c.organisation}
+            for c in settings.consultants
+        ]
+    doc["assessment"] = {
+        "min_signed": settings.assessment.min_signed,
+        "all_quota_months": settings.assessment.all_quota_months,
     }
     return tomli_w.dumps(doc, multiline_strings=False)

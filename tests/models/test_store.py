@@ -254,3 +254,14 @@ def test_change_watcher_absorbs_our_own_commits(campaign_store: Path) -> None:
     watcher.absorb()
     assert not watcher.changed()
     watcher.close()
+
+
+def test_the_builtin_campaign_round_trips_through_the_store_with_roster_and_tasks(
+    store_path: Path,
+) -> None:
+    from yeji_tui.config import builtin_campaign
+
+    settings = builtin_campaign()
+    assert save_campaign(settings).changed
+    assert load_campaign() == settings
+    assert not save_campaign(settings).changed

@@ -89,6 +89,26 @@ def test_the_issue_shape_loads() -> None:
             "targets[0].industrial_count",
             id="industrial-over-count",
         ),
+        pytest.param(
+            ('lead_unit = "区经信局"', 'lead_unit = "区经信局"\nsigned_task = -1'),
+            "groups[0].signed_task",
+            id="negative-group-task",
+        ),
+        pytest.param(
+            ("[quotas]", '[[consultants]]\nname = "甲"\nrole = "agent"\n[quotas]'),
+            "consultants[0].role",
+            id="bad-consultant-role",
+        ),
+        pytest.param(
+            ("[quotas]", '[[consultants]]\nname = "甲"\n[[consultants]]\nname = "甲"\n[quotas]'),
+            "consultants[1].name",
+            id="duplicate-consultant",
+        ),
+        pytest.param(
+            ("[quotas]", '[assessment]\nall_quota_months = "yes"\n[quotas]'),
+            "assessment.all_quota_months",
+            id="assessment-not-bool",
+        ),
     ],
 )
 def test_mistakes_name_the_file_and_the_key(change: tuple[str, str], where: str) -> None:
@@ -126,6 +146,9 @@ def test_export_then_load_gives_the_same_campaign() -> None:
 
 def test_builtin_campaign_is_the_notice() -> None:
     s = builtin_campaign()
+    roles = [c.role for c in s.consultants]
+    assert 5 <= roles.count("consultant") <= 10 and 3 <= roles.count("adviser") <= 5
+    assert sum(g.signed_task for g in s.groups) == 15 and s.assessment.min_signed == 1
     assert (s.start, s.end) == (date(2022, 7, 15), date(2022, 10, 22))
     assert {t.id: (t.count, t.industrial_count) for t in s.targets} == {
         "signed_100m": (15, 10),
