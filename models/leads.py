@@ -21,7 +21,17 @@ from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, StageName, stage_name
 from models.rules import Refusal, check_drop, check_move, check_valid
 from models.search import normalise_query, search_key
-from models.tables import FollowUp, Group, Lead, SavedView, StageChange, StageTotal, Unit, rows
+from models.tables import (
+    Consultant,
+    FollowUp,
+    Group,
+    Lead,
+    SavedView,
+    StageChange,
+    StageTotal,
+    Unit,
+    rows,
+)
 
 
 @dataclass(frozen=True)
@@ -220,12 +230,21 @@ def _record(row: Lead, unit_name: str) -> LeadRecord:
         is_head_enterprise=row.is_head_enterprise,
         is_listed=row.is_listed,
         task_force=row.task_force,
+        consultant=_consultant_name(row),
     )
 
 
 def _unit_name(row: Lead) -> str:
     unit_id = row.__data__["unit"]  # the raw id: reading row.unit would fetch the Unit
     return str(Unit.get_by_id(unit_id).name)
+
+
+def _consultant_name(row: Lead) -> str:
+    consultant_id = row.__data__.get("consultant")
+    if consultant_id is None:
+        return ""
+    found = Consultant.get_or_none(Consultant.id == consultant_id)
+    return str(found.name) if found else ""
 
 
 def lead_record(lead_id: int) -> LeadRecord | None:
@@ -491,15 +510,23 @@ class LeadFields:
     is_head_enterprise: bool = False
     is_listed: bool = False
     task_force: str | None = None  # negotiating | signed: the 攻坚组 that follows it
+    consultant: str = ""  # a name on the campaign's roster, or "" for none
 
 
 def _form_data(fields_: LeadFields) -> dict[str, object]:
     unit = Unit.get_or_none(Unit.name == fields_.unit)
     if unit is None:
         raise Refused(Refusal("why.unit"))
+    consultant = None
+    if fields_.consultant:
+        consultant = Consultant.get_or_none(Consultant.name == fields_.consultant)
+        if consultant is None:
+            raise Refused(Refusal("why.consultant"))
     data = asdict(fields_)
     del data["unit"]
     data["unit_id"] = unit.id
+    data["consultant_id"] = consultant.id if consultant else None
+    del data["consultant"]
     data["search_key"] = search_key(fields_.company, fields_.project)
     return data
 
@@ -550,6 +577,7 @@ def lead_fields(lead: LeadRecord) -> LeadFields:
         is_head_enterprise=lead.is_head_enterprise,
         is_listed=lead.is_listed,
         task_force=lead.task_force,
+        consultant=lead.consultant,
     )
 
 
@@ -570,6 +598,12 @@ def undo(change: Change) -> None:
             StageChange.delete().where(StageChange.id.in_(change.history_ids)).execute()
         if change.follow_up_ids:
             FollowUp.delete().where(FollowUp.id.in_(change.follow_up_ids)).execute()
+
+
+def consultant_names() -> list[str]:
+    """The campaign's consultants and advisers, in the campaign file's order (for the form)."""
+    query = Consultant.select(Consultant.name).order_by(Consultant.position, Consultant.id)
+    return [str(n) for (n,) in rows(query)]
 
 
 def unit_names() -> list[str]:

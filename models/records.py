@@ -197,6 +197,7 @@ class LeadRecord:
     is_head_enterprise: bool = False
     is_listed: bool = False
     task_force: str | None = None
+    consultant: str = ""  # the consultant or adviser who brought it, by name; "" for none
 
     @property
     def is_valid(self) -> bool:

@@ -74,6 +74,8 @@ def render_detail(detail: LeadDetail, t: Catalog) -> Content:
         (t("form.head"), "✔" if lead.is_head_enterprise else "—"),
         (t("form.listed"), "✔" if lead.is_listed else "—"),
         (t("col.unit"), plain(lead.unit)),
+        (t("form.consultant"), plain(lead.consultant) if lead.consultant else "—"),
+        (t("form.task_force"), t(f"form.force_{lead.task_force}") if lead.task_force else "—"),
         (t("field.valid"), lead.valid_since.isoformat() if lead.valid_since else "—"),
     ]
     for key, day in (

@@ -29,6 +29,7 @@ _CHECKED = (
     "source",
     "unit",
     "task_force",
+    "consultant",
     "found_on",
     "next_follow_up",
 )
@@ -111,10 +112,17 @@ class LeadForm(Dialog):
     """
     BINDINGS = [Binding("ctrl+s", "save", "key.save", id="form.save")]
 
-    def __init__(self, title: str, initial: LeadFields | None, units: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        title: str,
+        initial: LeadFields | None,
+        units: tuple[str, ...],
+        consultants: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(title)
         self.initial = initial
         self.units = units
+        self.consultants = consultants
 
     def compose(self) -> ComposeResult:
         t = session(self).t
@@ -139,6 +147,7 @@ class LeadForm(Dialog):
                 ("source", SOURCES, i.source if i else ""),
                 ("unit", self.units, i.unit if i else ""),
                 ("task_force", self._forces(), self._force_name(i.task_force if i else None)),
+                ("consultant", self._consultant_choices(), self._consultant_name(i)),
             ):
                 yield Label(t(f"form.{name}"))
                 yield Picker(choices, value, id=name)
@@ -154,6 +163,18 @@ class LeadForm(Dialog):
 
     def on_mount(self) -> None:
         self.query_one("#amount-error", Static).update(self._amount_hint())
+
+    def _consultant_choices(self) -> tuple[str, ...]:
+        return (session(self).t("form.consultant_none"), *self.consultants)
+
+    def _consultant_name(self, initial: LeadFields | None) -> str:
+        return (
+            initial.consultant if initial and initial.consultant else self._consultant_choices()[0]
+        )
+
+    def _consultant_value(self) -> str:
+        picked = self.query_one("#consultant", Picker).value
+        return "" if picked == self._consultant_choices()[0] else picked
 
     def _forces(self) -> tuple[str, ...]:
         t = session(self).t
@@ -193,7 +214,7 @@ class LeadForm(Dialog):
                 found[name] = t("why.too_long", n=MAX_TEXT)
         if not self._text("amount").replace(",", "").isdigit():
             found["amount"] = t("why.amount")
-        for name in ("industry", "source", "unit", "task_force"):
+        for name in ("industry", "source", "unit", "task_force", "consultant"):
             if not self.query_one(f"#{name}", Picker).value:
                 found[name] = t("form.pick")
         for name in ("found_on", "next_follow_up"):
@@ -243,6 +264,7 @@ class LeadForm(Dialog):
                 is_head_enterprise=self.query_one("#head", Checkbox).value,
                 is_listed=self.query_one("#listed", Checkbox).value,
                 task_force=self._force_value(),
+                consultant=self._consultant_value(),
             )
         )
 
@@ -257,6 +279,7 @@ def describe_fields(f: LeadFields, t: Catalog) -> str:
             f"{t('form.industry')}：{f.industry}",
             f"{t('form.source')}：{f.source}",
             f"{t('form.unit')}：{f.unit}",
+            f"{t('form.consultant')}：{f.consultant or t('form.consultant_none')}",
             f"{t('form.found_on')}：{_day(f.found_on)}",
             f"{t('form.next_follow_up')}：{_day(f.next_follow_up)}",
         ]

@@ -514,12 +514,12 @@ class PipelineScreen(LeadScreen):
         app = session(self)
         t = app.t
 
-        def read() -> tuple[tuple[str, ...], LeadRecord | None]:
+        def read() -> tuple[tuple[str, ...], tuple[str, ...], LeadRecord | None]:
             with store_session():
                 record = leads.lead_record(lead_id) if lead_id is not None else None
-                return tuple(leads.unit_names()), record
+                return tuple(leads.unit_names()), tuple(leads.consultant_names()), record
 
-        units, record = await asyncio.to_thread(read)
+        units, consultants, record = await asyncio.to_thread(read)
         if lead_id is not None and record is None:
             self._say(t("rule.gone"), ok=False)
             return
@@ -527,7 +527,7 @@ class PipelineScreen(LeadScreen):
         version = record.version if record else 0
         title = t("form.edit_title", company=record.company) if record else t("form.new_title")
         while True:
-            answer = await self.ask(LeadForm(title, fields, units))
+            answer = await self.ask(LeadForm(title, fields, units, consultants))
             if not isinstance(answer, LeadFields):
                 return
             fields = answer  # from here on the form reopens with what was typed

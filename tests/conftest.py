@@ -11,7 +11,14 @@ import pytest
 from models.campaigns import save_campaign
 from models.db import close_store, open_store
 from models.ledger import ActivityInput, LeadInput, add_activities, upsert_leads
-from models.records import CampaignSettings, GroupSpec, Quotas, TargetSpec, UnitSpec
+from models.records import (
+    CampaignSettings,
+    ConsultantSpec,
+    GroupSpec,
+    Quotas,
+    TargetSpec,
+    UnitSpec,
+)
 from yeji_tui.config import load_campaign_file
 from yeji_tui.importer import check_activities, check_leads
 from yeji_tui.strings import Catalog
@@ -47,6 +54,10 @@ def small_campaign() -> CampaignSettings:
             UnitSpec("平岗街道", "township", "高主任", "一组"),
             UnitSpec("姚李镇", "township", "梁书记", "二组"),
             UnitSpec("上海招商中心", "outpost", "谢主任", "二组"),
+        ),
+        consultants=(
+            ConsultantSpec("王顾问", "consultant", "上海某咨询公司"),
+            ConsultantSpec("李顾问", "adviser", "某高校"),
         ),
     )
 

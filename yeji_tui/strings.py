@@ -174,6 +174,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.head": ("行业头部企业", "Head enterprise of its industry"),
     "form.listed": ("上市公司", "Listed company"),
     "form.task_force": ("攻坚组", "Task force"),
+    "form.consultant": ("招商顾问", "Consultant"),
+    "form.consultant_none": ("无", "none"),
     "form.force_none": ("无", "none"),
     "form.force_negotiating": ("在谈项目攻坚组", "negotiation task force"),
     "form.force_signed": ("签约项目攻坚组", "signing task force"),
@@ -302,6 +304,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "why.date": ("日期应为 YYYY-MM-DD，如 2022-09-06", "dates are YYYY-MM-DD, like 2022-09-06"),
     "why.bool": ("应为 是/否、true/false 或 1/0", "must be 是/否, true/false or 1/0"),
     "why.unit": ("没有这个单位", "no such unit"),
+    "why.consultant": ("名单中没有这位顾问", "no such consultant on the roster"),
     "why.choice": ("应为以下之一：{choices}", "must be one of: {choices}"),
     "why.order": (
         "日期顺序不对：{first} 晚于 {second}",

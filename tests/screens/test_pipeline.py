@@ -328,6 +328,9 @@ async def test_n_enters_a_new_lead_with_pickers_that_narrow_by_pinyin(board_stor
         await pilot.press(*"lf", "enter")  # 来访
         form.query_one("#head").value = True  # 行业头部企业
         form.query_one("#task_force-input").value = "在谈项目攻坚组"
+        form.query_one("#consultant-input").value = ""  # was 无 (none)
+        form.query_one("#consultant-input").focus()
+        await pilot.press(*"wgw", "enter")  # 王顾问 by its initials
         form.query_one("#unit-input").focus()
         await pilot.press(*"ylz", "enter")  # 姚李镇
         await pilot.pause()
@@ -347,6 +350,7 @@ async def test_n_enters_a_new_lead_with_pickers_that_narrow_by_pinyin(board_stor
             False,
             "negotiating",
         )
+        assert created.consultant.name == "王顾问"
         assert "已新建" in heading(screen)
         assert column(screen, "lead").total == 3
 
