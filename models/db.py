@@ -219,13 +219,17 @@ def _upgrade_3_to_4(db: Database) -> None:
 
 
 def _upgrade_4_to_5(db: Database) -> None:
-    """Version 5: the groups' annual tasks, the advanced-unit rule, the consultants' order."""
+    """Version 5: the groups' annual tasks, the advanced-unit rule, the consultants' order,
+    follow-ups by day and stale leads per unit (the dispatch review)."""
     for sql in (
         'ALTER TABLE "investment_group" ADD COLUMN "signed_task" INTEGER NOT NULL DEFAULT 0',
         'ALTER TABLE "investment_group" ADD COLUMN "started_task" INTEGER NOT NULL DEFAULT 0',
         'ALTER TABLE "campaign" ADD COLUMN "nominee_min_signed" INTEGER NOT NULL DEFAULT 1',
         'ALTER TABLE "campaign" ADD COLUMN "nominee_all_quota_months" INTEGER NOT NULL DEFAULT 1',
         'ALTER TABLE "consultant" ADD COLUMN "position" INTEGER NOT NULL DEFAULT 0',
+        'CREATE INDEX "follow_up_on_lead_id" ON "follow_up" ("on", "lead_id")',
+        'DROP INDEX IF EXISTS "lead_stage_touched_on"',
+        'CREATE INDEX "lead_stage_touched_on_unit_id" ON "lead" ("stage", "touched_on", "unit_id")',
     ):
         run_sql(sql, db)
 

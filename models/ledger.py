@@ -254,3 +254,45 @@ def bulk_insert(
         f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})', data
     )
     return len(data)
+
+
+def all_leads() -> list[LeadInput]:
+    """Every lead, in the import columns (for export), oldest first."""
+    query = (
+        Lead.select(
+            Lead.company,
+            Lead.project,
+            Lead.industry,
+            Lead.amount_wan,
+            Lead.is_industrial,
+            Lead.source,
+            Unit.name,
+            Lead.stage,
+            Lead.found_on,
+            Lead.valid_since,
+            Lead.signed_on,
+            Lead.started_on,
+            Lead.dropped_reason,
+        )
+        .join(Unit)
+        .order_by(Lead.id)
+    )
+    return [LeadInput(*row) for row in rows(query)]
+
+
+def all_activities() -> list[ActivityInput]:
+    """Every activity, in the import columns (for export), by date."""
+    query = (
+        Activity.select(
+            Activity.on,
+            Unit.name,
+            Activity.kind,
+            Activity.led_by_principal,
+            Activity.destination,
+            Activity.company,
+            Activity.note,
+        )
+        .join(Unit)
+        .order_by(Activity.on, Activity.id)
+    )
+    return [ActivityInput(*row) for row in rows(query)]

@@ -114,7 +114,7 @@ def _unit_kind(value: str) -> UnitKind:
     return "department"
 
 
-def _not_dropped_by(day: date) -> object:
+def not_dropped_by(day: date) -> object:
     """Leads not dropped as of ``day``; a drop with no date (imported) counts as always."""
     return (Lead.stage != "dropped") | (Lead.dropped_on.is_null(False) & (Lead.dropped_on > day))
 
@@ -129,7 +129,7 @@ def count_projects(
         Lead.select(fn.COUNT(Lead.id), fn.TOTAL(Lead.is_industrial).coerce(False)).where(
             day.between(since, until),
             Lead.amount_wan >= min_amount_wan,
-            _not_dropped_by(until),
+            not_dropped_by(until),
         )
     )
     return ProjectFacts(actual=int(row[0]), industrial=int(row[1]))
@@ -158,7 +158,7 @@ def activity_counts(since: date, until: date) -> dict[str, MonthlyCounts]:
         .where(ActivityDay.day.between(since, until), ActivityDay.kind.in_(("trip", "visit")))
         .group_by(ActivityDay.unit_id, month)
     )
-    names = _unit_names()
+    names = unit_names_by_id()
     result: dict[str, MonthlyCounts] = {"trips": {}, "principal_trips": {}, "visits": {}}
     for unit_id, ym, trips, principal_trips, visits in query:
         key = (names[unit_id], ym)
@@ -186,11 +186,11 @@ def valid_lead_counts(since: date, until: date) -> MonthlyCounts:
         .from_(per_day)
         .group_by(per_day.c.unit_id, month)
     )
-    names = _unit_names()
+    names = unit_names_by_id()
     return {(names[unit_id], ym): int(n) for unit_id, ym, n in query}
 
 
-def _unit_names() -> dict[int, str]:
+def unit_names_by_id() -> dict[int, str]:
     return {int(i): str(n) for i, n in rows(Unit.select(Unit.id, Unit.name))}
 
 
@@ -205,7 +205,7 @@ def latest_projects(since: date, until: date, limit: int = 8) -> list[LatestProj
         found = rows(
             Lead.select(day, Lead.company, Lead.project, Lead.amount_wan, Unit.name)
             .join(Unit)
-            .where(day.between(since, until), _not_dropped_by(until))
+            .where(day.between(since, until), not_dropped_by(until))
             # the date alone: the index then serves the order and the scan stops at the limit
             .order_by(day.desc())
             .limit(limit)

@@ -6,7 +6,7 @@ foreign keys would fire queries wherever they are touched (on the UI thread, say
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Literal
 
@@ -132,6 +132,28 @@ class CampaignSettings:
     def unit(self, name: str) -> UnitSpec | None:
         """The unit of that name, if the campaign has one."""
         return next((u for u in self.units if u.name == name), None)
+
+
+@dataclass(frozen=True)
+class UnitPeriod:
+    """What one unit did in a period (a dispatch meeting's two weeks, or the whole window)."""
+
+    trips: int = 0
+    principal_trips: int = 0
+    visits: int = 0
+    valid_reported: int = 0  # leads marked valid in the period
+    valid_followed: int = 0  # valid leads with a follow-up note dated in the period
+    signed: int = 0  # projects signed in the period, any amount, not dropped since
+    signed_wan: int = 0
+    signed_counted: int = 0  # of those, at the smallest signed target's amount (tasks, nominees)
+    started: int = 0
+    started_wan: int = 0
+    stale: int = 0  # open leads untouched for the stale-days setting, at the period's end
+
+    def __add__(self, other: UnitPeriod) -> UnitPeriod:
+        return UnitPeriod(
+            *(getattr(self, f.name) + getattr(other, f.name) for f in fields(UnitPeriod))
+        )
 
 
 @dataclass(frozen=True)

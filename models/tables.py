@@ -145,7 +145,8 @@ class Lead(BaseModel):
             # the one with the search key when filtering by text
             (("stage", "amount_wan"), False),
             (("stage", "amount_wan", "search_key"), False),
-            (("stage", "touched_on"), False),
+            # stale leads by stage, and per unit for the dispatch review, from the index alone
+            (("stage", "touched_on", "unit"), False),
             (("company", "project"), True),
             (("signed_on", "amount_wan", "is_industrial"), False),
             (("started_on", "amount_wan", "is_industrial"), False),
@@ -182,6 +183,10 @@ class FollowUp(BaseModel):
     note = TextField()
     by_user = TextField()
     at = DateTimeField(default=datetime.now)
+
+    class Meta:
+        # the dispatch review counts valid leads followed up in a fortnight from this alone
+        indexes = ((("on", "lead"), False),)
 
 
 class Event(BaseModel):

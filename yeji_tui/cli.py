@@ -93,6 +93,29 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("what", choices=("leads", "activities"))
     imp.add_argument("file", metavar="FILE.csv")
     imp.add_argument("--dry-run", action="store_true", help="只检查不写入 / check only")
+
+    report = sub.add_parser("report", help="调度与考核报表 / dispatch and assessment reports")
+    report.add_argument("kind", choices=("dispatch", "assessment"))
+    report.add_argument(
+        "--from",
+        dest="since",
+        metavar="YYYY-MM-DD",
+        help="默认：近两周 / default: the last 14 days",
+    )
+    report.add_argument(
+        "--to", dest="until", metavar="YYYY-MM-DD", help="默认：今天 / default: today"
+    )
+    report.add_argument(
+        "--format",
+        choices=("md", "csv", "xlsx"),
+        help="默认按 --out 后缀，否则 md / default: from --out, else md",
+    )
+    report.add_argument("--out", metavar="FILE", help="默认输出到屏幕 / default: stdout")
+
+    export = sub.add_parser("export", help="导出台账 / export a ledger")
+    export.add_argument("what", choices=("leads", "activities"))
+    export.add_argument("--format", choices=("csv", "xlsx"), help="默认按 --out 后缀，否则 csv")
+    export.add_argument("--out", metavar="FILE", help="默认输出到屏幕（CSV） / default: stdout")
     return p
 
 
@@ -160,6 +183,10 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
         return cmd_export(ctx, Path(args.file) if args.file else None)
     if args.command == "import":
         return cmd_import(ctx, args.what, Path(args.file), dry_run=args.dry_run)
+    if args.command == "report":
+        return cmd_report(ctx, args)
+    if args.command == "export":
+        return cmd_export_ledger(ctx, args.what, args.format, args.out)
     if args.command == "demo":
         code = cmd_demo(ctx, leads=args.leads, seed=args.seed, activities=args.activities)
         return run_tui(ctx, args.section) if code == 0 and args.open else code
@@ -178,6 +205,77 @@ def cmd_status(ctx: Context, *, as_json: bool) -> int:
     else:
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         sys.stdout.write(render_text(status, ctx.t, color=color))
+    return 0
+
+
+def _format(flag: str | None, out: str | None, default: str) -> str:
+    if flag:
+        return flag
+    suffix = Path(out).suffix.lower().lstrip(".") if out else ""
+    return {"md": "md", "markdown": "md", "csv": "csv", "xlsx": "xlsx"}.get(suffix, default)
+
+
+def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
+    """``yeji report dispatch|assessment [--from D --to D] [--format md|csv|xlsx] [--out F]``."""
+    from datetime import timedelta
+
+    from yeji_tui import reports
+
+    fmt = _format(args.format, args.out, "md")
+    if fmt == "xlsx" and not args.out:
+        raise CliError(ctx.t("rep.xlsx_needs_out"))
+    _open(ctx, create=False)
+    settings = _campaign(ctx)
+    stale = ctx.settings.stale_days
+    if args.kind == "dispatch":
+        until = _parse_day_flag("--to", args.until) or ctx.today
+        since = _parse_day_flag("--from", args.since) or until - timedelta(days=13)
+        if since > until:
+            raise CliError("--from > --to")
+        report = reports.dispatch(settings, since, until, ctx.t, stale_days=stale)
+    else:
+        report = reports.assessment(settings, ctx.today, ctx.t, stale_days=stale)
+    out = Path(args.out) if args.out else None
+    text = reports.write(report, fmt, out)  # type: ignore[arg-type]
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        print(ctx.t("rep.written", path=out), file=sys.stderr)
+    return 0
+
+
+def _parse_day_flag(flag: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CliError(f"{flag}: YYYY-MM-DD: {value}") from exc
+
+
+def cmd_export_ledger(ctx: Context, what: str, flag: str | None, out: str | None) -> int:
+    """``yeji export leads|activities [--format csv|xlsx] [--out FILE]``."""
+    import csv
+
+    from models.ledger import all_activities, all_leads
+    from yeji_tui.importer import export_table, write_table
+
+    fmt = _format(flag, out, "csv")
+    if fmt == "xlsx" and not out:
+        raise CliError(ctx.t("rep.xlsx_needs_out"))
+    _open(ctx, create=False)
+    items = all_leads() if what == "leads" else all_activities()
+    headers, rows = export_table(items, ctx.t)
+    if out is None:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(rows)
+        return 0
+    path = Path(out)
+    if fmt == "xlsx" and path.suffix.lower() != ".xlsx":
+        path = path.with_suffix(".xlsx")
+    write_table(path, headers, rows)
+    print(ctx.t("rep.written", path=path), file=sys.stderr)
     return 0
 
 

@@ -17,7 +17,7 @@ from models.db import current_user, immediate
 from models.ledger import bulk_insert, unit_ids
 from models.records import CampaignSettings
 from models.search import search_key
-from models.tables import Activity, Lead, StageChange
+from models.tables import Activity, Consultant, FollowUp, Lead, StageChange
 from yeji_tui.config import builtin_campaign
 from yeji_tui.targets import demo_window
 
@@ -181,6 +181,15 @@ class _Names:
         return company, name
 
 
+NOTES = (
+    "电话沟通，对方在做投资比选",
+    "已发送园区政策和用地条件",
+    "对方高层下周来叶集考察",
+    "约定月底前反馈投资意向",
+    "已对接供地和环评事宜",
+)
+
+
 def build_demo(
     today: date, *, leads: int = 600, seed: int = 2022, activities: int | None = None
 ) -> DemoMade:
@@ -190,6 +199,7 @@ def build_demo(
     clear_campaign_data()
     save_campaign(settings)
     units = unit_ids()
+    consultants = [int(c.id) for c in Consultant.select(Consultant.id)]
     owners = [u.name for u in settings.units]
     owner_weights = [
         3 if u.kind == "outpost" else 6 if u.kind == "park" else 5 for u in settings.units
@@ -199,6 +209,7 @@ def build_demo(
     user, now = current_user(), datetime.now().isoformat(sep=" ")
     lead_rows: list[tuple[object, ...]] = []
     history: list[tuple[str, int, str, str, str]] = []  # (from, lead index, to, on, user)
+    notes: list[tuple[int, str, str, str]] = []  # (lead index, on, note, user)
     for i in range(leads):
         headline = HEADLINE[i] if i < len(HEADLINE) else None
         industry = (
@@ -247,6 +258,13 @@ def build_demo(
         # recent bare leads wait for review; some negotiations have a follow-up due or overdue
         fresh = stage == "lead" and (today - found).days < 10 and rng.random() < 0.4
         follow = stage == "negotiating" and rng.random() < 0.3
+        source = _pick(rng, SOURCE_WEIGHTS)
+        consultant = rng.choice(consultants) if source == "委托招商" and consultants else None
+        touched = steps[-1][1]
+        if valid and stage in ("negotiating", "signed", "started") and rng.random() < 0.5:
+            noted = _day(rng, valid, today)
+            notes.append((i, noted.isoformat(), rng.choice(NOTES), user))
+            touched = max(touched, noted)
         lead_rows.append(
             (
                 company,
@@ -254,7 +272,7 @@ def build_demo(
                 industry,
                 amount,
                 int(industrial),
-                _pick(rng, SOURCE_WEIGHTS),
+                source,
                 units[unit],
                 stage,
                 found.isoformat(),
@@ -267,9 +285,10 @@ def build_demo(
                 now,
                 1,
                 search_key(company, project),
-                steps[-1][1].isoformat(),
+                touched.isoformat(),
                 None if fresh else found.isoformat(),
                 (today + timedelta(days=rng.randint(-10, 14))).isoformat() if follow else None,
+                consultant,
             )
         )
         prev = None
@@ -303,6 +322,7 @@ def build_demo(
                 "touched_on",
                 "reviewed_on",
                 "next_follow_up",
+                "consultant",
             ),
             lead_rows,
         )
@@ -311,6 +331,11 @@ def build_demo(
             StageChange,
             ("from_stage", "lead", "to_stage", "on", "by_user", "at"),
             ((f or None, first_id + i, to, on, who, now) for f, i, to, on, who in history),
+        )
+        bulk_insert(
+            FollowUp,
+            ("lead", "on", "note", "by_user", "at"),
+            ((first_id + i, on, note, who, now) for i, on, note, who in notes),
         )
         bulk_insert(
             Activity,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -103,6 +103,58 @@ SOURCE_WORDS = {s: s for s in SOURCES} | {
     "other": "其他",
 }
 
+#: The columns' Chinese headers, as exports write them in Chinese and staff's ledgers have them.
+CHINESE_HEADERS: dict[str, str] = {
+    "company": "企业名称",
+    "project": "项目名称",
+    "industry": "行业",
+    "amount_wan": "投资额(万元)",
+    "is_industrial": "工业项目",
+    "source": "来源",
+    "unit": "责任单位",
+    "stage": "阶段",
+    "found_on": "发现日期",
+    "valid_since": "有效线索日期",
+    "signed_on": "签约日期",
+    "started_on": "开工日期",
+    "dropped_reason": "终止原因",
+    "date": "日期",
+    "kind": "类型",
+    "led_by_principal": "主要负责人带队",
+    "destination": "目的地",
+    "note": "备注",
+}
+_HEADER_ALIASES: dict[str, str] = {
+    "企业": "company",
+    "公司": "company",
+    "公司名称": "company",
+    "项目": "project",
+    "产业": "industry",
+    "投资额": "amount_wan",
+    "金额(万元)": "amount_wan",
+    "投资金额(万元)": "amount_wan",
+    "是否工业项目": "is_industrial",
+    "线索来源": "source",
+    "单位": "unit",
+    "项目阶段": "stage",
+    "上报日期": "valid_since",
+    "活动日期": "date",
+    "活动类型": "kind",
+    "负责人带队": "led_by_principal",
+    "地点": "destination",
+    "对接企业": "company",
+}
+_DATE_COLUMNS = {"found_on", "valid_since", "signed_on", "started_on", "date"}
+
+
+def column_key(header: str) -> str:
+    """The column a header names: an English key, or its Chinese header (full-width brackets
+    and spaces as staff type them are fine)."""
+    cleaned = header.strip().replace("（", "(").replace("）", ")").replace(" ", "").lower()
+    by_chinese = {v: k for k, v in CHINESE_HEADERS.items()} | _HEADER_ALIASES
+    return by_chinese.get(cleaned, cleaned)
+
+
 T = TypeVar("T")
 
 
@@ -136,8 +188,13 @@ def decode(raw: bytes) -> str | None:
     return None
 
 
-def read_rows(path: Path, t: Catalog) -> list[tuple[int, dict[str, str]]]:
-    """(line, row) pairs of a CSV file, with the header checked later by the caller."""
+Rows = list[tuple[int, dict[str, str]]]
+
+
+def read_table(path: Path, t: Catalog) -> tuple[list[str], Rows]:
+    """A CSV or xlsx file's column keys and its (line, row) pairs; the caller checks both."""
+    if path.suffix.lower() == ".xlsx":
+        return _xlsx_table(path, t)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -148,13 +205,43 @@ def read_rows(path: Path, t: Catalog) -> list[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         raise ImportRefused([Problem(0, "", str(path), t("why.empty"))])
-    reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
-    rows: list[tuple[int, dict[str, str]]] = []
+    reader.fieldnames = [column_key(f) for f in reader.fieldnames]
+    rows: Rows = []
     for row in reader:
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue  # blank lines, as spreadsheets leave them
         rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
-    return rows
+    return list(reader.fieldnames), rows
+
+
+def _xlsx_table(path: Path, t: Catalog) -> tuple[list[str], Rows]:
+    """The first sheet's rows, numbered as Excel shows them; dates Excel keeps as day numbers
+    are read back as dates."""
+    from yeji_tui.xlsx import XlsxError, read_workbook, serial_to_date
+
+    try:
+        sheets = read_workbook(path)
+    except (XlsxError, OSError) as exc:
+        raise ImportRefused([Problem(0, "", str(path), t("why.xlsx", error=exc))]) from exc
+    table = next(iter(sheets.values()), [])
+    if not table or not any(table[0]):
+        raise ImportRefused([Problem(0, "", str(path), t("why.empty"))])
+    header = [column_key(str(h or "")) for h in table[0]]
+    out: Rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        row: dict[str, str] = {}
+        for key, value in zip(header, cells, strict=False):
+            if not key:
+                continue
+            if isinstance(value, int | float) and key in _DATE_COLUMNS:
+                row[key] = serial_to_date(value).isoformat()
+            elif isinstance(value, float):
+                row[key] = f"{value:g}"
+            else:
+                row[key] = "" if value is None else str(value).strip()
+        if any(row.values()):
+            out.append((number, {k: row.get(k, "") for k in header if k}))
+    return [k for k in header if k], out
 
 
 def _check_header(
@@ -236,8 +323,7 @@ def _check_all(
     optional: tuple[str, ...],
     check_row: Callable[[_Row], T | None],
 ) -> list[T]:
-    rows = read_rows(path, t)
-    fields = rows[0][1].keys() if rows else _header_of(path)
+    fields, rows = read_table(path, t)
     problems = _check_header(fields, required, optional, t)
     if problems:
         raise ImportRefused(problems)
@@ -250,12 +336,6 @@ def _check_all(
     if problems:
         raise ImportRefused(problems)
     return checked
-
-
-def _header_of(path: Path) -> list[str]:
-    text = decode(path.read_bytes()) or ""
-    first = next(csv.reader(io.StringIO(text)), [])
-    return [f.strip().lower() for f in first]
 
 
 def check_leads(path: Path, settings: CampaignSettings, t: Catalog) -> list[LeadInput]:
@@ -344,3 +424,60 @@ def check_activities(path: Path, settings: CampaignSettings, t: Catalog) -> list
         )
 
     return _check_all(path, t, ACTIVITY_COLUMNS, (), check)
+
+
+# --- export: the same columns, so an exported file imports again unchanged -----------------
+
+_KIND_CHINESE = {
+    "trip": "外出招商",
+    "visit": "接待考察",
+    "promotion": "推介会",
+    "training": "培训会",
+    "exchange": "经验交流会",
+    "signing": "集中签约",
+    "groundbreaking": "集中开工",
+}
+ExportCell = str | int
+
+
+def export_table(
+    items: Sequence[LeadInput] | Sequence[ActivityInput], t: Catalog
+) -> tuple[list[str], list[list[ExportCell]]]:
+    """Headers and rows of a leads or activities file in the interface's language, in the
+    columns the importer reads (Chinese headers and words in Chinese)."""
+    zh = t.lang == "zh"
+    is_leads = not items or isinstance(items[0], LeadInput)
+    columns = LEAD_COLUMNS if is_leads else ACTIVITY_COLUMNS
+    headers = [CHINESE_HEADERS[c] if zh else c for c in columns]
+
+    def cell(column: str, value: object) -> ExportCell:
+        if isinstance(value, bool):
+            return ("是" if value else "否") if zh else str(value).lower()
+        if isinstance(value, date):
+            return value.isoformat()
+        if value is None:
+            return ""
+        if column == "stage":
+            return t(f"stage.{value}") if zh else str(value)
+        if column == "kind":
+            return _KIND_CHINESE.get(str(value), str(value)) if zh else str(value)
+        return value if isinstance(value, int) else str(value)
+
+    attrs = [("on" if c == "date" else c) for c in columns]
+    rows = [
+        [cell(c, getattr(item, a)) for c, a in zip(columns, attrs, strict=True)] for item in items
+    ]
+    return headers, rows
+
+
+def write_table(path: Path, headers: list[str], rows: list[list[ExportCell]]) -> None:
+    """A CSV (UTF-8 with BOM, which Excel on Chinese Windows reads) or, for .xlsx, a workbook."""
+    if path.suffix.lower() == ".xlsx":
+        from yeji_tui.xlsx import write_workbook
+
+        write_workbook(path, [(path.stem, [headers, *rows])])
+        return
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow(headers)
+        writer.writerows(rows)

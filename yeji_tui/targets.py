@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from math import ceil
 from typing import Literal
 
-from models.records import CampaignSettings, ProjectFacts, QuotaName, TargetSpec
+from models.records import CampaignSettings, ProjectFacts, QuotaName, TargetSpec, UnitPeriod
 
 Status = Literal["met", "on_track", "behind"]
 QuotaStatus = Literal["met", "in_progress", "missed"]
@@ -373,3 +373,185 @@ def demo_window(today: date, total_days: int = 100, day_number: int = 60) -> tup
     """A window of ``total_days`` placed so that ``today`` is day ``day_number`` of it."""
     start = today - timedelta(days=day_number - 1)
     return start, start + timedelta(days=total_days - 1)
+
+
+# --- dispatch and assessment ----------------------------------------------------------------
+
+
+def smallest_signed_amount(settings: CampaignSettings) -> int:
+    """The amount a signing must reach to count for a group's task or a nomination: the
+    smallest threshold among the signing targets (1亿 in the notice)."""
+    amounts = [t.min_amount_wan for t in settings.targets if t.stage == "signed"]
+    return min(amounts) if amounts else 0
+
+
+DispatchKind = Literal["group", "unit", "outpost", "total"]
+
+
+@dataclass(frozen=True)
+class DispatchLine:
+    """One line of the dispatch review: a group's totals, one of its units, or the district."""
+
+    name: str
+    kind: DispatchKind
+    group: str | None
+    facts: UnitPeriod
+
+
+def dispatch_lines(
+    settings: CampaignSettings, per_unit: Mapping[str, UnitPeriod]
+) -> list[DispatchLine]:
+    """Each group's totals followed by its units, then outpost centres of no group, then the
+    district's total (which is the sum of every unit, each counted once)."""
+    lines: list[DispatchLine] = []
+    for group in settings.groups:
+        members = [u for u in settings.units if u.group == group.name]
+        total = sum((per_unit.get(u.name, UnitPeriod()) for u in members), UnitPeriod())
+        lines.append(DispatchLine(group.name, "group", group.name, total))
+        lines += [
+            DispatchLine(
+                u.name,
+                "outpost" if u.kind == "outpost" else "unit",
+                group.name,
+                per_unit.get(u.name, UnitPeriod()),
+            )
+            for u in members
+        ]
+    lines += [
+        DispatchLine(u.name, "outpost", None, per_unit.get(u.name, UnitPeriod()))
+        for u in settings.units
+        if u.group is None
+    ]
+    district = sum((per_unit.get(u.name, UnitPeriod()) for u in settings.units), UnitPeriod())
+    lines.append(DispatchLine("", "total", None, district))
+    return lines
+
+
+#: The ranking's score: points per signed project, per 亿元 signed, per started project, per
+#: trip, per visit, per valid lead, per quota month met. Shown wherever the ranking is.
+RANK_WEIGHTS: tuple[tuple[str, float], ...] = (
+    ("signed", 10),
+    ("signed_yi", 1),
+    ("started", 8),
+    ("trips", 1),
+    ("visits", 1),
+    ("valid", 3),
+    ("months_met", 2),
+)
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """One unit in the end-of-campaign ranking."""
+
+    unit: str
+    group: str | None
+    principal: str
+    facts: UnitPeriod
+    months_met: int  # quota rows (quota × month) the unit met
+    months_due: int  # quota rows the unit owes so far
+    missed: tuple[QuotaRow, ...]
+
+    @property
+    def parts(self) -> dict[str, float]:
+        """The numbers the score weighs."""
+        return {
+            "signed": self.facts.signed,
+            "signed_yi": self.facts.signed_wan / 10000,
+            "started": self.facts.started,
+            "trips": self.facts.trips,
+            "visits": self.facts.visits,
+            "valid": self.facts.valid_reported,
+            "months_met": self.months_met,
+        }
+
+    @property
+    def score(self) -> float:
+        """Σ weight × part (RANK_WEIGHTS), to one decimal."""
+        parts = self.parts
+        return round(sum(w * parts[name] for name, w in RANK_WEIGHTS), 1)
+
+    @property
+    def all_months_met(self) -> bool:
+        """Every quota the unit owed so far was met."""
+        return self.months_due > 0 and self.months_met == self.months_due
+
+
+def ranking(
+    settings: CampaignSettings, per_unit: Mapping[str, UnitPeriod], quotas: Iterable[QuotaRow]
+) -> list[RankRow]:
+    """Every unit (outpost centres included), highest score first, then by name."""
+    own: dict[str, list[QuotaRow]] = {}
+    for row in quotas:
+        if row.subject_kind != "group":
+            own.setdefault(row.subject, []).append(row)
+    out = [
+        RankRow(
+            unit=u.name,
+            group=u.group,
+            principal=u.principal,
+            facts=per_unit.get(u.name, UnitPeriod()),
+            months_met=sum(r.status == "met" for r in own.get(u.name, [])),
+            months_due=len(own.get(u.name, [])),
+            missed=tuple(r for r in own.get(u.name, []) if r.status == "missed"),
+        )
+        for u in settings.units
+    ]
+    out.sort(key=lambda r: (-r.score, r.unit))
+    return out
+
+
+def nominees(settings: CampaignSettings, ranked: Iterable[RankRow]) -> list[RankRow]:
+    """Advanced units by the campaign's rule (AssessmentRule), in ranking order."""
+    rule = settings.assessment
+    return [
+        r
+        for r in ranked
+        if r.facts.signed_counted >= rule.min_signed
+        and (r.all_months_met or not rule.all_quota_months)
+    ]
+
+
+@dataclass(frozen=True)
+class GroupTask:
+    """A group's annual tasks against what its units did."""
+
+    group: str
+    signed: int
+    signed_task: int
+    started: int
+    started_task: int
+
+    @property
+    def missed(self) -> bool:
+        """The group fell short of a task it had."""
+        return self.signed < self.signed_task or self.started < self.started_task
+
+
+def group_tasks(settings: CampaignSettings, per_unit: Mapping[str, UnitPeriod]) -> list[GroupTask]:
+    """Each group's signed and started projects against its annual tasks."""
+    out: list[GroupTask] = []
+    for g in settings.groups:
+        total = sum(
+            (per_unit.get(u.name, UnitPeriod()) for u in settings.units if u.group == g.name),
+            UnitPeriod(),
+        )
+        out.append(
+            GroupTask(g.name, total.signed_counted, g.signed_task, total.started, g.started_task)
+        )
+    return out
+
+
+def ordered_out(
+    settings: CampaignSettings, tasks: Iterable[GroupTask], ranked: Iterable[RankRow]
+) -> list[RankRow]:
+    """For each group that missed its tasks, its units that missed a quota of theirs: their
+    principals are the ones the notice orders out of office (离岗外出专抓招商). In the
+    campaign file's order of groups and units."""
+    missed_groups = {t.group for t in tasks if t.missed}
+    group_order = {g.name: i for i, g in enumerate(settings.groups)}
+    unit_order = {u.name: i for i, u in enumerate(settings.units)}
+    return sorted(
+        (r for r in ranked if r.group in missed_groups and r.missed),
+        key=lambda r: (group_order.get(r.group or "", 0), unit_order.get(r.unit, 0)),
+    )

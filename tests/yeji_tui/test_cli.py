@@ -191,3 +191,76 @@ def test_status_is_coloured_on_a_terminal_unless_no_color(
     assert "\x1b[31m▼ 落后\x1b[0m" in sample("--today", "2022-09-10", "status")[1]
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\x1b[" not in sample("--today", "2022-09-10", "status")[1]
+
+
+def test_report_dispatch_and_assessment_from_the_command_line(sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = sample(
+        "--today", "2022-09-10", "report", "dispatch", "--from", "2022-08-29", "--to", "2022-09-10"
+    )
+    assert code == 0 and "统计期间 2022-08-29 至 2022-09-10" in out and "全区合计" in out
+    code, _, err = sample("report", "dispatch", "--format", "xlsx")
+    assert code == 1 and "--out" in err
+    code, _, err = sample("report", "dispatch", "--from", "2022-13-01")
+    assert code == 1 and "--from" in err
+    book = tmp_path / "考核.xlsx"
+    code, _, err = sample("--today", "2022-10-23", "report", "assessment", "--out", str(book))
+    assert code == 0 and str(book) in err
+    from yeji_tui.xlsx import read_workbook
+
+    sheets = read_workbook(book)
+    assert list(sheets)[:2] == ["单位排名", "先进单位提名"]
+    assert sheets["单位排名"][0][:2] == ["名次", "单位"] and sheets["单位排名"][1][0] == 1
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_exported_ledgers_import_again_unchanged(sample, tmp_path: Path, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    for what in ("leads", "activities"):
+        path = tmp_path / f"{what}.{suffix}"
+        code, _, _ = sample("export", what, "--out", str(path))
+        assert code == 0 and path.exists()
+        code, out, err = sample("import", what, str(path))
+        assert code == 0, err
+        assert "新增 0" in out, out  # every row already there
+
+
+def test_a_gbk_csv_with_chinese_headers_imports(sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "台账.csv"
+    path.write_bytes(
+        "日期,责任单位,类型,主要负责人带队,目的地,对接企业,备注\n"
+        "2022-08-02,平岗街道,外出招商,是,上海,某公司,\n".encode("gbk")
+    )
+    code, out, err = sample("import", "activities", str(path))
+    assert code == 0 and "新增 1" in out, err
+
+
+def test_a_bad_xlsx_row_is_reported_by_its_excel_row_and_nothing_is_written(
+    sample, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from yeji_tui.xlsx import write_workbook
+
+    path = tmp_path / "bad.xlsx"
+    write_workbook(
+        path,
+        [
+            (
+                "活动",
+                [
+                    ["日期", "单位", "类型", "主要负责人带队", "目的地", "对接企业", "备注"],
+                    [
+                        44775,
+                        "平岗街道",
+                        "外出招商",
+                        "否",
+                        "",
+                        "",
+                        "",
+                    ],  # 2022-08-02 as Excel keeps it
+                    ["2022-08-03", "不存在的局", "外出招商", "否", "", "", ""],
+                ],
+            )
+        ],
+    )
+    before = sample("export", "activities")[1]
+    code, _, err = sample("import", "activities", str(path))
+    assert code == 1 and "第 3 行" in err and "不存在的局" in err and "第 2 行" not in err
+    assert sample("export", "activities")[1] == before

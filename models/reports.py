@@ -1,0 +1,83 @@
+"""What the dispatch and assessment reports count, per unit, in grouped SQL (one query per
+measure, never a row per lead in Python)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date, timedelta
+
+from peewee import Case, fn
+
+from models.queries import not_dropped_by, unit_names_by_id
+from models.records import UnitPeriod
+from models.tables import ActivityDay, FollowUp, Lead, rows
+
+#: stages a lead can still be pushed along (stale ones are worth a word at the meeting)
+OPEN_STAGES = ("lead", "negotiating", "signed")
+
+
+def unit_period(
+    since: date, until: date, *, min_signed_wan: int, stale_days: int
+) -> dict[str, UnitPeriod]:
+    """Per unit name: trips, visits, valid leads, signings, starts in [since, until], and the
+    open leads that had not moved for ``stale_days`` by ``until``."""
+    names = unit_names_by_id()
+    found: dict[str, dict[str, int]] = defaultdict(dict)
+
+    trip = ActivityDay.kind == "trip"
+    for unit_id, trips, principal, visits in rows(
+        ActivityDay.select(
+            ActivityDay.unit_id,
+            fn.SUM(Case(None, [(trip, ActivityDay.n)], 0)),
+            fn.SUM(Case(None, [(trip & ActivityDay.led_by_principal, ActivityDay.n)], 0)),
+            fn.SUM(Case(None, [(ActivityDay.kind == "visit", ActivityDay.n)], 0)),
+        )
+        .where(ActivityDay.day.between(since, until))
+        .group_by(ActivityDay.unit_id)
+    ):
+        found[names[unit_id]].update(trips=trips, principal_trips=principal, visits=visits)
+
+    for unit_id, n in rows(
+        Lead.select(Lead.unit, fn.COUNT(Lead.id))
+        .where(Lead.valid_since.between(since, until))
+        .group_by(Lead.unit)
+    ):
+        found[names[unit_id]]["valid_reported"] = n
+
+    # from the follow-ups of the period (an index range), not from every lead
+    followed = FollowUp.select(FollowUp.lead).where(FollowUp.on.between(since, until))
+    for unit_id, n in rows(
+        Lead.select(Lead.unit, fn.COUNT(Lead.id))
+        .where(Lead.id.in_(followed), Lead.valid_since.is_null(False))
+        .group_by(Lead.unit)
+    ):
+        found[names[unit_id]]["valid_followed"] = n
+
+    counted = Case(None, [(Lead.amount_wan >= min_signed_wan, 1)], 0)
+    for unit_id, n, wan, n_counted in rows(
+        Lead.select(Lead.unit, fn.COUNT(Lead.id), fn.TOTAL(Lead.amount_wan), fn.SUM(counted))
+        .where(Lead.signed_on.between(since, until), not_dropped_by(until))
+        .group_by(Lead.unit)
+    ):
+        found[names[unit_id]].update(signed=n, signed_wan=int(wan), signed_counted=n_counted)
+
+    for unit_id, n, wan in rows(
+        Lead.select(Lead.unit, fn.COUNT(Lead.id), fn.TOTAL(Lead.amount_wan))
+        .where(Lead.started_on.between(since, until), not_dropped_by(until))
+        .group_by(Lead.unit)
+    ):
+        found[names[unit_id]].update(started=n, started_wan=int(wan))
+
+    stale_by = until - timedelta(days=stale_days)
+    for unit_id, n in rows(
+        Lead.select(Lead.unit, fn.COUNT(Lead.id))
+        .where(Lead.stage.in_(OPEN_STAGES), Lead.touched_on <= stale_by)
+        .group_by(Lead.unit)
+    ):
+        found[names[unit_id]]["stale"] = n
+
+    return {
+        name: replace(UnitPeriod(), **{k: int(v or 0) for k, v in counts.items()})
+        for name, counts in found.items()
+    }

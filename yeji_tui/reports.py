@@ -1,0 +1,345 @@
+"""The dispatch review (双周调度) and the end-of-campaign assessment, as tables that render to
+Markdown (prints on A4), CSV (UTF-8 with BOM, for Excel) and xlsx.
+
+Numbers come from the store's grouped queries (models.reports) and the calculator
+(yeji_tui.targets); this module only lays them out. No Textual: the CLI imports it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from models.records import CampaignSettings
+from models.reports import unit_period
+from yeji_tui import targets as calc
+from yeji_tui.status import gather
+from yeji_tui.strings import Catalog
+from yeji_tui.text import cell_width, yi
+
+Format = Literal["md", "csv", "xlsx"]
+Cell = str | int | float
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table; ``notes`` are lines printed under the title (a rule, a formula)."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report's heading and its tables."""
+
+    title: str
+    subtitle: str
+    tables: tuple[Table, ...]
+
+
+# --- the dispatch review ------------------------------------------------------------------------
+
+
+def dispatch(
+    settings: CampaignSettings, since: date, until: date, t: Catalog, *, stale_days: int
+) -> Report:
+    """Per group and per unit for [since, until] (inside the window), and the targets with pace
+    as of ``until``."""
+    lo, hi = max(since, settings.start), min(until, settings.end)
+    per_unit = (
+        unit_period(
+            lo, hi, min_signed_wan=calc.smallest_signed_amount(settings), stale_days=stale_days
+        )
+        if lo <= hi
+        else {}
+    )
+    lines = calc.dispatch_lines(settings, per_unit)
+    headers = (
+        t("rep.who"),
+        t("quota.trips"),
+        t("quota.principal_trips"),
+        t("quota.visits"),
+        t("rep.valid_reported"),
+        t("rep.valid_followed"),
+        t("rep.signed"),
+        t("rep.signed_yi"),
+        t("rep.started"),
+        t("rep.started_yi"),
+        t("rep.stale", n=stale_days),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for line in lines:
+        f = line.facts
+        name = {
+            "group": f"【{line.name}】",
+            "unit": f"  {line.name}",
+            "outpost": f"  {line.name}（{t('subject.outpost')}）",
+            "total": t("rep.district"),
+        }[line.kind]
+        rows.append(
+            (
+                name,
+                f.trips,
+                f.principal_trips,
+                f.visits,
+                f.valid_reported,
+                f.valid_followed,
+                f.signed,
+                _yi(f.signed_wan),
+                f.started,
+                _yi(f.started_wan),
+                f.stale,
+            )
+        )
+    period = t("rep.period", since=lo.isoformat(), until=hi.isoformat())
+    return Report(
+        title=t("rep.dispatch_title", name=settings.name),
+        subtitle=period,
+        tables=(
+            targets_table(settings, until, t),
+            Table(t("rep.by_unit"), headers, tuple(rows), (period,)),
+        ),
+    )
+
+
+def targets_table(settings: CampaignSettings, today: date, t: Catalog) -> Table:
+    """The campaign's targets with pace as of ``today`` (the same numbers as ``yeji status``)."""
+    status = gather(settings, today)
+    rows: list[tuple[Cell, ...]] = []
+    for p in status.targets:
+        parts = [("", p.total)]
+        if p.industrial is not None:
+            parts.append((t("rep.industrial_part"), p.industrial))
+        for suffix, part in parts:
+            rows.append(
+                (
+                    p.spec.label + suffix,
+                    part.actual,
+                    part.target,
+                    round(part.expected, 1),
+                    t(f"status.{part.status}"),
+                )
+            )
+    headers = (
+        t("rep.target"),
+        t("rep.actual"),
+        t("rep.goal"),
+        t("rep.expected"),
+        t("rep.status"),
+    )
+    note = t("rep.as_of", today=today.isoformat(), e=status.elapsed, d=status.total)
+    return Table(t("rep.targets"), headers, tuple(rows), (note,))
+
+
+# --- the assessment -------------------------------------------------------------------------
+
+
+def assessment(settings: CampaignSettings, today: date, t: Catalog, *, stale_days: int) -> Report:
+    """The ranking, the advanced-unit nominees, the groups' tasks and who is ordered out."""
+    until = calc.counting_until(settings.start, settings.end, today)
+    per_unit = (
+        unit_period(
+            settings.start,
+            until,
+            min_signed_wan=calc.smallest_signed_amount(settings),
+            stale_days=stale_days,
+        )
+        if until is not None
+        else {}
+    )
+    status = gather(settings, today)
+    ranked = calc.ranking(settings, per_unit, status.quotas)
+    tasks = calc.group_tasks(settings, per_unit)
+    rule = settings.assessment
+    min_yi = yi(calc.smallest_signed_amount(settings))
+    rule_text = t("rep.rule", n=rule.min_signed, yi=min_yi) + (
+        t("rep.rule_months") if rule.all_quota_months else ""
+    )
+    nominated = calc.nominees(settings, ranked)
+    out = calc.ordered_out(settings, tasks, ranked)
+    return Report(
+        title=t("rep.assessment_title", name=settings.name),
+        subtitle=t("rep.as_of", today=today.isoformat(), e=status.elapsed, d=status.total),
+        tables=(
+            ranking_table(ranked, t),
+            Table(
+                t("rep.nominees"),
+                (t("rep.rank"), t("subject.unit"), t("subject.group"), t("rep.score")),
+                tuple((ranked.index(r) + 1, r.unit, r.group or "—", r.score) for r in nominated),
+                (rule_text,),
+            ),
+            Table(
+                t("rep.group_tasks"),
+                (
+                    t("subject.group"),
+                    t("rep.signed_counted", yi=min_yi),
+                    t("rep.signed_task"),
+                    t("rep.started"),
+                    t("rep.started_task"),
+                    t("rep.status"),
+                ),
+                tuple(
+                    (
+                        g.group,
+                        g.signed,
+                        g.signed_task,
+                        g.started,
+                        g.started_task,
+                        t("rep.task_missed") if g.missed else t("rep.task_met"),
+                    )
+                    for g in tasks
+                ),
+            ),
+            Table(
+                t("rep.ordered_out"),
+                (t("subject.group"), t("subject.unit"), t("rep.principal"), t("rep.missed")),
+                tuple((r.group or "—", r.unit, r.principal, _missed_text(r, t)) for r in out),
+                (t("rep.ordered_out_rule"),),
+            ),
+        ),
+    )
+
+
+def ranking_headers(t: Catalog) -> tuple[str, ...]:
+    """The ranking's columns, in the order of ``ranking_row``."""
+    return (
+        t("rep.rank"),
+        t("subject.unit"),
+        t("subject.group"),
+        t("rep.signed"),
+        t("rep.signed_yi"),
+        t("rep.started"),
+        t("quota.trips"),
+        t("quota.visits"),
+        t("rep.valid_reported"),
+        t("rep.months_met"),
+        t("rep.score"),
+    )
+
+
+def ranking_row(place: int, r: calc.RankRow) -> tuple[Cell, ...]:
+    """One unit's line in the ranking."""
+    f = r.facts
+    return (
+        place,
+        r.unit,
+        r.group or "—",
+        f.signed,
+        _yi(f.signed_wan),
+        f.started,
+        f.trips,
+        f.visits,
+        f.valid_reported,
+        f"{r.months_met}/{r.months_due}",
+        r.score,
+    )
+
+
+def score_formula(t: Catalog) -> str:
+    """The ranking's scoring formula in words, from the calculator's weights."""
+    terms = " + ".join(f"{w:g}×{t(f'rep.w.{name}')}" for name, w in calc.RANK_WEIGHTS)
+    return t("rep.formula", terms=terms)
+
+
+def ranking_table(ranked: Sequence[calc.RankRow], t: Catalog) -> Table:
+    """Every unit, highest score first, with the formula."""
+    return Table(
+        t("rep.ranking"),
+        ranking_headers(t),
+        tuple(ranking_row(i, r) for i, r in enumerate(ranked, start=1)),
+        (score_formula(t),),
+    )
+
+
+def _missed_text(r: calc.RankRow, t: Catalog) -> str:
+    return "；".join(f"{m.month} {t(f'quota.{m.quota}')} {m.actual}/{m.required}" for m in r.missed)
+
+
+def _yi(amount_wan: int) -> float:
+    return round(amount_wan / 10000, 2)
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def to_markdown(report: Report) -> str:
+    """Markdown that reads well as plain text too: columns padded by display width."""
+    out = [f"# {report.title}", "", report.subtitle, ""]
+    for table in report.tables:
+        out += [f"## {table.title}", ""]
+        out += [f"{note}" for note in table.notes] + ([""] if table.notes else [])
+        out += _markdown_table(table) if table.rows else ["（无）", ""]
+    return "\n".join(out)
+
+
+def _markdown_table(table: Table) -> list[str]:
+    cells = [list(map(_text, table.headers))] + [list(map(_text, r)) for r in table.rows]
+    columns = range(len(table.headers))
+    widths = [max(cell_width(row[i]) for row in cells) for i in columns]
+    numeric = [all(isinstance(r[i], int | float) for r in table.rows) for i in columns]
+
+    def line(row: list[str]) -> str:
+        padded = [
+            " " * (widths[i] - cell_width(c)) + c
+            if numeric[i]
+            else c + " " * (widths[i] - cell_width(c))
+            for i, c in enumerate(row)
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = "|".join(
+        ("-" * (w + 1) + ":") if n else "-" * (w + 2) for w, n in zip(widths, numeric, strict=True)
+    )
+    return [line(cells[0]), f"|{rule}|", *(line(row) for row in cells[1:]), ""]
+
+
+def _text(value: Cell) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value).replace("|", "｜")  # a bar in a name would split the Markdown cell
+
+
+def to_csv(report: Report) -> str:
+    """Every table one after another, each under its title, blank lines between."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([report.title])
+    writer.writerow([report.subtitle])
+    for table in report.tables:
+        writer.writerow([])
+        writer.writerow([table.title])
+        for note in table.notes:
+            writer.writerow([note])
+        writer.writerow(table.headers)
+        writer.writerows(table.rows)
+    return buffer.getvalue()
+
+
+def write(report: Report, fmt: Format, out: Path | None) -> str | None:
+    """Write the report to ``out`` (xlsx needs a file); returns the text for stdout otherwise."""
+    if fmt == "xlsx":
+        from yeji_tui.xlsx import write_workbook
+
+        assert out is not None
+        write_workbook(
+            out,
+            [
+                (table.title, [list(table.headers), *[list(r) for r in table.rows]])
+                for table in report.tables
+            ],
+        )
+        return None
+    text = to_markdown(report) if fmt == "md" else to_csv(report)
+    if out is None:
+        return text
+    # CSV with a BOM: Excel on Chinese Windows opens it as UTF-8 only then
+    out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+    return None
