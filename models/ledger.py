@@ -17,7 +17,7 @@ from peewee import fn
 from models.db import immediate
 from models.records import ActivityKind, StageName
 from models.search import search_key
-from models.tables import Activity, BaseModel, Lead, StageChange, Unit, rows
+from models.tables import Activity, BaseModel, Event, EventLead, Lead, StageChange, Unit, rows
 
 T = TypeVar("T")
 
@@ -296,3 +296,57 @@ def all_activities() -> list[ActivityInput]:
         .order_by(Activity.on, Activity.id)
     )
     return [ActivityInput(*row) for row in rows(query)]
+
+
+#: activities that are campaign events too (DOMAIN.md "Events"): a held event with its leads
+EVENT_KINDS = ("promotion", "training", "exchange", "signing", "groundbreaking")
+
+
+class UnknownCompanies(Exception):
+    """Leads named in an activity that the store does not have; nothing was written."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__("、".join(names))
+        self.names = names
+
+
+def log_activity(record: ActivityInput, lead_companies: Sequence[str] = ()) -> int:
+    """One activity from the form, in one transaction. An event kind (a promotion, the signing
+    ceremony, …) is also kept as a held event with the leads named (by company); a name the
+    store does not know refuses the whole entry. Returns the activity's id."""
+    with immediate():
+        unit = Unit.get_or_none(Unit.name == record.unit)
+        if unit is None:
+            raise UnknownCompanies([record.unit])
+        lead_ids: list[int] = []
+        missing: list[str] = []
+        for name in dict.fromkeys(n.strip() for n in lead_companies if n.strip()):
+            found = [int(i) for (i,) in rows(Lead.select(Lead.id).where(Lead.company == name))]
+            lead_ids += found
+            if not found:
+                missing.append(name)
+        if missing:
+            raise UnknownCompanies(missing)
+        event_id = None
+        if record.kind in EVENT_KINDS:
+            event_id = Event.insert(
+                kind=record.kind,
+                title=record.note or record.destination or record.kind,
+                planned_on=record.on,
+                held_on=record.on,
+                place=record.destination,
+            ).execute()
+            for lead_id in lead_ids:
+                EventLead.insert(event=event_id, lead=lead_id).execute()
+        return int(
+            Activity.insert(
+                on=record.on,
+                unit=unit.id,
+                kind=record.kind,
+                led_by_principal=record.led_by_principal,
+                destination=record.destination,
+                company=record.company or "、".join(lead_companies),
+                note=record.note,
+                event=event_id,
+            ).execute()
+        )

@@ -9,9 +9,10 @@ from datetime import date, timedelta
 
 from peewee import Case, fn
 
-from models.queries import not_dropped_by, unit_names_by_id
-from models.records import UnitPeriod
-from models.tables import ActivityDay, FollowUp, Lead, rows
+from models.ledger import ActivityInput
+from models.queries import CARD_COLUMNS, card, not_dropped_by, unit_names_by_id
+from models.records import LeadCard, UnitPeriod
+from models.tables import Activity, ActivityDay, FollowUp, Lead, Unit, rows
 
 #: stages a lead can still be pushed along (stale ones are worth a word at the meeting)
 OPEN_STAGES = ("lead", "negotiating", "signed")
@@ -81,3 +82,47 @@ def unit_period(
         name: replace(UnitPeriod(), **{k: int(v or 0) for k, v in counts.items()})
         for name, counts in found.items()
     }
+
+
+def activities_of(
+    units: list[str],
+    since: date,
+    until: date,
+    kinds: tuple[str, ...],
+    *,
+    principal_only: bool = False,
+    limit: int = 200,
+) -> list[ActivityInput]:
+    """The activities behind a heatmap cell or on a unit's page, newest first."""
+    query = (
+        Activity.select(
+            Activity.on,
+            Unit.name,
+            Activity.kind,
+            Activity.led_by_principal,
+            Activity.destination,
+            Activity.company,
+            Activity.note,
+        )
+        .join(Unit)
+        .where(Unit.name.in_(units), Activity.on.between(since, until), Activity.kind.in_(kinds))
+        .order_by(Activity.on.desc(), Activity.id.desc())
+        .limit(limit)
+    )
+    if principal_only:
+        query = query.where(Activity.led_by_principal == True)  # noqa: E712 (SQL, not Python)
+    return [ActivityInput(*row) for row in rows(query)]
+
+
+def valid_leads_of(
+    units: list[str], since: date, until: date, limit: int = 200
+) -> list[tuple[date, LeadCard]]:
+    """The valid leads reported in [since, until] by these units: the day, and the lead."""
+    query = (
+        Lead.select(Lead.valid_since, *CARD_COLUMNS)
+        .join(Unit)
+        .where(Unit.name.in_(units), Lead.valid_since.between(since, until))
+        .order_by(Lead.valid_since.desc(), Lead.id.desc())
+        .limit(limit)
+    )
+    return [(row[0], card(row[1:])) for row in rows(query)]

@@ -332,6 +332,12 @@ class PipelineScreen(LeadScreen):
             self._say(None)
             self.load()
 
+    def show_filter(self, f: LeadFilter) -> None:
+        """Show the leads a filter picks, with the filter in the line (a unit's page asks)."""
+        self.filter_box.value = filter_line(f)
+        self._close_filter()
+        self._apply_filter(f)
+
     def action_clear_filter(self) -> None:
         """Show every lead again (Esc)."""
         self.filter_box.value = ""

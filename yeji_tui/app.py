@@ -18,12 +18,11 @@ from textual.worker import Worker, WorkerState
 
 from models.db import ChangeWatcher
 from screens.base import translate_bindings
-from screens.section import ComingSection
 from yeji_tui.settings import UserSettings
 from yeji_tui.strings import Catalog, Lang
 
 if TYPE_CHECKING:
-    from models.leads import Change
+    from models.leads import Change, LeadFilter
     from models.records import LeadCard
 
 SECTIONS = ("overview", "pipeline", "units", "triage")
@@ -41,6 +40,12 @@ def _pipeline() -> Screen[None]:
     from screens.pipeline import PipelineScreen
 
     return PipelineScreen()
+
+
+def _units() -> Screen[None]:
+    from screens.units import UnitsScreen
+
+    return UnitsScreen()
 
 
 def _triage() -> Screen[None]:
@@ -76,7 +81,7 @@ class YejiApp(App[None]):
     MODES = {
         "overview": _overview,
         "pipeline": _pipeline,
-        "units": partial(ComingSection, "units"),
+        "units": _units,
         "triage": _triage,
     }
 
@@ -148,6 +153,17 @@ class YejiApp(App[None]):
         """Show one of the four sections."""
         if name in SECTIONS and self.current_mode != name:
             self.switch_mode(name)
+
+    def open_pipeline(self, f: LeadFilter) -> None:
+        """The pipeline section, showing what ``f`` picks (from a unit's or group's page)."""
+        self.switch_mode("pipeline")
+
+        def show() -> None:
+            shower = getattr(self.screen, "show_filter", None)
+            if callable(shower):
+                shower(f)
+
+        self.call_after_refresh(show)
 
     def action_toggle_help(self) -> None:
         """Show or hide the keys panel."""

@@ -384,7 +384,7 @@ def run_tui(ctx: Context, section: str = "overview") -> int:
     _open(ctx)
     from yeji_tui.prefetch import prefetch
 
-    first = prefetch(section, ctx.today)  # before Textual is imported
+    first = prefetch(section, ctx.today, ctx.settings.stale_days)  # before Textual
     from yeji_tui.app import YejiApp
 
     YejiApp(

@@ -1,0 +1,184 @@
+"""Logging an activity (记活动): a trip, an investor visit received, a promotion event,
+training, an exchange meeting, the signing ceremony or the groundbreaking (with the leads signed
+or started there). Checked as you type, like the lead form; saved in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Checkbox, Input, Label, Static
+
+from models.db import session as store_session
+from models.ledger import EVENT_KINDS, ActivityInput, UnknownCompanies
+from models.records import ActivityKind
+from screens.base import YejiScreen, session
+from screens.dialogs import Dialog
+from screens.lead_form import Picker
+from yeji_tui.text import MAX_TEXT, clean_text, parse_day
+
+KINDS: tuple[ActivityKind, ...] = (
+    "trip",
+    "visit",
+    "promotion",
+    "training",
+    "exchange",
+    "signing",
+    "groundbreaking",
+)
+_TEXTS = ("destination", "company", "leads", "note")
+
+
+class ActivityForm(Dialog):
+    """One activity. Ctrl+S saves; Esc cancels; Enter goes to the next field."""
+
+    DEFAULT_CSS = """
+    ActivityForm > Vertical { width: 72; height: 90%; }
+    ActivityForm Label { color: $text-muted; margin-top: 1; }
+    ActivityForm #activity-fields { height: 1fr; }
+    """
+    BINDINGS = [Binding("ctrl+s", "save", "key.save", id="activity.save")]
+    AUTO_FOCUS = "#date"
+
+    def __init__(
+        self,
+        title: str,
+        units: tuple[str, ...],
+        unit: str | None,
+        answer: tuple[ActivityInput, list[str]] | None,
+    ) -> None:
+        super().__init__(title)
+        self.units = units
+        self.unit = unit
+        self.answer = answer  # what was typed before a refusal: the form comes back with it
+
+    def compose(self) -> ComposeResult:
+        t = session(self).t
+        a, leads = self.answer or (None, [])
+        kinds = tuple(t(f"kind.{k}") for k in KINDS)
+        with self.box(), VerticalScroll(id="activity-fields"):
+            yield Label(t("act.date"))
+            day = a.on if a else session(self).today
+            yield Input(day.isoformat(), placeholder="YYYY-MM-DD", id="date")
+            yield Static("", id="date-error", classes="error")
+            yield Label(t("form.unit"))
+            yield Picker(self.units, a.unit if a else (self.unit or ""), id="unit")
+            yield Static("", id="unit-error", classes="error")
+            yield Label(t("act.kind"))
+            yield Picker(kinds, t(f"kind.{a.kind}") if a else kinds[0], id="kind")
+            yield Static("", id="kind-error", classes="error")
+            yield Checkbox(t("act.principal"), a.led_by_principal if a else False, id="principal")
+            for name in _TEXTS:
+                yield Label(t(f"act.{name}"))
+                value = "、".join(leads) if name == "leads" else getattr(a, name, "") if a else ""
+                yield Input(value, id=name)
+                yield Static("", id=f"{name}-error", classes="error")
+            yield Static(t("act.hint"), classes="hint")
+
+    def problems(self) -> dict[str, str]:
+        """Every field that is wrong, with what is wrong (empty when the form is valid)."""
+        t = session(self).t
+        found: dict[str, str] = {}
+        if parse_day(self._text("date")) is None:
+            found["date"] = t("why.date")
+        elif (day := parse_day(self._text("date"))) and day > session(self).today:
+            found["date"] = t("act.future")
+        for name in ("unit", "kind"):
+            if not self.query_one(f"#{name}", Picker).value:
+                found[name] = t("form.pick")
+        for name in _TEXTS:
+            if len(self._text(name)) > MAX_TEXT:
+                found[name] = t("why.too_long", n=MAX_TEXT)
+        return found
+
+    def _text(self, widget_id: str) -> str:
+        return clean_text(self.query_one(f"#{widget_id}", Input).value)
+
+    def _show(self, only: str | None = None) -> dict[str, str]:
+        found = self.problems()
+        for name in ("date", "unit", "kind", *_TEXTS):
+            if only is None or only == name:
+                self.error(f"{name}-error", found.get(name, ""))
+        return found
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._show(only=(event.input.id or "").removesuffix("-input"))
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    def action_save(self) -> None:
+        """Return the activity and the leads named, if every field is valid."""
+        found = self._show()
+        if found:
+            target = self.query_one(f"#{next(iter(found))}")
+            (target.query_one(Input) if isinstance(target, Picker) else target).focus()
+            return
+        t = session(self).t
+        kind_name = self.query_one("#kind", Picker).value
+        kind = next(k for k in KINDS if t(f"kind.{k}") == kind_name)
+        day = parse_day(self._text("date"))
+        assert day is not None
+        leads = [
+            n for n in self._text("leads").replace(",", "、").replace("，", "、").split("、") if n
+        ]
+        self.dismiss(
+            (
+                ActivityInput(
+                    on=day,
+                    unit=self.query_one("#unit", Picker).value,
+                    kind=kind,
+                    led_by_principal=self.query_one("#principal", Checkbox).value,
+                    destination=self._text("destination"),
+                    company=self._text("company"),
+                    note=self._text("note"),
+                ),
+                leads,
+            )
+        )
+
+
+async def log_activity(screen: YejiScreen, unit: str | None) -> bool:
+    """Ask for an activity and save it; True once saved. A refusal (a lead the store does not
+    know) says why and brings the form back with what was typed."""
+    from models import ledger
+    from models.leads import unit_names
+
+    app = session(screen)
+    t = app.t
+
+    def units() -> tuple[str, ...]:
+        with store_session():
+            return tuple(unit_names())
+
+    names = await asyncio.to_thread(units)
+    answer: tuple[ActivityInput, list[str]] | None = None
+    while True:
+        got = await screen.ask(ActivityForm(t("act.title"), names, unit, answer))
+        if not isinstance(got, tuple):
+            return False
+        record, leads = got
+        answer = (record, leads)
+
+        def save(r: ActivityInput = record, named: list[str] = leads) -> None:
+            with store_session():
+                ledger.log_activity(r, named)
+
+        try:
+            await asyncio.to_thread(save)
+        except UnknownCompanies as unknown:
+            screen.app.notify(
+                t("act.unknown", names="、".join(unknown.names)), severity="error", markup=False
+            )
+            continue
+        app.wrote()
+        event = t("act.event") if record.kind in EVENT_KINDS else ""
+        screen.app.notify(
+            t("act.saved", kind=t(f"kind.{record.kind}"), unit=record.unit) + event, markup=False
+        )
+        return True

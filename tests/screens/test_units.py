@@ -1,0 +1,200 @@
+"""The units screen driven with Pilot: the tree, the heatmap and its drill-down, the ranking
+and its sort, a unit's page into the pipeline, and the activity form (the quotas follow)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+
+from models.ledger import add_activities, upsert_leads
+from models.tables import Activity, Event, EventLead
+from screens.activity_form import ActivityForm
+from screens.pipeline import PipelineScreen
+from screens.unit_page import SubjectPage
+from screens.units import ListDialog, UnitsScreen
+from tests.conftest import activity, lead
+from tests.screens.test_pipeline import TODAY, make_app, settle, until
+
+
+@pytest.fixture
+def units_store(campaign_store: Path) -> Path:
+    """区经信局 made its July trips and signed a 1.2亿 project; 平岗街道 did little."""
+    add_activities(
+        [
+            activity(date(2022, 7, 20), principal=True),
+            activity(date(2022, 7, 25)),
+            activity(date(2022, 8, 2), unit="平岗街道", kind="visit"),
+        ]
+    )
+    upsert_leads(
+        [
+            lead("甲公司", valid_since=date(2022, 7, 20), signed_on=date(2022, 8, 3)),
+            lead("乙公司", unit="平岗街道", stage="negotiating", signed_on=None),
+        ],
+        "clerk",
+        TODAY,
+    )
+    return campaign_store
+
+
+def cell(screen: UnitsScreen, table: str, row: int, column: int) -> str:
+    value = screen.query_one(f"#{table}").get_cell_at((row, column))  # type: ignore[attr-defined]
+    return value.plain if isinstance(value, Text) else str(value)
+
+
+async def open_units(app, pilot) -> UnitsScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("3")
+    await settle(app, pilot)
+    assert isinstance(app.screen, UnitsScreen)
+    return app.screen
+
+
+async def test_tree_shows_groups_units_and_this_months_quota_marks(units_store: Path) -> None:
+    app = make_app(units_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_units(app, pilot)
+        tree = screen.query_one("#unit-tree")
+        labels = [str(node.label) for node in tree.root.children]  # type: ignore[attr-defined]
+        assert labels[0].startswith("一组") and labels[1].startswith("二组")
+        units = [str(n.label) for n in tree.root.children[0].children]  # type: ignore[attr-defined]
+        assert units[0].startswith("区经信局") and units[1].startswith("平岗街道")
+        # September, day 58 of the window: nothing done yet this month, still in progress
+        assert units[0].endswith("○○○")
+
+
+async def test_heatmap_cells_say_done_of_required_and_enter_drills_into_the_trips(
+    units_store: Path,
+) -> None:
+    app = make_app(units_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_units(app, pilot)
+        assert cell(screen, "heatmap", 0, 0) == "区经信局"
+        assert cell(screen, "heatmap", 0, 1) == "2/2 ✔"  # July (prorated to 2): met
+        assert cell(screen, "heatmap", 0, 2) == "0/2 ✘"  # August: missed
+        assert cell(screen, "heatmap", 1, 1) == "0/2 ✘"  # 平岗街道, July
+        assert cell(screen, "heatmap", 0, 4) == "—"  # October has not come
+        screen.query_one("#heatmap").focus()
+        screen.query_one("#heatmap").move_cursor(row=0, column=1)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ListDialog))
+        lines = app.screen.lines  # type: ignore[attr-defined]
+        assert len(lines) == 2 and lines[0].startswith("2022-07-25") and "★" in lines[1]
+        await pilot.press("escape")
+        await pilot.press("right_square_bracket")  # the next quota: principal trips
+        assert "主要负责人外出" in str(screen.query_one("#units-heading").render())
+        assert cell(screen, "heatmap", 0, 1) == "1/1 ✔"
+        for _ in range(2):  # visits, then valid leads: groups and outposts owe those
+            await pilot.press("right_square_bracket")
+        names = [cell(screen, "heatmap", r, 0) for r in range(3)]
+        assert names == ["【一组】", "【二组】", "上海招商中心"]
+        assert cell(screen, "heatmap", 0, 1) == "1/1 ✔"  # 甲公司 reported valid in July
+
+
+async def test_ranking_shows_the_formula_and_sorts_by_the_cursor_column(
+    units_store: Path,
+) -> None:
+    app = make_app(units_store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_units(app, pilot)
+        await pilot.press("o")
+        assert "得分 = 10×签约项目" in str(screen.query_one("#units-note").render())
+        assert cell(screen, "ranking", 0, 1) == "区经信局"  # the only signing
+        table = screen.query_one("#ranking")
+        table.move_cursor(row=0, column=1)  # type: ignore[attr-defined]
+        await pilot.press("s")  # by unit name, A→Z
+        first = [cell(screen, "ranking", r, 1) for r in range(4)]
+        assert first == sorted(first)
+        await pilot.press("s")  # again: the other way round
+        assert [cell(screen, "ranking", r, 1) for r in range(4)] == sorted(first, reverse=True)
+        table.move_cursor(row=0, column=7)  # type: ignore[attr-defined]
+        await pilot.press("s")  # visits, most first
+        assert cell(screen, "ranking", 0, 1) == "平岗街道"
+
+
+async def test_a_units_page_opens_its_pipeline_filtered_to_it(units_store: Path) -> None:
+    app = make_app(units_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_units(app, pilot)
+        await pilot.press("o")
+        screen.query_one("#ranking").move_cursor(row=0, column=1)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SubjectPage))
+        await until(
+            pilot, lambda: "月度任务" in str(app.screen.query_one("#subject-text").render())
+        )
+        text = str(app.screen.query_one("#subject-text").render())
+        assert "主要负责人：赵局长" in text and "排名 1/4" in text and "签约 1（1.2亿）" in text
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, PipelineScreen))
+        pipeline = app.screen
+        await until(pilot, lambda: pipeline.filter.unit == "区经信局")  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        totals = {c.stage: c.total for c in pipeline.columns}  # type: ignore[attr-defined]
+        assert totals["signed"] == 1 and totals["negotiating"] == 0
+
+
+async def test_logging_a_trip_makes_the_quota_follow_at_once(units_store: Path) -> None:
+    app = make_app(units_store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_units(app, pilot)
+        assert cell(screen, "heatmap", 1, 3) == "0/2 ○"  # 平岗街道, September
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ActivityForm))
+        form = app.screen
+        form.query_one("#date").value = "2022-09-05"  # type: ignore[attr-defined]
+        form.query_one("#unit-input").focus()
+        await pilot.press(*"pgjd", "enter")  # 平岗街道 by its initials
+        form.query_one("#destination").value = "上海"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, UnitsScreen))
+        await settle(app, pilot)
+        assert cell(screen, "heatmap", 1, 3) == "1/2 ○"
+        assert Activity.select().where(Activity.destination == "上海").count() == 3
+
+
+async def test_the_activity_form_refuses_bad_input_in_place_and_saves_nothing(
+    units_store: Path,
+) -> None:
+    app = make_app(units_store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_units(app, pilot)
+        before = Activity.select().count()
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ActivityForm))
+        form = app.screen
+        form.query_one("#date").value = "2022-13-40"  # type: ignore[attr-defined]
+        form.query_one("#unit-input").value = "没有的单位"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ActivityForm)
+        assert "日期" in str(form.query_one("#date-error").render())
+        assert "请从列表中选择" in str(form.query_one("#unit-error").render())
+        assert Activity.select().count() == before
+
+
+async def test_the_signing_ceremony_is_kept_as_an_event_with_its_leads(units_store: Path) -> None:
+    app = make_app(units_store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_units(app, pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ActivityForm))
+        form = app.screen
+        form.query_one("#date").value = "2022-07-28"  # type: ignore[attr-defined]
+        form.query_one("#unit-input").value = "区经信局"  # type: ignore[attr-defined]
+        form.query_one("#kind-input").value = "集中签约"  # type: ignore[attr-defined]
+        form.query_one("#leads").value = "不存在公司"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ActivityForm) and app.screen is not form)
+        assert Event.select().count() == 0  # refused: the form is back with what was typed
+        again = app.screen
+        assert again.query_one("#unit-input").value == "区经信局"  # type: ignore[attr-defined]
+        assert again.query_one("#leads").value == "不存在公司"  # type: ignore[attr-defined]
+        again.query_one("#leads").value = "甲公司"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, UnitsScreen))
+        event = Event.get()
+        assert (event.kind, event.held_on) == ("signing", date(2022, 7, 28))
+        assert [link.lead.company for link in EventLead.select()] == ["甲公司"]

@@ -1,0 +1,52 @@
+"""What the units screen shows, read in one go (no Textual): the campaign's status (quota rows
+for the heatmap), the ranking and the groups' tasks, all from the one calculator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from models import queries
+from models.records import UnitPeriod
+from models.reports import unit_period
+from yeji_tui import targets as calc
+from yeji_tui.status import gather
+
+
+@dataclass(frozen=True)
+class UnitsData:
+    """The campaign as the units screen draws it."""
+
+    status: calc.CampaignStatus
+    per_unit: dict[str, UnitPeriod]
+    ranked: list[calc.RankRow]
+    tasks: list[calc.GroupTask]
+
+    def rank_of(self, unit: str) -> calc.RankRow | None:
+        """A unit's ranking line."""
+        return next((r for r in self.ranked if r.unit == unit), None)
+
+
+def load_units(today: date, stale_days: int) -> UnitsData | None:
+    """Everything the units screen needs as of ``today``; None without a campaign."""
+    settings = queries.load_campaign()
+    if settings is None:
+        return None
+    status = gather(settings, today)
+    until = calc.counting_until(settings.start, settings.end, today)
+    per_unit = (
+        unit_period(
+            settings.start,
+            until,
+            min_signed_wan=calc.smallest_signed_amount(settings),
+            stale_days=stale_days,
+        )
+        if until is not None
+        else {}
+    )
+    return UnitsData(
+        status=status,
+        per_unit=per_unit,
+        ranked=calc.ranking(settings, per_unit, status.quotas),
+        tasks=calc.group_tasks(settings, per_unit),
+    )
