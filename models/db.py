@@ -220,7 +220,8 @@ def _upgrade_3_to_4(db: Database) -> None:
 
 def _upgrade_4_to_5(db: Database) -> None:
     """Version 5: the groups' annual tasks, the advanced-unit rule, the consultants' order,
-    follow-ups by day and stale leads per unit (the dispatch review)."""
+    follow-ups by day, stale leads per unit, and signings and starts counted from their indexes
+    alone (the dispatch review, the units screen)."""
     for sql in (
         'ALTER TABLE "investment_group" ADD COLUMN "signed_task" INTEGER NOT NULL DEFAULT 0',
         'ALTER TABLE "investment_group" ADD COLUMN "started_task" INTEGER NOT NULL DEFAULT 0',
@@ -230,6 +231,13 @@ def _upgrade_4_to_5(db: Database) -> None:
         'CREATE INDEX "follow_up_on_lead_id" ON "follow_up" ("on", "lead_id")',
         'DROP INDEX IF EXISTS "lead_stage_touched_on"',
         'CREATE INDEX "lead_stage_touched_on_unit_id" ON "lead" ("stage", "touched_on", "unit_id")',
+        'DROP INDEX IF EXISTS "lead_signed_on_amount_wan_is_industrial"',
+        'DROP INDEX IF EXISTS "lead_started_on_amount_wan_is_industrial"',
+        'CREATE INDEX "lead_signed_on_amount_wan_is_industrial_stage_dropped_on_unit_id" ON "lead" '
+        '("signed_on", "amount_wan", "is_industrial", "stage", "dropped_on", "unit_id")',
+        # the name Peewee gives it (it shortens names over 64 characters)
+        'CREATE INDEX "lead_started_on_amount_wan_is_industrial_stage_dropped_o_729ead9" '
+        'ON "lead" ("started_on", "amount_wan", "is_industrial", "stage", "dropped_on", "unit_id")',
     ):
         run_sql(sql, db)
 

@@ -19,10 +19,10 @@ OPEN_STAGES = ("lead", "negotiating", "signed")
 
 
 def unit_period(
-    since: date, until: date, *, min_signed_wan: int, stale_days: int
+    since: date, until: date, *, min_signed_wan: int, stale_days: int | None
 ) -> dict[str, UnitPeriod]:
     """Per unit name: trips, visits, valid leads, signings, starts in [since, until], and the
-    open leads that had not moved for ``stale_days`` by ``until``."""
+    open leads that had not moved for ``stale_days`` by ``until`` (not counted when None)."""
     names = unit_names_by_id()
     found: dict[str, dict[str, int]] = defaultdict(dict)
 
@@ -39,10 +39,16 @@ def unit_period(
     ):
         found[names[unit_id]].update(trips=trips, principal_trips=principal, visits=visits)
 
-    for unit_id, n in rows(
-        Lead.select(Lead.unit, fn.COUNT(Lead.id))
+    # per day and unit first, in the index's order, then per unit over those few rows
+    per_day = (
+        Lead.select(Lead.unit.alias("unit_id"), fn.COUNT(Lead.id).alias("n"))
         .where(Lead.valid_since.between(since, until))
-        .group_by(Lead.unit)
+        .group_by(Lead.valid_since, Lead.unit)
+    ).alias("per_day")
+    for unit_id, n in rows(
+        Lead.select(per_day.c.unit_id, fn.SUM(per_day.c.n))
+        .from_(per_day)
+        .group_by(per_day.c.unit_id)
     ):
         found[names[unit_id]]["valid_reported"] = n
 
@@ -70,11 +76,15 @@ def unit_period(
     ):
         found[names[unit_id]].update(started=n, started_wan=int(wan))
 
-    stale_by = until - timedelta(days=stale_days)
-    for unit_id, n in rows(
-        Lead.select(Lead.unit, fn.COUNT(Lead.id))
-        .where(Lead.stage.in_(OPEN_STAGES), Lead.touched_on <= stale_by)
-        .group_by(Lead.unit)
+    stale_by = until - timedelta(days=stale_days or 0)
+    for unit_id, n in (
+        []
+        if stale_days is None
+        else rows(
+            Lead.select(Lead.unit, fn.COUNT(Lead.id))
+            .where(Lead.stage.in_(OPEN_STAGES), Lead.touched_on <= stale_by)
+            .group_by(Lead.unit)
+        )
     ):
         found[names[unit_id]]["stale"] = n
 

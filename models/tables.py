@@ -148,8 +148,9 @@ class Lead(BaseModel):
             # stale leads by stage, and per unit for the dispatch review, from the index alone
             (("stage", "touched_on", "unit"), False),
             (("company", "project"), True),
-            (("signed_on", "amount_wan", "is_industrial"), False),
-            (("started_on", "amount_wan", "is_industrial"), False),
+            # targets and reports count signings and starts from these alone (covering)
+            (("signed_on", "amount_wan", "is_industrial", "stage", "dropped_on", "unit"), False),
+            (("started_on", "amount_wan", "is_industrial", "stage", "dropped_on", "unit"), False),
             (("valid_since", "unit"), False),
             (("unit", "stage"), False),
         )

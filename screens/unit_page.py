@@ -128,7 +128,6 @@ class SubjectPage(YejiScreen):
                 signed=f.signed,
                 signed_yi=yi(f.signed_wan),
                 started=f.started,
-                stale=f.stale,
             )
         )
 

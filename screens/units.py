@@ -7,16 +7,16 @@ Every read runs in a worker; the numbers come from the one calculator (yeji_tui.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import ContentSwitcher, DataTable, Static, Tree
+from textual.widgets import ContentSwitcher, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from models.db import session as store_session
@@ -29,19 +29,15 @@ from yeji_tui.strings import Catalog
 from yeji_tui.text import clean_text, fit
 from yeji_tui.units_view import UnitsData, load_units
 from yeji_tui.widgets.footer import KeyBar
+from yeji_tui.widgets.heatmap import HeatCell, HeatGrid, HeatRow
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
 
 QUOTAS: tuple[QuotaName, ...] = ("trips", "principal_trips", "visits", "valid_leads")
 #: a quota's state as a symbol (besides its colour: readable without colour, and in print)
 MARKS = {"met": "✔", "in_progress": "○", "missed": "✘"}
 STATUS_VARIABLE = {"met": "success", "in_progress": "warning", "missed": "error"}
-
-
-class QuietTable(DataTable[Any]):
-    """A DataTable without the mouse-hover highlight: over SSH every mouse move would rewrite
-    the table's cells; the keyboard cursor is what counts here."""
-
-    def _on_mouse_move(self, event: events.MouseMove) -> None:
-        pass
 
 
 class ListDialog(Dialog):
@@ -100,23 +96,27 @@ class UnitsScreen(YejiScreen):
     def compose(self) -> ComposeResult:
         found = ready(session(self).take_first_load())
         self.data = found if isinstance(found, UnitsData) else None
+        # Widgets are filled before they are mounted: the first frame has the numbers (filled
+        # after mount, they came one frame later).
         yield Static(self._heading(), id="units-heading")
         with Horizontal(id="units-body"):
             tree: Tree[str] = Tree(Text(session(self).t("units.tree_root")), id="unit-tree")
             tree.show_root = False
             tree.guide_depth = 2
+            heatmap = HeatGrid(id="heatmap")
+            if self.data is not None:
+                self._fill_tree(tree)
+                self._fill_heatmap(heatmap)
             yield tree
             with ContentSwitcher(initial="heatmap", id="units-views"):
-                yield QuietTable(id="heatmap", cursor_type="cell", zebra_stripes=True)
-                yield QuietTable(id="ranking", cursor_type="cell", zebra_stripes=True)
-        yield Static("", id="units-note")
+                yield heatmap
+                # the ranking's table is made when first shown: start-up draws the heatmap only
+        yield Static(self._note(), id="units-note")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        if self.data is not None:
-            self._fill()
-        else:
-            self.load()
+        if self.data is None or not self.data.complete:
+            self.load()  # the ranking (or everything) comes after the first frame
 
     def on_screen_resume(self) -> None:
         if self.returning_from_elsewhere():
@@ -135,7 +135,7 @@ class UnitsScreen(YejiScreen):
         """Read the quotas, the ranking and the tasks in a thread."""
         app = session(self)
         with store_session():
-            data = load_units(app.today, app.stale_days)
+            data = load_units(app.today)
         self.post_message(self.Loaded(data))
 
     def on_units_screen_loaded(self, message: Loaded) -> None:
@@ -175,16 +175,16 @@ class UnitsScreen(YejiScreen):
         if self.data is None:
             self.query_one("#units-note", Static).update(Content(session(self).t("no_campaign")))
             return
-        self._fill_tree()
-        self._fill_heatmap()
-        self._fill_ranking()
+        self._fill_tree(self.query_one("#unit-tree", Tree))
+        self._fill_heatmap(self.query_one("#heatmap", HeatGrid))
+        if self.query("#ranking"):
+            self._fill_ranking(self._ranking_table())
         self._show_note()
 
-    def _fill_tree(self) -> None:
+    def _fill_tree(self, tree: Tree[str]) -> None:
         assert self.data is not None
         t = session(self).t
         settings = self.data.status.settings
-        tree = self.query_one("#unit-tree", Tree)
         tree.clear()
         month = self.data.status.current_month
         state = {
@@ -221,45 +221,37 @@ class UnitsScreen(YejiScreen):
         variables = self.app.theme_variables
         return f"bold {variables.get(STATUS_VARIABLE[status], '')}".strip()
 
-    def _fill_heatmap(self) -> None:
+    def _fill_heatmap(self, grid: HeatGrid) -> None:
         assert self.data is not None
         t = session(self).t
         status = self.data.status
         settings = status.settings
-        table = self.query_one("#heatmap", QuietTable)
-        keep = table.cursor_coordinate
-        table.clear(columns=True)
-        months = calc.window_months(settings.start, settings.end)
-        table.add_column(t("units.subject"), key="subject")
-        for span in months:
-            table.add_column(span.month, key=span.month)
-        cells = {(r.subject, r.month): r for r in status.quotas if r.quota == self.quota}
+        months = tuple(span.month for span in calc.window_months(settings.start, settings.end))
+        found = {(r.subject, r.month): r for r in status.quotas if r.quota == self.quota}
+        rows: list[HeatRow] = []
         for subject in calc.quota_subjects(settings):
             if self.quota not in subject.quotas:
                 continue
-            name = subject.name if subject.kind != "group" else f"【{subject.name}】"
-            row: list[Any] = [Text(name)]
-            for span in months:
-                found = cells.get((subject.name, span.month))
-                if found is None:
-                    row.append(Text("—", style="dim"))
-                else:
-                    row.append(
-                        Text(
-                            f"{found.actual}/{found.required} {MARKS[found.status]}",
-                            style=self._colour(found.status),
-                        )
-                    )
-            table.add_row(*row, key=f"{subject.kind}:{subject.name}")
-        if table.row_count:
-            table.move_cursor(row=min(keep.row, table.row_count - 1), column=max(1, keep.column))
+            cells = tuple(
+                HeatCell(f"{r.actual}/{r.required} {MARKS[r.status]}", r.status) if r else None
+                for r in (found.get((subject.name, month)) for month in months)
+            )
+            name = f"【{subject.name}】" if subject.kind == "group" else subject.name
+            rows.append(HeatRow(f"{subject.kind}:{subject.name}", name, cells))
+        if grid.column == 0 and status.current_month in months:  # start on this month
+            grid.column = months.index(status.current_month)
+        grid.show(t("units.subject"), months, tuple(rows))
 
-    def _fill_ranking(self) -> None:
+    def _ranking_table(self) -> DataTable[Any]:
+        from textual.widgets import DataTable
+
+        return self.query_one("#ranking", DataTable)
+
+    def _fill_ranking(self, table: DataTable[Any]) -> None:
         assert self.data is not None
         from yeji_tui.reports import ranking_headers, ranking_row
 
         t = session(self).t
-        table = self.query_one("#ranking", QuietTable)
         table.clear(columns=True)
         for i, header in enumerate(ranking_headers(t)):
             table.add_column(header, key=str(i))
@@ -275,23 +267,34 @@ class UnitsScreen(YejiScreen):
         if self.sort_column is not None:
             self._sort()
 
-    def _show_note(self) -> None:
+    def _note(self) -> Content:
         t = session(self).t
-        showing = self.query_one(ContentSwitcher).current
-        if showing == "ranking":
+        if self.data is None:
+            return Content(t("loading"))
+        views = self.query("#units-views")
+        if views and views.first(ContentSwitcher).current == "ranking":
             from yeji_tui.reports import score_formula
 
-            note = score_formula(t)
-        else:
-            note = t("units.legend")
-        self.query_one("#units-note", Static).update(Content(note))
+            return Content(score_formula(t))
+        return Content(t("units.legend"))
+
+    def _show_note(self) -> None:
+        self.query_one("#units-note", Static).update(self._note())
 
     # --- keys ----------------------------------------------------------------------------
 
-    def action_view(self, name: str) -> None:
+    async def action_view(self, name: str) -> None:
         """Show the heatmap or the ranking."""
-        self.query_one(ContentSwitcher).current = name
-        self.query_one(f"#{name}", QuietTable).focus()
+        switcher = self.query_one(ContentSwitcher)
+        if name == "ranking" and not self.query("#ranking"):
+            from yeji_tui.widgets.quiet_table import QuietTable  # not needed for the first frame
+
+            ranking = QuietTable(id="ranking", cursor_type="cell", zebra_stripes=True)
+            if self.data is not None:
+                self._fill_ranking(ranking)
+            await switcher.mount(ranking)
+        switcher.current = name
+        self.query_one(f"#{name}").focus()
         self.query_one("#units-heading", Static).update(self._heading())
         self._show_note()
 
@@ -299,19 +302,21 @@ class UnitsScreen(YejiScreen):
         """Show the next or previous quota in the heatmap."""
         self.quota_index = (self.quota_index + step) % len(QUOTAS)
         if self.data is not None:
-            self._fill_heatmap()
+            self._fill_heatmap(self.query_one("#heatmap", HeatGrid))
         self.query_one("#units-heading", Static).update(self._heading())
 
     def action_sort(self) -> None:
         """Sort the ranking by the cursor's column (again: the other way round)."""
-        table = self.query_one("#ranking", QuietTable)
+        if self.query_one(ContentSwitcher).current != "ranking":
+            return
+        table = self._ranking_table()
         column = table.cursor_coordinate.column
         self.sort_reverse = not self.sort_reverse if column == self.sort_column else column != 1
         self.sort_column = column
         self._sort()
 
     def _sort(self) -> None:
-        table = self.query_one("#ranking", QuietTable)
+        table = self._ranking_table()
 
         def key(value: object) -> Any:
             text = str(value.plain if isinstance(value, Text) else value)
@@ -324,16 +329,13 @@ class UnitsScreen(YejiScreen):
 
         table.sort(str(self.sort_column), key=key, reverse=self.sort_reverse)
 
-    @on(DataTable.CellSelected, "#heatmap")
-    def _drill(self, event: DataTable.CellSelected) -> None:
-        if self.data is None or event.coordinate.column == 0:
-            return
-        row_key = str(event.cell_key.row_key.value)
-        month = str(event.cell_key.column_key.value)
-        self._records(row_key, month)
+    @on(HeatGrid.Picked)
+    def _drill(self, event: HeatGrid.Picked) -> None:
+        if self.data is not None:
+            self._records(event.key, event.month)
 
-    @on(DataTable.CellSelected, "#ranking")
-    def _rank_page(self, event: DataTable.CellSelected) -> None:
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        """Enter on a ranking line: that unit's page."""
         self._open_page(f"unit:{event.cell_key.row_key.value}")
 
     @on(Tree.NodeSelected)
@@ -346,6 +348,8 @@ class UnitsScreen(YejiScreen):
             return
         from screens.unit_page import SubjectPage
 
+        if not self.data.complete:
+            return  # the ranking is still being read: a moment
         kind, _, name = key.partition(":")
         self.app.push_screen(SubjectPage(kind, name, self.data))
 

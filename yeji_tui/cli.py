@@ -384,7 +384,7 @@ def run_tui(ctx: Context, section: str = "overview") -> int:
     _open(ctx)
     from yeji_tui.prefetch import prefetch
 
-    first = prefetch(section, ctx.today, ctx.settings.stale_days)  # before Textual
+    first = prefetch(section, ctx.today)  # before Textual is imported
     from yeji_tui.app import YejiApp
 
     YejiApp(

@@ -21,7 +21,7 @@ WAIT_S = 0.25
 PIPELINE_PAGE = 40
 
 
-def _loader(section: str, today: date, stale_days: int) -> Callable[[], object] | None:
+def _loader(section: str, today: date) -> Callable[[], object] | None:
     if section == "overview":
         from yeji_tui.status import load_overview
 
@@ -34,13 +34,13 @@ def _loader(section: str, today: date, stale_days: int) -> Callable[[], object] 
     if section == "units":
         from yeji_tui.units_view import load_units
 
-        return lambda: load_units(today, stale_days)
+        return lambda: load_units(today, ranking=False)  # the heatmap first; ranking after
     return None
 
 
-def prefetch(section: str, today: date, stale_days: int = 14) -> Future[object] | None:
+def prefetch(section: str, today: date) -> Future[object] | None:
     """Start reading the section's first data on a thread; wait for it a little."""
-    load = _loader(section, today, stale_days)
+    load = _loader(section, today)
     if load is None:
         return None
     future: Future[object] = Future()

@@ -71,9 +71,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "page.facts": (
         "外出 {trips}（主要负责人 {principal}）　接待 {visits}　有效线索 {valid}　"
-        "签约 {signed}（{signed_yi}亿）　开工 {started}　停滞线索 {stale}",
+        "签约 {signed}（{signed_yi}亿）　开工 {started}",
         "trips {trips} (principal {principal})  visits {visits}  valid leads {valid}  "
-        "signed {signed} ({signed_yi}亿)  started {started}  stale {stale}",
+        "signed {signed} ({signed_yi}亿)  started {started}",
     ),
     "page.unit_short": (
         "签约 {signed}  外出 {trips}  接待 {visits}  有效线索 {valid}  月度任务 {met}/{due}",

@@ -8,7 +8,6 @@ from datetime import date
 
 from models import queries
 from models.records import UnitPeriod
-from models.reports import unit_period
 from yeji_tui import targets as calc
 from yeji_tui.status import gather
 
@@ -21,25 +20,32 @@ class UnitsData:
     per_unit: dict[str, UnitPeriod]
     ranked: list[calc.RankRow]
     tasks: list[calc.GroupTask]
+    #: False when read without the ranking (start-up draws the heatmap first)
+    complete: bool = True
 
     def rank_of(self, unit: str) -> calc.RankRow | None:
         """A unit's ranking line."""
         return next((r for r in self.ranked if r.unit == unit), None)
 
 
-def load_units(today: date, stale_days: int) -> UnitsData | None:
-    """Everything the units screen needs as of ``today``; None without a campaign."""
+def load_units(today: date, *, ranking: bool = True) -> UnitsData | None:
+    """Everything the units screen needs as of ``today`` (without ``ranking``, only the quotas
+    the tree and the heatmap show); None without a campaign."""
     settings = queries.load_campaign()
     if settings is None:
         return None
     status = gather(settings, today)
+    if not ranking:
+        return UnitsData(status=status, per_unit={}, ranked=[], tasks=[], complete=False)
+    from models.reports import unit_period  # the ranking's queries: not for the first frame
+
     until = calc.counting_until(settings.start, settings.end, today)
     per_unit = (
         unit_period(
             settings.start,
             until,
             min_signed_wan=calc.smallest_signed_amount(settings),
-            stale_days=stale_days,
+            stale_days=None,  # the screen shows no stale counts: not worth the scan here
         )
         if until is not None
         else {}

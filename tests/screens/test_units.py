@@ -17,6 +17,7 @@ from screens.unit_page import SubjectPage
 from screens.units import ListDialog, UnitsScreen
 from tests.conftest import activity, lead
 from tests.screens.test_pipeline import TODAY, make_app, settle, until
+from yeji_tui.widgets.heatmap import HeatGrid
 
 
 @pytest.fixture
@@ -41,6 +42,14 @@ def units_store(campaign_store: Path) -> Path:
 
 
 def cell(screen: UnitsScreen, table: str, row: int, column: int) -> str:
+    """What a cell shows; column 0 is the name."""
+    if table == "heatmap":
+        grid = screen.query_one("#heatmap", HeatGrid)
+        shown = grid.rows[row]
+        if column == 0:
+            return shown.name
+        found = shown.cells[column - 1]
+        return found.text if found else "—"
     value = screen.query_one(f"#{table}").get_cell_at((row, column))  # type: ignore[attr-defined]
     return value.plain if isinstance(value, Text) else str(value)
 
@@ -76,9 +85,10 @@ async def test_heatmap_cells_say_done_of_required_and_enter_drills_into_the_trip
         assert cell(screen, "heatmap", 0, 2) == "0/2 ✘"  # August: missed
         assert cell(screen, "heatmap", 1, 1) == "0/2 ✘"  # 平岗街道, July
         assert cell(screen, "heatmap", 0, 4) == "—"  # October has not come
-        screen.query_one("#heatmap").focus()
-        screen.query_one("#heatmap").move_cursor(row=0, column=1)  # type: ignore[attr-defined]
-        await pilot.press("enter")
+        grid = screen.query_one("#heatmap", HeatGrid)
+        assert grid.current is not None and grid.current[1] == "2022-09"  # starts on this month
+        grid.focus()
+        await pilot.press("left", "left", "enter")  # July
         await until(pilot, lambda: isinstance(app.screen, ListDialog))
         lines = app.screen.lines  # type: ignore[attr-defined]
         assert len(lines) == 2 and lines[0].startswith("2022-07-25") and "★" in lines[1]

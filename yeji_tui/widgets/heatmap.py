@@ -1,0 +1,151 @@
+"""The quota heatmap: subjects down, months across, one quota at a time, drawn through the Line
+API (a Strip per line, styles from component classes). A DataTable drew the same in three times
+the time at start-up, and rewrote cells on every mouse move."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from yeji_tui.text import clean_text, fit
+
+NAME_WIDTH = 20
+CELL_WIDTH = 8
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One subject's quota in one month: ``text`` like ``1/2 ✘`` and its state."""
+
+    text: str
+    status: str  # met | in_progress | missed
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    """A subject (``key`` like ``unit:区经信局``), its name, and a cell per month (None: the
+    month has not come)."""
+
+    key: str
+    name: str
+    cells: tuple[HeatCell | None, ...]
+
+
+class HeatGrid(Widget, can_focus=True):
+    """Arrows (or h/j/k/l) move the cursor; Enter asks for the records behind a cell."""
+
+    COMPONENT_CLASSES = {
+        "heat-grid--header",
+        "heat-grid--met",
+        "heat-grid--in_progress",
+        "heat-grid--missed",
+        "heat-grid--none",
+        "heat-grid--cursor",
+    }
+    DEFAULT_CSS = """
+    HeatGrid {
+        height: 1fr;
+        & > .heat-grid--header { text-style: bold; background: $boost; }
+        & > .heat-grid--met { color: $text-success; text-style: bold; }
+        & > .heat-grid--in_progress { color: $text-warning; text-style: bold; }
+        & > .heat-grid--missed { color: $text-error; text-style: bold; }
+        & > .heat-grid--none { color: $text-muted; }
+        & > .heat-grid--cursor { text-style: reverse; }
+    }
+    """
+    BINDINGS = [
+        Binding("up,k", "move(0, -1)", show=False),
+        Binding("down,j", "move(0, 1)", show=False),
+        Binding("left,h", "move(-1, 0)", show=False),
+        Binding("right,l", "move(1, 0)", show=False),
+        Binding("enter", "pick", show=False),
+    ]
+
+    class Picked(Message):
+        """Enter on a cell: the subject's key and the month."""
+
+        def __init__(self, key: str, month: str) -> None:
+            super().__init__()
+            self.key, self.month = key, month
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self.heading = ""
+        self.months: tuple[str, ...] = ()
+        self.rows: tuple[HeatRow, ...] = ()
+        self.row = 0
+        self.column = 0
+        self.top = 0
+
+    def show(self, heading: str, months: tuple[str, ...], rows: tuple[HeatRow, ...]) -> None:
+        """New contents; the cursor stays where it was, as far as it can."""
+        self.heading, self.months, self.rows = heading, months, rows
+        self.row = min(self.row, max(0, len(rows) - 1))
+        self.column = min(self.column, max(0, len(months) - 1))
+        self.refresh()
+
+    @property
+    def current(self) -> tuple[HeatRow, str] | None:
+        """The row and month under the cursor."""
+        if not self.rows or not self.months:
+            return None
+        return self.rows[self.row], self.months[self.column]
+
+    def action_move(self, dx: int, dy: int) -> None:
+        """Move the cursor by a column or a row."""
+        before = self.row
+        self.column = max(0, min(len(self.months) - 1, self.column + dx))
+        self.row = max(0, min(len(self.rows) - 1, self.row + dy))
+        fits = max(1, self.size.height - 1)
+        top = self.top
+        if self.row < self.top:
+            self.top = self.row
+        elif self.row >= self.top + fits:
+            self.top = self.row - fits + 1
+        if top != self.top:
+            self.refresh()
+        else:  # the two lines that changed
+            for row in {before, self.row}:
+                self.refresh(Region(0, 1 + row - self.top, self.size.width, 1))
+
+    def action_pick(self) -> None:
+        """Ask for the records behind the cursor's cell."""
+        found = self.current
+        if found is not None and found[0].cells[self.column] is not None:
+            self.post_message(self.Picked(found[0].key, found[1]))
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"heat-grid--{name}")
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            text = fit(self.heading, NAME_WIDTH) + "".join(fit(m, CELL_WIDTH) for m in self.months)
+            return Strip([Segment(fit(text, width), self._style("header"))]).adjust_cell_length(
+                width, base
+            )
+        index = self.top + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        segments = [Segment(fit(clean_text(row.name), NAME_WIDTH), base)]
+        for column, cell in enumerate(row.cells):
+            style = self._style(cell.status if cell else "none")
+            if index == self.row and column == self.column and self.has_focus:
+                style += self._style("cursor")
+            segments.append(Segment(fit(cell.text if cell else "—", CELL_WIDTH), style))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
