@@ -8,7 +8,17 @@ from peewee import fn
 
 from models.db import StoreError, immediate
 from models.records import CampaignSettings
-from models.tables import Activity, Campaign, Consultant, Group, Lead, Target, Unit, rows
+from models.tables import (
+    Activity,
+    Campaign,
+    Consultant,
+    Event,
+    Group,
+    Lead,
+    Target,
+    Unit,
+    rows,
+)
 
 
 @dataclass
@@ -146,7 +156,29 @@ def save_campaign(settings: CampaignSettings) -> CampaignChanges:
             changes,
             "consultant",
         )
+        _plan_events(settings, changes)
     return changes
+
+
+def _plan_events(settings: CampaignSettings, changes: CampaignChanges) -> None:
+    """Keep the planned events equal to the campaign file's (matched by title). A planned
+    event the file drops is deleted unless it was held: a held one stays, as logged."""
+    planned = {e.title: e for e in Event.select().where(Event.from_plan)}
+    for spec in settings.events:
+        row = {"kind": spec.kind, "planned_on": spec.planned_on, "place": spec.place}
+        old = planned.pop(spec.title, None)
+        if old is None:
+            Event.insert(title=spec.title, from_plan=True, **row).execute()
+            changes.added.append(f"event {spec.title}")
+        elif any(getattr(old, k) != v for k, v in row.items()):
+            Event.update(**row).where(Event.id == old.id).execute()
+            changes.updated.append(f"event {spec.title}")
+    for title, old in planned.items():
+        if old.held_on is None:
+            Event.delete().where(Event.id == old.id).execute()
+        else:
+            Event.update(from_plan=False).where(Event.id == old.id).execute()
+        changes.removed.append(f"event {title}")
 
 
 def _units_in_use(keep: set[str]) -> list[str]:

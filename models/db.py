@@ -231,6 +231,7 @@ def _upgrade_4_to_5(db: Database) -> None:
         'CREATE INDEX "follow_up_on_lead_id" ON "follow_up" ("on", "lead_id")',
         'DROP INDEX IF EXISTS "lead_stage_touched_on"',
         'CREATE INDEX "lead_stage_touched_on_unit_id" ON "lead" ("stage", "touched_on", "unit_id")',
+        'ALTER TABLE "event" ADD COLUMN "from_plan" INTEGER NOT NULL DEFAULT 0',
         'DROP INDEX IF EXISTS "lead_signed_on_amount_wan_is_industrial"',
         'DROP INDEX IF EXISTS "lead_started_on_amount_wan_is_industrial"',
         'CREATE INDEX "lead_signed_on_amount_wan_is_industrial_stage_dropped_on_unit_id" ON "lead" '

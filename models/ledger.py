@@ -299,7 +299,7 @@ def all_activities() -> list[ActivityInput]:
 
 
 #: activities that are campaign events too (DOMAIN.md "Events"): a held event with its leads
-EVENT_KINDS = ("promotion", "training", "exchange", "signing", "groundbreaking")
+ACTIVITY_EVENTS = ("promotion", "training", "exchange", "signing", "groundbreaking")
 
 
 class UnknownCompanies(Exception):
@@ -328,14 +328,27 @@ def log_activity(record: ActivityInput, lead_companies: Sequence[str] = ()) -> i
         if missing:
             raise UnknownCompanies(missing)
         event_id = None
-        if record.kind in EVENT_KINDS:
-            event_id = Event.insert(
-                kind=record.kind,
-                title=record.note or record.destination or record.kind,
-                planned_on=record.on,
-                held_on=record.on,
-                place=record.destination,
-            ).execute()
+        if record.kind in ACTIVITY_EVENTS:
+            # the campaign file's plan for such an event, if one waits: this is it being held
+            planned = (
+                Event.select()
+                .where(Event.kind == record.kind, Event.from_plan, Event.held_on.is_null())
+                .order_by(Event.planned_on)
+                .first()
+            )
+            if planned is not None:
+                event_id = planned.id
+                Event.update(held_on=record.on, place=planned.place or record.destination).where(
+                    Event.id == event_id
+                ).execute()
+            else:
+                event_id = Event.insert(
+                    kind=record.kind,
+                    title=record.note or record.destination or record.kind,
+                    planned_on=record.on,
+                    held_on=record.on,
+                    place=record.destination,
+                ).execute()
             for lead_id in lead_ids:
                 EventLead.insert(event=event_id, lead=lead_id).execute()
         return int(

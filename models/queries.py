@@ -12,10 +12,12 @@ from typing import Any
 from peewee import JOIN, Case, fn
 
 from models.records import (
+    EVENT_KINDS,
     UNIT_KINDS,
     AssessmentRule,
     CampaignSettings,
     ConsultantSpec,
+    EventSpec,
     GroupSpec,
     LatestProject,
     LeadCard,
@@ -31,6 +33,7 @@ from models.tables import (
     ActivityDay,
     Campaign,
     Consultant,
+    Event,
     Group,
     Lead,
     Target,
@@ -77,6 +80,15 @@ def load_campaign() -> CampaignSettings | None:
         )
         for c in Consultant.select().order_by(Consultant.position, Consultant.id)
     )
+    events = tuple(
+        EventSpec(
+            kind=next((k for k in EVENT_KINDS if k == e.kind), "promotion"),
+            title=e.title,
+            planned_on=e.planned_on or row.start,  # planned ones always have a day
+            place=e.place,
+        )
+        for e in Event.select().where(Event.from_plan).order_by(Event.planned_on, Event.id)
+    )
     unit_rows = rows(
         Unit.select(Unit.name, Unit.kind, Unit.principal, Group.name)
         .join(Group, JOIN.LEFT_OUTER)
@@ -100,6 +112,7 @@ def load_campaign() -> CampaignSettings | None:
         groups=groups,
         units=units,
         consultants=consultants,
+        events=events,
         assessment=AssessmentRule(
             min_signed=row.nominee_min_signed, all_quota_months=row.nominee_all_quota_months
         ),

@@ -15,6 +15,17 @@ UnitKind = Literal["department", "township", "park", "outpost"]
 TargetStage = Literal["signed", "started"]
 QuotaName = Literal["trips", "principal_trips", "visits", "valid_leads"]
 ConsultantRole = Literal["consultant", "adviser"]
+EventKind = Literal[
+    "mobilisation", "promotion", "training", "exchange", "signing", "groundbreaking"
+]
+EVENT_KINDS: tuple[EventKind, ...] = (
+    "mobilisation",
+    "promotion",
+    "training",
+    "exchange",
+    "signing",
+    "groundbreaking",
+)
 ActivityKind = Literal[
     "trip", "visit", "promotion", "training", "exchange", "signing", "groundbreaking"
 ]
@@ -95,6 +106,16 @@ class ConsultantSpec:
 
 
 @dataclass(frozen=True)
+class EventSpec:
+    """A campaign event planned in the campaign file (the July signing ceremony, say)."""
+
+    kind: EventKind
+    title: str
+    planned_on: date
+    place: str = ""
+
+
+@dataclass(frozen=True)
 class AssessmentRule:
     """Who is nominated as an advanced unit (先进单位) at the end of the campaign: a unit that
     signed at least ``min_signed`` projects in the window and, if ``all_quota_months``, met
@@ -126,6 +147,7 @@ class CampaignSettings:
     groups: tuple[GroupSpec, ...] = ()
     units: tuple[UnitSpec, ...] = ()
     consultants: tuple[ConsultantSpec, ...] = ()
+    events: tuple[EventSpec, ...] = ()
     assessment: AssessmentRule = field(default_factory=AssessmentRule)
     is_demo: bool = False
 
@@ -154,6 +176,30 @@ class UnitPeriod:
         return UnitPeriod(
             *(getattr(self, f.name) + getattr(other, f.name) for f in fields(UnitPeriod))
         )
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """An event on the calendar: planned and/or held, with the projects it carried
+    (amount in 万元, industrial) — signed at a signing ceremony, started at a groundbreaking."""
+
+    kind: str
+    title: str
+    planned_on: date | None
+    held_on: date | None
+    place: str
+    projects: tuple[tuple[int, bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    """A consultant or adviser and the leads they brought."""
+
+    name: str
+    role: ConsultantRole
+    organisation: str
+    leads: int
+    signed: int
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,18 @@ from peewee import Case, fn
 
 from models.ledger import ActivityInput
 from models.queries import CARD_COLUMNS, card, not_dropped_by, unit_names_by_id
-from models.records import LeadCard, UnitPeriod
-from models.tables import Activity, ActivityDay, FollowUp, Lead, Unit, rows
+from models.records import EventRecord, LeadCard, RosterLine, UnitPeriod
+from models.tables import (
+    Activity,
+    ActivityDay,
+    Consultant,
+    Event,
+    EventLead,
+    FollowUp,
+    Lead,
+    Unit,
+    rows,
+)
 
 #: stages a lead can still be pushed along (stale ones are worth a word at the meeting)
 OPEN_STAGES = ("lead", "negotiating", "signed")
@@ -136,3 +146,47 @@ def valid_leads_of(
         .limit(limit)
     )
     return [(row[0], card(row[1:])) for row in rows(query)]
+
+
+def calendar() -> list[EventRecord]:
+    """Every event, planned or held, by day, with the projects linked to it."""
+    linked: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    for event_id, amount, industrial in rows(
+        EventLead.select(EventLead.event, Lead.amount_wan, Lead.is_industrial).join(Lead)
+    ):
+        linked[int(event_id)].append((int(amount), bool(industrial)))
+    day = fn.COALESCE(Event.held_on, Event.planned_on)
+    return [
+        EventRecord(
+            kind=e.kind,
+            title=e.title,
+            planned_on=e.planned_on,
+            held_on=e.held_on,
+            place=e.place,
+            projects=tuple(linked.get(e.id, ())),
+        )
+        for e in Event.select().order_by(day, Event.id)
+    ]
+
+
+def roster() -> list[RosterLine]:
+    """The consultants and advisers in the campaign file's order, with their leads counted."""
+    signed = Case(None, [(Lead.signed_on.is_null(False), 1)], 0)
+    counts = {
+        int(cid): (int(n), int(s or 0))
+        for cid, n, s in rows(
+            Lead.select(Lead.consultant, fn.COUNT(Lead.id), fn.SUM(signed))
+            .where(Lead.consultant.is_null(False))
+            .group_by(Lead.consultant)
+        )
+    }
+    return [
+        RosterLine(
+            name=c.name,
+            role="adviser" if c.role == "adviser" else "consultant",
+            organisation=c.organisation,
+            leads=counts.get(c.id, (0, 0))[0],
+            signed=counts.get(c.id, (0, 0))[1],
+        )
+        for c in Consultant.select().order_by(Consultant.position, Consultant.id)
+    ]

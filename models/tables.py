@@ -199,6 +199,8 @@ class Event(BaseModel):
     held_on = DateField(null=True)
     place = TextField(default="")
     note = TextField(default="")
+    #: planned in the campaign file (kept in step with it); else logged as held from the TUI
+    from_plan = BooleanField(default=False)
 
 
 class EventLead(BaseModel):

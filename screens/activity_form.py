@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Static
 
 from models.db import session as store_session
-from models.ledger import EVENT_KINDS, ActivityInput, UnknownCompanies
+from models.ledger import ACTIVITY_EVENTS, ActivityInput, UnknownCompanies
 from models.records import ActivityKind
 from screens.base import YejiScreen, session
 from screens.dialogs import Dialog
@@ -177,7 +177,7 @@ async def log_activity(screen: YejiScreen, unit: str | None) -> bool:
             )
             continue
         app.wrote()
-        event = t("act.event") if record.kind in EVENT_KINDS else ""
+        event = t("act.event") if record.kind in ACTIVITY_EVENTS else ""
         screen.app.notify(
             t("act.saved", kind=t(f"kind.{record.kind}"), unit=record.unit) + event, markup=False
         )

@@ -20,7 +20,7 @@ from textual.widgets import ContentSwitcher, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from models.db import session as store_session
-from models.records import QuotaName
+from models.records import CampaignSettings, EventRecord, QuotaName, RosterLine
 from screens.base import YejiScreen, session
 from screens.dialogs import Dialog
 from yeji_tui import targets as calc
@@ -76,6 +76,8 @@ class UnitsScreen(YejiScreen):
         ),
         Binding("s", "sort", "key.sort", id="units.sort"),
         Binding("a", "log_activity", "key.log_activity", id="units.log"),
+        Binding("e", "calendar", "key.calendar", id="units.calendar"),
+        Binding("c", "roster", "key.roster", id="units.roster"),
         Binding("r", "refresh_data", "key.refresh", id="units.refresh", show=False),
     ]
 
@@ -388,6 +390,34 @@ class UnitsScreen(YejiScreen):
         title = t("units.cell_title", name=name, month=month, quota=t(f"quota.{quota}"))
         await self.ask(ListDialog(title, lines or [t("units.no_records")]))
 
+    def action_calendar(self) -> None:
+        """The events calendar: planned and held, and what the ceremonies carried."""
+        self._show_list("calendar")
+
+    def action_roster(self) -> None:
+        """The consultants and advisers, against the notice's ranges, with their leads."""
+        self._show_list("roster")
+
+    @work(exit_on_error=False)
+    async def _show_list(self, which: str) -> None:
+        import asyncio
+
+        from models import reports
+
+        if self.data is None:
+            return
+        settings = self.data.status.settings
+        t = session(self).t
+
+        def read() -> list[str]:
+            with store_session():
+                if which == "calendar":
+                    return calendar_lines(settings, reports.calendar(), t)
+                return roster_lines(reports.roster(), t)
+
+        lines = await asyncio.to_thread(read)
+        await self.ask(ListDialog(t(f"units.{which}_title"), lines or [t("units.no_records")]))
+
     def action_log_activity(self) -> None:
         """Log a trip, a visit or an event (the quotas follow at once)."""
         self._log()
@@ -398,3 +428,42 @@ class UnitsScreen(YejiScreen):
 
         if await log_activity(self, None):
             self.load()
+
+
+def calendar_lines(settings: CampaignSettings, events: list[EventRecord], t: Catalog) -> list[str]:
+    """The events calendar as lines: day, kind, title, place, planned or held, and for the
+    ceremonies how many projects of each target they carried."""
+    lines: list[str] = []
+    for e in events:
+        day = e.held_on or e.planned_on
+        state = t("units.held", day=e.held_on) if e.held_on else t("units.planned")
+        line = f"{day}  {fit(t(f'kind.{e.kind}'), 10)} {e.title}  {e.place}  {state}"
+        parts = [
+            t("units.carried", target=spec.label, n=n, industrial=industrial)
+            for spec, n, industrial in calc.carried(settings, e.kind, e.projects)
+        ]
+        lines.append(line)
+        if e.held_on and parts:
+            lines.append("    " + "；".join(parts))
+    return lines
+
+
+def roster_lines(lines: list[RosterLine], t: Catalog) -> list[str]:
+    """The roster: each role's count against the notice's range, then every person."""
+    out = [
+        t(
+            f"units.roster_{role}",
+            n=n,
+            low=low,
+            high=high,
+            ok="✔" if ok else t("units.out_of_range"),
+        )
+        for role, (n, low, high, ok) in calc.roster_check(r.role for r in lines).items()
+    ]
+    out.append("")
+    out += [
+        f"{fit(r.name, 16)} {fit(t(f'role.{r.role}'), 14)} {fit(r.organisation, 24)} "
+        + t("units.brought", leads=r.leads, signed=r.signed)
+        for r in lines
+    ]
+    return out

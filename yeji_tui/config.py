@@ -14,10 +14,12 @@ from typing import Any
 
 from models.records import (
     CONSULTANT_RANGES,
+    EVENT_KINDS,
     UNIT_KINDS,
     AssessmentRule,
     CampaignSettings,
     ConsultantSpec,
+    EventSpec,
     GroupSpec,
     Quotas,
     TargetSpec,
@@ -26,7 +28,17 @@ from models.records import (
 
 BUILTIN_CAMPAIGN = "notice-2022.toml"
 
-_TOP_KEYS = {"campaign", "quotas", "targets", "groups", "units", "consultants", "assessment"}
+_TOP_KEYS = {
+    "campaign",
+    "quotas",
+    "targets",
+    "groups",
+    "units",
+    "consultants",
+    "events",
+    "assessment",
+}
+_EVENT_KEYS = {"kind", "title", "planned_on", "place"}
 _CAMPAIGN_KEYS = {"name", "start", "end"}
 _QUOTA_KEYS = {"trips", "principal_trips", "visits", "valid_leads"}
 _TARGET_KEYS = {"id", "label", "stage", "min_amount_wan", "count", "industrial_count"}
@@ -185,6 +197,7 @@ def parse_campaign(text: str, source: str = "<campaign>") -> CampaignSettings:
             )
         )
     consultants = _consultants(r, data)
+    events = _events(r, data)
     a = r.table(data.get("assessment", {}), "assessment", _ASSESSMENT_KEYS)
     all_months = a.get("all_quota_months", True)
     if not isinstance(all_months, bool):
@@ -205,6 +218,7 @@ def parse_campaign(text: str, source: str = "<campaign>") -> CampaignSettings:
         groups=tuple(groups),
         units=tuple(units),
         consultants=tuple(consultants),
+        events=tuple(events),
         assessment=assessment,
     )
 
@@ -226,6 +240,31 @@ def _consultants(r: _Reader, data: dict[str, Any]) -> list[ConsultantSpec]:
                 name=name,
                 role="adviser" if role == "adviser" else "consultant",
                 organisation=r.text(c, "organisation", path, required=False),
+            )
+        )
+    return out
+
+
+def _events(r: _Reader, data: dict[str, Any]) -> list[EventSpec]:
+    out: list[EventSpec] = []
+    for i, raw in enumerate(r.array(data, "events")):
+        path = f"events[{i}]"
+        e = r.table(raw, path, _EVENT_KEYS)
+        kind = next((k for k in EVENT_KINDS if k == e.get("kind")), None)
+        if kind is None:
+            r.problem(
+                f"{path}.kind", f"应为 {' | '.join(EVENT_KINDS)} 之一，而非 {e.get('kind')!r}"
+            )
+            kind = "promotion"
+        title = r.text(e, "title", path)
+        if title and any(o.title == title for o in out):
+            r.problem(f"{path}.title", f"重复的名称 {title!r} / duplicate")
+        out.append(
+            EventSpec(
+                kind=kind,
+                title=title,
+                planned_on=r.day(e, "planned_on", path),
+                place=r.text(e, "place", path, required=False),
             )
         )
     return out
@@ -304,6 +343,11 @@ def campaign_to_toml(settings: CampaignSettings) -> str:
         "groups": [group(g) for g in settings.groups],
         "units": [unit(u) for u in settings.units],
     }
+    if settings.events:
+        doc["events"] = [
+            {"kind": e.kind, "title": e.title, "planned_on": e.planned_on, "place": e.place}
+            for e in settings.events
+        ]
     if settings.consultants:
         doc["consultants"] = [
             {"name": c.name, "role": c.role, "organisation": c.organisation}

@@ -17,7 +17,16 @@ from models.db import current_user, immediate
 from models.ledger import bulk_insert, unit_ids
 from models.records import CampaignSettings
 from models.search import search_key
-from models.tables import Activity, Consultant, FollowUp, Lead, StageChange
+from models.tables import (
+    Activity,
+    Consultant,
+    Event,
+    EventLead,
+    FollowUp,
+    Lead,
+    StageChange,
+    rows,
+)
 from yeji_tui.config import builtin_campaign
 from yeji_tui.targets import demo_window
 
@@ -149,7 +158,11 @@ def demo_settings(today: date) -> CampaignSettings:
     """The built-in campaign, its 100-day window placed so that today is day 60."""
     base = builtin_campaign()
     start, end = demo_window(today)
-    return replace(base, name=base.name + "（演示）", start=start, end=end, is_demo=True)
+    shift = start - base.start  # the planned events move with the window
+    events = tuple(replace(e, planned_on=e.planned_on + shift) for e in base.events)
+    return replace(
+        base, name=base.name + "（演示）", start=start, end=end, events=events, is_demo=True
+    )
 
 
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
@@ -342,7 +355,22 @@ def build_demo(
             ("on", "unit", "kind", "led_by_principal", "destination", "company", "note"),
             activity_rows,
         )
+        _hold_past_events(today)
     return DemoMade(leads=len(lead_rows), activities=len(activity_rows))
+
+
+def _hold_past_events(today: date) -> None:
+    """Planned events before today were held on their day; the ceremonies carry the projects
+    signed or started within a week of them."""
+    for event in Event.select().where(Event.from_plan, Event.planned_on < today):
+        Event.update(held_on=event.planned_on).where(Event.id == event.id).execute()
+        day = {"signing": Lead.signed_on, "groundbreaking": Lead.started_on}.get(event.kind)
+        if day is None:
+            continue
+        planned = event.planned_on or today  # selected by planned_on: never None
+        week = (planned - timedelta(days=7), planned + timedelta(days=7))
+        for (lead_id,) in rows(Lead.select(Lead.id).where(day.between(*week))):
+            EventLead.insert(event=event.id, lead=lead_id).execute()
 
 
 def _activities(

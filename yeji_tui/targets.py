@@ -14,7 +14,14 @@ from datetime import date, timedelta
 from math import ceil
 from typing import Literal
 
-from models.records import CampaignSettings, ProjectFacts, QuotaName, TargetSpec, UnitPeriod
+from models.records import (
+    CONSULTANT_RANGES,
+    CampaignSettings,
+    ProjectFacts,
+    QuotaName,
+    TargetSpec,
+    UnitPeriod,
+)
 
 Status = Literal["met", "on_track", "behind"]
 QuotaStatus = Literal["met", "in_progress", "missed"]
@@ -555,3 +562,29 @@ def ordered_out(
         (r for r in ranked if r.group in missed_groups and r.missed),
         key=lambda r: (group_order.get(r.group or "", 0), unit_order.get(r.unit, 0)),
     )
+
+
+def carried(
+    settings: CampaignSettings, kind: str, projects: Iterable[tuple[int, bool]]
+) -> list[tuple[TargetSpec, int, int]]:
+    """What a ceremony carried toward the targets: for a signing ceremony, each signing
+    target's count and industrial count among its projects (by amount); for a groundbreaking,
+    the start targets'. Empty for other events."""
+    stage = {"signing": "signed", "groundbreaking": "started"}.get(kind)
+    listed = list(projects)
+    out: list[tuple[TargetSpec, int, int]] = []
+    for spec in settings.targets:
+        if spec.stage != stage:
+            continue
+        counted = [industrial for amount, industrial in listed if amount >= spec.min_amount_wan]
+        out.append((spec, len(counted), sum(counted)))
+    return out
+
+
+def roster_check(roles: Iterable[str]) -> dict[str, tuple[int, int, int, bool]]:
+    """Per role: how many there are, the notice's range, and whether the count is inside it."""
+    counts = Counter(roles)
+    return {
+        role: (counts.get(role, 0), low, high, low <= counts.get(role, 0) <= high)
+        for role, (low, high) in CONSULTANT_RANGES.items()
+    }

@@ -208,3 +208,57 @@ async def test_the_signing_ceremony_is_kept_as_an_event_with_its_leads(units_sto
         event = Event.get()
         assert (event.kind, event.held_on) == ("signing", date(2022, 7, 28))
         assert [link.lead.company for link in EventLead.select()] == ["甲公司"]
+
+
+async def test_the_calendar_shows_planned_and_held_events_and_what_the_signing_carried(
+    units_store: Path,
+) -> None:
+    from dataclasses import replace
+
+    from models.campaigns import save_campaign
+    from models.records import EventSpec
+    from tests.conftest import small_campaign
+
+    settings = small_campaign()
+    save_campaign(
+        replace(
+            settings,
+            events=(
+                EventSpec("signing", "7月集中签约", date(2022, 7, 28), "开发区"),
+                EventSpec("groundbreaking", "9月集中开工", date(2022, 9, 26), "开发区"),
+            ),
+        )
+    )
+    app = make_app(units_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_units(app, pilot)
+        await pilot.press("a")  # the signing ceremony is held, with 甲公司's 1.2亿 signing
+        await until(pilot, lambda: isinstance(app.screen, ActivityForm))
+        form = app.screen
+        form.query_one("#date").value = "2022-07-28"  # type: ignore[attr-defined]
+        form.query_one("#unit-input").value = "区经信局"  # type: ignore[attr-defined]
+        form.query_one("#kind-input").value = "集中签约"  # type: ignore[attr-defined]
+        form.query_one("#leads").value = "甲公司"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, UnitsScreen))
+        assert Event.select().count() == 2  # the planned one was held, not a new one
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ListDialog))
+        lines = app.screen.lines  # type: ignore[attr-defined]
+        assert "7月集中签约" in lines[0] and "已举行 2022-07-28" in lines[0]
+        assert "新签约亿元以上项目 1 个（工业 1）" in lines[1]
+        assert "其中5亿元以上项目 0 个" in lines[1]
+        assert "9月集中开工" in lines[2] and "计划中" in lines[2]
+
+
+async def test_the_roster_is_checked_against_the_notices_ranges(units_store: Path) -> None:
+    app = make_app(units_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_units(app, pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, ListDialog))
+        lines = app.screen.lines  # type: ignore[attr-defined]
+        # the small campaign has one of each: too few of both
+        assert lines[0] == "招商顾问 1 名（通知要求 5–10 名）✘ 不在范围内"
+        assert lines[1].startswith("社会经济发展顾问 1 名（通知要求 3–5 名）✘")
+        assert any(line.startswith("王顾问") and "带来线索 0 条" in line for line in lines)

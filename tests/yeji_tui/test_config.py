@@ -105,6 +105,14 @@ def test_the_issue_shape_loads() -> None:
             id="duplicate-consultant",
         ),
         pytest.param(
+            (
+                "[quotas]",
+                '[[events]]\nkind = "party"\ntitle = "x"\nplanned_on = 2022-07-28\n[quotas]',
+            ),
+            "events[0].kind",
+            id="bad-event-kind",
+        ),
+        pytest.param(
             ("[quotas]", '[assessment]\nall_quota_months = "yes"\n[quotas]'),
             "assessment.all_quota_months",
             id="assessment-not-bool",
