@@ -78,6 +78,8 @@ class UnitsScreen(YejiScreen):
         Binding("a", "log_activity", "key.log_activity", id="units.log"),
         Binding("e", "calendar", "key.calendar", id="units.calendar"),
         Binding("c", "roster", "key.roster", id="units.roster"),
+        Binding("d", "report('dispatch')", "key.dispatch", id="units.dispatch"),
+        Binding("x", "report('assessment')", "key.assessment", id="units.assessment"),
         Binding("r", "refresh_data", "key.refresh", id="units.refresh", show=False),
     ]
 
@@ -417,6 +419,48 @@ class UnitsScreen(YejiScreen):
 
         lines = await asyncio.to_thread(read)
         await self.ask(ListDialog(t(f"units.{which}_title"), lines or [t("units.no_records")]))
+
+    def action_report(self, kind: str) -> None:
+        """Write the dispatch review (the last two weeks) or the assessment, as Markdown and
+        xlsx in the current directory, and show it."""
+        self._report(kind)
+
+    @work(exit_on_error=False)
+    async def _report(self, kind: str) -> None:
+        import asyncio
+        from datetime import timedelta
+        from pathlib import Path
+
+        from yeji_tui import reports
+
+        if self.data is None:
+            return
+        app = session(self)
+        settings, t, today = self.data.status.settings, app.t, app.today
+
+        def write() -> tuple[list[str], list[Path]]:
+            with store_session():
+                if kind == "dispatch":
+                    report = reports.dispatch(
+                        settings, today - timedelta(days=13), today, t, stale_days=app.stale_days
+                    )
+                else:
+                    report = reports.assessment(settings, today, t, stale_days=app.stale_days)
+            stem = Path.cwd() / f"{t(f'units.{kind}_file')}-{today.isoformat()}"
+            paths = [stem.with_suffix(".md"), stem.with_suffix(".xlsx")]
+            reports.write(report, "md", paths[0])
+            reports.write(report, "xlsx", paths[1])
+            return reports.to_markdown(report).splitlines(), paths
+
+        try:
+            lines, paths = await asyncio.to_thread(write)
+        except OSError as exc:
+            self.app.notify(t("units.report_failed", error=exc), severity="error", markup=False)
+            return
+        self.app.notify(
+            t("units.report_written", paths="、".join(str(p) for p in paths)), markup=False
+        )
+        await self.ask(ListDialog(t(f"key.{kind}"), lines))
 
     def action_log_activity(self) -> None:
         """Log a trip, a visit or an event (the quotas follow at once)."""

@@ -262,3 +262,20 @@ async def test_the_roster_is_checked_against_the_notices_ranges(units_store: Pat
         assert lines[0] == "招商顾问 1 名（通知要求 5–10 名）✘ 不在范围内"
         assert lines[1].startswith("社会经济发展顾问 1 名（通知要求 3–5 名）✘")
         assert any(line.startswith("王顾问") and "带来线索 0 条" in line for line in lines)
+
+
+async def test_d_writes_the_dispatch_review_beside_and_shows_it(
+    units_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from yeji_tui.xlsx import read_workbook
+
+    monkeypatch.chdir(tmp_path)
+    app = make_app(units_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_units(app, pilot)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, ListDialog))
+        assert any("统计期间 2022-08-28 至 2022-09-10" in line for line in app.screen.lines)  # type: ignore[attr-defined]
+    assert (tmp_path / "双周调度-2022-09-10.md").read_text(encoding="utf-8").startswith("# ")
+    book = read_workbook(tmp_path / "双周调度-2022-09-10.xlsx")
+    assert list(book) == ["目标进度", "各组、各单位"]
