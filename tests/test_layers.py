@@ -25,6 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
         "yeji_tui.config",
         "yeji_tui.cli",
         "yeji_tui.demo",
+        "models.reports",
+        "yeji_tui.reports",
+        "yeji_tui.xlsx",
+        "yeji_tui.units_view",
     ],
 )
 def test_module_imports_no_textual_or_rich(module: str) -> None:
