@@ -58,11 +58,6 @@ class ListDialog(Dialog):
             yield Static(Content("\n").join(Content(clean_text(line)) for line in self.lines))
 
 
-def mark(status: str, t: Catalog) -> str:
-    """A quota state as its symbol and word, e.g. ``✔ 完成``."""
-    return f"{MARKS[status]} {t(f'quota_status.{status}')}"
-
-
 class UnitsScreen(YejiScreen):
     """Groups and units: quota heatmap, ranking, and a page per unit or group."""
 
