@@ -138,7 +138,13 @@ class UnitsScreen(YejiScreen):
         self.post_message(self.Loaded(data))
 
     def on_units_screen_loaded(self, message: Loaded) -> None:
-        self.data = message.data
+        before, self.data = self.data, message.data
+        if before is not None and self.data is not None and before.status == self.data.status:
+            # only the ranking is new (read after the first frame): leave the rest as drawn,
+            # rather than send the whole screen over the wire again
+            if self.query("#ranking"):
+                self._fill_ranking(self._ranking_table())
+            return
         self._fill()
 
     # --- drawing -------------------------------------------------------------------------
