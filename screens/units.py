@@ -16,11 +16,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import ContentSwitcher, Static, Tree
-from textual.widgets.tree import TreeNode
+from textual.widgets import ContentSwitcher, Static
 
 from models.db import session as store_session
-from models.records import CampaignSettings, EventRecord, QuotaName, RosterLine
+from models.records import CampaignSettings, EventRecord, QuotaName, RosterLine, UnitSpec
 from screens.base import YejiScreen, session
 from screens.dialogs import Dialog
 from yeji_tui import targets as calc
@@ -30,6 +29,7 @@ from yeji_tui.text import clean_text, fit
 from yeji_tui.units_view import UnitsData, load_units
 from yeji_tui.widgets.footer import KeyBar
 from yeji_tui.widgets.heatmap import HeatCell, HeatGrid, HeatRow
+from yeji_tui.widgets.org_list import OrgLine, OrgList
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 QUOTAS: tuple[QuotaName, ...] = ("trips", "principal_trips", "visits", "valid_leads")
 #: a quota's state as a symbol (besides its colour: readable without colour, and in print)
 MARKS = {"met": "✔", "in_progress": "○", "missed": "✘"}
-STATUS_VARIABLE = {"met": "success", "in_progress": "warning", "missed": "error"}
 
 
 class ListDialog(Dialog):
@@ -99,9 +98,7 @@ class UnitsScreen(YejiScreen):
         # after mount, they came one frame later).
         yield Static(self._heading(), id="units-heading")
         with Horizontal(id="units-body"):
-            tree: Tree[str] = Tree(Text(session(self).t("units.tree_root")), id="unit-tree")
-            tree.show_root = False
-            tree.guide_depth = 2
+            tree = OrgList(id="unit-tree")
             heatmap = HeatGrid(id="heatmap")
             if self.data is not None:
                 self._fill_tree(tree)
@@ -180,51 +177,43 @@ class UnitsScreen(YejiScreen):
         if self.data is None:
             self.query_one("#units-note", Static).update(Content(session(self).t("no_campaign")))
             return
-        self._fill_tree(self.query_one("#unit-tree", Tree))
+        self._fill_tree(self.query_one("#unit-tree", OrgList))
         self._fill_heatmap(self.query_one("#heatmap", HeatGrid))
         if self.query("#ranking"):
             self._fill_ranking(self._ranking_table())
         self._show_note()
 
-    def _fill_tree(self, tree: Tree[str]) -> None:
+    def _fill_tree(self, tree: OrgList) -> None:
         assert self.data is not None
         t = session(self).t
         settings = self.data.status.settings
-        tree.clear()
         month = self.data.status.current_month
         state = {
             (r.subject, r.quota): r.status for r in self.data.status.quotas if r.month == month
         }
 
-        def marks(subject: str, quotas: tuple[QuotaName, ...]) -> Text:
-            text = Text()
-            for quota in quotas:
-                status = state.get((subject, quota))
-                if status:
-                    text.append(MARKS[status], style=self._colour(status))
-            return text
+        def marks(subject: str, quotas: tuple[QuotaName, ...]) -> tuple[tuple[str, str], ...]:
+            found = (state.get((subject, quota)) for quota in quotas)
+            return tuple((MARKS[status], status) for status in found if status)
 
+        def unit_line(unit: UnitSpec, last: bool) -> OrgLine:
+            quotas = ("valid_leads",) if unit.kind == "outpost" else calc.UNIT_QUOTAS
+            return OrgLine(f"unit:{unit.name}", unit.name, 1, last, marks(unit.name, quotas))
+
+        lines: list[OrgLine] = []
         for group in settings.groups:
-            label = Text(group.name, style="bold") + Text(" ") + marks(group.name, ("valid_leads",))
-            node: TreeNode[str] = tree.root.add(label, data=f"group:{group.name}", expand=True)
-            for unit in settings.units:
-                if unit.group == group.name:
-                    quotas = ("valid_leads",) if unit.kind == "outpost" else calc.UNIT_QUOTAS
-                    node.add_leaf(
-                        Text(unit.name + " ") + marks(unit.name, quotas), data=f"unit:{unit.name}"
-                    )
+            members = [u for u in settings.units if u.group == group.name]
+            lines.append(
+                OrgLine(
+                    f"group:{group.name}", group.name, 0, False, marks(group.name, ("valid_leads",))
+                )
+            )
+            lines += [unit_line(u, i == len(members) - 1) for i, u in enumerate(members)]
         loose = [u for u in settings.units if u.group is None]
         if loose:
-            node = tree.root.add(Text(t("subject.outpost"), style="bold"), data="", expand=True)
-            for unit in loose:
-                node.add_leaf(
-                    Text(unit.name + " ") + marks(unit.name, ("valid_leads",)),
-                    data=f"unit:{unit.name}",
-                )
-
-    def _colour(self, status: str) -> str:
-        variables = self.app.theme_variables
-        return f"bold {variables.get(STATUS_VARIABLE[status], '')}".strip()
+            lines.append(OrgLine("", t("subject.outpost"), 0, False))
+            lines += [unit_line(u, i == len(loose) - 1) for i, u in enumerate(loose)]
+        tree.show(tuple(lines))
 
     def _fill_heatmap(self, grid: HeatGrid) -> None:
         assert self.data is not None
@@ -343,10 +332,9 @@ class UnitsScreen(YejiScreen):
         """Enter on a ranking line: that unit's page."""
         self._open_page(f"unit:{event.cell_key.row_key.value}")
 
-    @on(Tree.NodeSelected)
-    def _tree_page(self, event: Tree.NodeSelected[str]) -> None:
-        if event.node.data:
-            self._open_page(event.node.data)
+    @on(OrgList.Picked)
+    def _tree_page(self, event: OrgList.Picked) -> None:
+        self._open_page(event.key)
 
     def _open_page(self, key: str) -> None:
         if self.data is None:

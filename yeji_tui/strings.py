@@ -40,7 +40,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.sort": ("按此列排序", "Sort by column"),
     "key.log_activity": ("记活动", "Log activity"),
     "key.its_pipeline": ("其项目看板", "Its pipeline"),
-    "units.tree_root": ("组织", "Organisation"),
     "units.subject": ("小组 / 单位", "group / unit"),
     "units.heatmap_of": ("月度任务：{quota}（[ ] 切换）", "quota: {quota} ([ ] to switch)"),
     "units.ranking": ("单位排名（s 按光标列排序）", "ranking (s sorts by the cursor's column)"),

@@ -18,6 +18,7 @@ from screens.units import ListDialog, UnitsScreen
 from tests.conftest import activity, lead
 from tests.screens.test_pipeline import TODAY, make_app, settle, until
 from yeji_tui.widgets.heatmap import HeatGrid
+from yeji_tui.widgets.org_list import OrgList
 
 
 @pytest.fixture
@@ -65,13 +66,24 @@ async def test_tree_shows_groups_units_and_this_months_quota_marks(units_store: 
     app = make_app(units_store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_units(app, pilot)
-        tree = screen.query_one("#unit-tree")
-        labels = [str(node.label) for node in tree.root.children]  # type: ignore[attr-defined]
-        assert labels[0].startswith("一组") and labels[1].startswith("二组")
-        units = [str(n.label) for n in tree.root.children[0].children]  # type: ignore[attr-defined]
-        assert units[0].startswith("区经信局") and units[1].startswith("平岗街道")
+        lines = screen.query_one("#unit-tree", OrgList).lines
+        assert [(line.name, line.depth) for line in lines[:3]] == [
+            ("一组", 0),
+            ("区经信局", 1),
+            ("平岗街道", 1),
+        ]
+        assert lines[3].name == "二组" and lines[2].last
+        units = [line.name + " " + "".join(m for m, _ in line.marks) for line in lines]
         # September, day 58 of the window: nothing done yet this month, still in progress
-        assert units[0].endswith("○○○")
+        assert units[1].endswith("○○○")
+        screen.query_one("#unit-tree", OrgList).focus()
+        await pilot.press("enter")  # the group's page
+        await until(pilot, lambda: isinstance(app.screen, SubjectPage))
+        await until(
+            pilot, lambda: "所属单位" in str(app.screen.query_one("#subject-text").render())
+        )
+        text = str(app.screen.query_one("#subject-text").render())
+        assert "牵头领导：张副区长" in text and "区经信局" in text and "平岗街道" in text
 
 
 async def test_heatmap_cells_say_done_of_required_and_enter_drills_into_the_trips(
