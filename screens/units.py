@@ -303,9 +303,17 @@ class UnitsScreen(YejiScreen):
         """Sort the ranking by the cursor's column (again: the other way round)."""
         if self.query_one(ContentSwitcher).current != "ranking":
             return
-        table = self._ranking_table()
-        column = table.cursor_coordinate.column
-        self.sort_reverse = not self.sort_reverse if column == self.sort_column else column != 1
+        self._sort_by(self._ranking_table().cursor_coordinate.column)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """A click on a ranking header sorts by that column, as ``s`` does."""
+        self._sort_by(event.column_index)
+
+    def _sort_by(self, column: int) -> None:
+        # names A→Z first, numbers largest first; the same column again turns it round
+        first_reverse = column not in (1, 2)
+        same = column == self.sort_column
+        self.sort_reverse = not self.sort_reverse if same else first_reverse
         self.sort_column = column
         self._sort()
 
