@@ -44,9 +44,11 @@ class ListDialog(Dialog):
 
     DEFAULT_CSS = """
     ListDialog > Vertical { width: 90; height: 80%; }
-    ListDialog VerticalScroll { height: 1fr; }
+    ListDialog VerticalScroll { height: 1fr; overflow-x: auto; }
+    ListDialog VerticalScroll > Static { width: auto; }  /* wide tables scroll, never wrap */
     """
     BINDINGS = [Binding("escape,enter,q", "cancel", "key.close")]
+    AUTO_FOCUS = "VerticalScroll"  # arrows scroll the list at once
 
     def __init__(self, title: str, lines: list[str]) -> None:
         super().__init__(title)

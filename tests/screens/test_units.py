@@ -291,3 +291,18 @@ async def test_d_writes_the_dispatch_review_beside_and_shows_it(
     assert (tmp_path / "双周调度-2022-09-10.md").read_text(encoding="utf-8").startswith("# ")
     book = read_workbook(tmp_path / "双周调度-2022-09-10.xlsx")
     assert list(book) == ["目标进度", "各组、各单位"]
+
+
+async def test_a_narrow_heatmap_scrolls_to_the_month_under_the_cursor(units_store: Path) -> None:
+    app = make_app(units_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_units(app, pilot)
+        grid = screen.query_one("#heatmap", HeatGrid)
+        grid.focus()
+        header = lambda: grid.render_line(0).text  # noqa: E731
+        assert grid.visible_months < len(grid.months) or "2022-10" in header()
+        await pilot.press("right", "right", "right")  # to the window's last month
+        assert grid.current is not None and grid.current[1] == grid.months[-1]
+        assert grid.months[-1] in header()
+        await pilot.press("left", "left", "left", "left")
+        assert grid.months[0] in header()

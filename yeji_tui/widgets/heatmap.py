@@ -16,7 +16,7 @@ from textual.widget import Widget
 
 from yeji_tui.text import clean_text, fit
 
-NAME_WIDTH = 20
+NAME_WIDTH = 21  # 10 CJK characters and a space
 CELL_WIDTH = 8
 
 
@@ -83,6 +83,7 @@ class HeatGrid(Widget, can_focus=True):
         self.row = 0
         self.column = 0
         self.top = 0
+        self.left = 0  # the first month shown: a narrow terminal shows a few at a time
 
     def show(self, heading: str, months: tuple[str, ...], rows: tuple[HeatRow, ...]) -> None:
         """New contents; the cursor stays where it was, as far as it can."""
@@ -104,16 +105,23 @@ class HeatGrid(Widget, can_focus=True):
         self.column = max(0, min(len(self.months) - 1, self.column + dx))
         self.row = max(0, min(len(self.rows) - 1, self.row + dy))
         fits = max(1, self.size.height - 1)
-        top = self.top
-        if self.row < self.top:
-            self.top = self.row
-        elif self.row >= self.top + fits:
-            self.top = self.row - fits + 1
-        if top != self.top:
+        top, left = self.top, self.left
+        self.top = max(min(self.top, self.row), self.row - fits + 1)
+        self._keep_column_visible()
+        if (top, left) != (self.top, self.left):
             self.refresh()
         else:  # the two lines that changed
             for row in {before, self.row}:
                 self.refresh(Region(0, 1 + row - self.top, self.size.width, 1))
+
+    @property
+    def visible_months(self) -> int:
+        """How many months fit beside the names."""
+        return max(1, (self.size.width - NAME_WIDTH) // CELL_WIDTH)
+
+    def _keep_column_visible(self) -> None:
+        shown = self.visible_months
+        self.left = max(min(self.left, self.column), self.column - shown + 1)
 
     def action_pick(self) -> None:
         """Ask for the records behind the cursor's cell."""
@@ -127,8 +135,13 @@ class HeatGrid(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
+        self._keep_column_visible()  # the width is known only now, on the first frame
+        shown = range(self.left, min(len(self.months), self.left + self.visible_months))
         if y == 0:
-            text = fit(self.heading, NAME_WIDTH) + "".join(fit(m, CELL_WIDTH) for m in self.months)
+            more = "›" if shown.stop < len(self.months) else ""
+            head = ("‹ " if self.left else "") + self.heading
+            months = "".join(fit(self.months[i], CELL_WIDTH) for i in shown)
+            text = fit(head, NAME_WIDTH) + months + more
             return Strip([Segment(fit(text, width), self._style("header"))]).adjust_cell_length(
                 width, base
             )
@@ -137,7 +150,8 @@ class HeatGrid(Widget, can_focus=True):
             return Strip.blank(width, base)
         row = self.rows[index]
         segments = [Segment(fit(clean_text(row.name), NAME_WIDTH), base)]
-        for column, cell in enumerate(row.cells):
+        for column in shown:
+            cell = row.cells[column]
             style = self._style(cell.status if cell else "none")
             if index == self.row and column == self.column and self.has_focus:
                 style += self._style("cursor")
