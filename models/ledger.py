@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from peewee import fn
 
@@ -55,6 +55,18 @@ class ActivityInput:
     destination: str
     company: str
     note: str
+
+
+#: An activity's columns in ActivityInput's order (join Unit for the name).
+ACTIVITY_COLUMNS: tuple[Any, ...] = (
+    Activity.on,
+    Unit.name,
+    Activity.kind,
+    Activity.led_by_principal,
+    Activity.destination,
+    Activity.company,
+    Activity.note,
+)
 
 
 @dataclass(frozen=True)
@@ -188,16 +200,7 @@ def add_activities(records: Sequence[ActivityInput]) -> WriteResult:
     first, last = min(r.on for r in records), max(r.on for r in records)
     with immediate():
         stored_rows = rows(
-            Activity.select(
-                Activity.on,
-                Unit.name,
-                Activity.kind,
-                Activity.led_by_principal,
-                Activity.destination,
-                Activity.company,
-                Activity.note,
-                fn.COUNT(Activity.id),
-            )
+            Activity.select(*ACTIVITY_COLUMNS, fn.COUNT(Activity.id))
             .join(Unit)
             .where(Activity.on.between(first, last))
             .group_by(
@@ -282,19 +285,7 @@ def all_leads() -> list[LeadInput]:
 
 def all_activities() -> list[ActivityInput]:
     """Every activity, in the import columns (for export), by date."""
-    query = (
-        Activity.select(
-            Activity.on,
-            Unit.name,
-            Activity.kind,
-            Activity.led_by_principal,
-            Activity.destination,
-            Activity.company,
-            Activity.note,
-        )
-        .join(Unit)
-        .order_by(Activity.on, Activity.id)
-    )
+    query = Activity.select(*ACTIVITY_COLUMNS).join(Unit).order_by(Activity.on, Activity.id)
     return [ActivityInput(*row) for row in rows(query)]
 
 

@@ -30,6 +30,16 @@ ActivityKind = Literal[
     "trip", "visit", "promotion", "training", "exchange", "signing", "groundbreaking"
 ]
 
+#: Every kind of activity, in the order the form offers them.
+ACTIVITY_KINDS: tuple[ActivityKind, ...] = (
+    "trip",
+    "visit",
+    "promotion",
+    "training",
+    "exchange",
+    "signing",
+    "groundbreaking",
+)
 #: The pipeline in order; ``dropped`` stands off the line.
 STAGES: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started", "dropped")
 PIPELINE: tuple[StageName, ...] = ("lead", "negotiating", "signed", "started")

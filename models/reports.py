@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from peewee import Case, fn
 
-from models.ledger import ActivityInput
+from models.ledger import ACTIVITY_COLUMNS, ActivityInput
 from models.queries import CARD_COLUMNS, card, not_dropped_by, unit_names_by_id
 from models.records import EventRecord, LeadCard, RosterLine, UnitPeriod
 from models.tables import (
@@ -115,15 +115,7 @@ def activities_of(
 ) -> list[ActivityInput]:
     """The activities behind a heatmap cell or on a unit's page, newest first."""
     query = (
-        Activity.select(
-            Activity.on,
-            Unit.name,
-            Activity.kind,
-            Activity.led_by_principal,
-            Activity.destination,
-            Activity.company,
-            Activity.note,
-        )
+        Activity.select(*ACTIVITY_COLUMNS)
         .join(Unit)
         .where(Unit.name.in_(units), Activity.on.between(since, until), Activity.kind.in_(kinds))
         .order_by(Activity.on.desc(), Activity.id.desc())

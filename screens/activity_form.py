@@ -14,21 +14,12 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from models.db import session as store_session
 from models.ledger import ACTIVITY_EVENTS, ActivityInput, UnknownCompanies
-from models.records import ActivityKind
+from models.records import ACTIVITY_KINDS
 from screens.base import YejiScreen, session
 from screens.dialogs import Dialog
 from screens.lead_form import Picker
 from yeji_tui.text import MAX_TEXT, clean_text, parse_day
 
-KINDS: tuple[ActivityKind, ...] = (
-    "trip",
-    "visit",
-    "promotion",
-    "training",
-    "exchange",
-    "signing",
-    "groundbreaking",
-)
 _TEXTS = ("destination", "company", "leads", "note")
 
 
@@ -58,7 +49,7 @@ class ActivityForm(Dialog):
     def compose(self) -> ComposeResult:
         t = session(self).t
         a, leads = self.answer or (None, [])
-        kinds = tuple(t(f"kind.{k}") for k in KINDS)
+        kinds = tuple(t(f"kind.{k}") for k in ACTIVITY_KINDS)
         with self.box(), VerticalScroll(id="activity-fields"):
             yield Label(t("act.date"))
             day = a.on if a else session(self).today
@@ -121,7 +112,7 @@ class ActivityForm(Dialog):
             return
         t = session(self).t
         kind_name = self.query_one("#kind", Picker).value
-        kind = next(k for k in KINDS if t(f"kind.{k}") == kind_name)
+        kind = next(k for k in ACTIVITY_KINDS if t(f"kind.{k}") == kind_name)
         day = parse_day(self._text("date"))
         assert day is not None
         leads = [

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from models.db import session as store_session
 from models.ledger import ActivityInput
-from models.records import UnitPeriod
+from models.records import ACTIVITY_KINDS, UnitPeriod
 from screens.base import YejiScreen, plain, session
 from yeji_tui import targets as calc
 from yeji_tui.strings import Catalog
@@ -80,16 +80,7 @@ class SubjectPage(YejiScreen):
                 totals = stage_totals(wanted, today)
                 if kind != "unit":
                     return totals, [], []
-                every = (
-                    "trip",
-                    "visit",
-                    "promotion",
-                    "training",
-                    "exchange",
-                    "signing",
-                    "groundbreaking",
-                )
-                recent = activities_of([name], settings.start, until, every, limit=RECENT)
+                recent = activities_of([name], settings.start, until, ACTIVITY_KINDS, limit=RECENT)
                 principal = activities_of(
                     [name], settings.start, until, ("trip",), principal_only=True
                 )

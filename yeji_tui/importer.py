@@ -428,15 +428,6 @@ def check_activities(path: Path, settings: CampaignSettings, t: Catalog) -> list
 
 # --- export: the same columns, so an exported file imports again unchanged -----------------
 
-_KIND_CHINESE = {
-    "trip": "外出招商",
-    "visit": "接待考察",
-    "promotion": "推介会",
-    "training": "培训会",
-    "exchange": "经验交流会",
-    "signing": "集中签约",
-    "groundbreaking": "集中开工",
-}
 ExportCell = str | int
 
 
@@ -460,7 +451,7 @@ def export_table(
         if column == "stage":
             return t(f"stage.{value}") if zh else str(value)
         if column == "kind":
-            return _KIND_CHINESE.get(str(value), str(value)) if zh else str(value)
+            return t(f"kind.{value}") if zh else str(value)  # words the importer reads
         return value if isinstance(value, int) else str(value)
 
     attrs = [("on" if c == "date" else c) for c in columns]

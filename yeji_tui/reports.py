@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from models.records import CampaignSettings
+from models.records import CampaignSettings, UnitPeriod
 from models.reports import unit_period
 from yeji_tui import targets as calc
 from yeji_tui.status import gather
@@ -142,19 +142,24 @@ def targets_table(settings: CampaignSettings, today: date, t: Catalog) -> Table:
 # --- the assessment -------------------------------------------------------------------------
 
 
+def window_period(
+    settings: CampaignSettings, today: date, *, stale_days: int | None
+) -> dict[str, UnitPeriod]:
+    """What each unit did in the window up to ``today`` (the ranking's numbers)."""
+    until = calc.counting_until(settings.start, settings.end, today)
+    if until is None:
+        return {}
+    return unit_period(
+        settings.start,
+        until,
+        min_signed_wan=calc.smallest_signed_amount(settings),
+        stale_days=stale_days,
+    )
+
+
 def assessment(settings: CampaignSettings, today: date, t: Catalog, *, stale_days: int) -> Report:
     """The ranking, the advanced-unit nominees, the groups' tasks and who is ordered out."""
-    until = calc.counting_until(settings.start, settings.end, today)
-    per_unit = (
-        unit_period(
-            settings.start,
-            until,
-            min_signed_wan=calc.smallest_signed_amount(settings),
-            stale_days=stale_days,
-        )
-        if until is not None
-        else {}
-    )
+    per_unit = window_period(settings, today, stale_days=stale_days)
     status = gather(settings, today)
     ranked = calc.ranking(settings, per_unit, status.quotas)
     tasks = calc.group_tasks(settings, per_unit)

@@ -37,19 +37,10 @@ def load_units(today: date, *, ranking: bool = True) -> UnitsData | None:
     status = gather(settings, today)
     if not ranking:
         return UnitsData(status=status, per_unit={}, ranked=[], tasks=[], complete=False)
-    from models.reports import unit_period  # the ranking's queries: not for the first frame
+    from yeji_tui.reports import window_period  # the ranking's queries: after the first frame
 
-    until = calc.counting_until(settings.start, settings.end, today)
-    per_unit = (
-        unit_period(
-            settings.start,
-            until,
-            min_signed_wan=calc.smallest_signed_amount(settings),
-            stale_days=None,  # the screen shows no stale counts: not worth the scan here
-        )
-        if until is not None
-        else {}
-    )
+    # the screen shows no stale counts: not worth the scan here
+    per_unit = window_period(settings, today, stale_days=None)
     return UnitsData(
         status=status,
         per_unit=per_unit,
