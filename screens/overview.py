@@ -43,6 +43,7 @@ class OverviewScreen(YejiScreen):
     BINDINGS = [
         Binding("r", "refresh_data", "key.refresh", id="overview.refresh"),
         Binding("w", "what_if", "key.what_if", id="overview.what_if"),
+        Binding("a", "log_activity", "key.log_activity", id="overview.log"),
         # The board scrolls from the screen's own keys, so nothing needs focus at start
         # (focusing at start refreshed the footer twice more before the first paint).
         Binding("down,j", "scroll('down')", "key.down", show=False),
@@ -152,6 +153,17 @@ class OverviewScreen(YejiScreen):
         self.query_one(QuotaSummary).border_title = self._month_title(status)
         self.query_one(LatestList).projects = overview.latest
         self._set_title()
+
+    def action_log_activity(self) -> None:
+        """Log a trip, a visit or an event; this month's quotas follow at once."""
+        self._log()
+
+    @work(exit_on_error=False)
+    async def _log(self) -> None:
+        from screens.activity_form import log_activity
+
+        if await log_activity(self, None):
+            self.load()
 
     def action_what_if(self) -> None:
         """Show the targets as if the chosen 洽谈 leads (or the suggested ones) were signed;

@@ -24,6 +24,7 @@ from screens.base import YejiScreen, session
 from screens.dialogs import Dialog
 from yeji_tui import targets as calc
 from yeji_tui.prefetch import ready
+from yeji_tui.status import STATUS_SYMBOL
 from yeji_tui.strings import Catalog
 from yeji_tui.text import clean_text, fit
 from yeji_tui.units_view import UnitsData, load_units
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 QUOTAS: tuple[QuotaName, ...] = ("trips", "principal_trips", "visits", "valid_leads")
 #: a quota's state as a symbol (besides its colour: readable without colour, and in print)
-MARKS = {"met": "✔", "in_progress": "○", "missed": "✘"}
+MARKS = STATUS_SYMBOL  # the same symbols as the overview and `yeji status`
 
 
 class ListDialog(Dialog):

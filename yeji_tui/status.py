@@ -165,7 +165,7 @@ def to_json(status: CampaignStatus) -> dict[str, Any]:
 # --- text (80 columns) ----------------------------------------------------------------------
 
 _ANSI = {"met": "32", "on_track": "36", "behind": "31", "in_progress": "33", "missed": "31"}
-STATUS_SYMBOL = {"met": "✔", "on_track": "●", "behind": "▼", "in_progress": "…", "missed": "✘"}
+STATUS_SYMBOL = {"met": "✔", "on_track": "●", "behind": "▼", "in_progress": "○", "missed": "✘"}
 
 
 def bar(actual: int, target: int, expected: float, width: int = BAR_WIDTH) -> str:

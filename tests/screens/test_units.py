@@ -306,3 +306,29 @@ async def test_a_narrow_heatmap_scrolls_to_the_month_under_the_cursor(units_stor
         assert grid.months[-1] in header()
         await pilot.press("left", "left", "left", "left")
         assert grid.months[0] in header()
+
+
+async def test_a_trip_logged_from_the_overview_shows_in_its_quotas(units_store: Path) -> None:
+    from screens.overview import OverviewScreen
+    from yeji_tui.widgets.board import QuotaSummary
+
+    app = make_app(units_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        summary = app.screen.query_one(QuotaSummary)
+        before = summary.status
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ActivityForm))
+        form = app.screen
+        form.query_one("#date").value = "2022-09-05"  # type: ignore[attr-defined]
+        form.query_one("#unit-input").value = "平岗街道"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        await until(pilot, lambda: summary.status is not before)
+        assert summary.status is not None
+        row = next(
+            r
+            for r in summary.status.quotas
+            if (r.subject, r.quota, r.month) == ("平岗街道", "trips", "2022-09")
+        )
+        assert row.actual == 1
