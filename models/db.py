@@ -220,6 +220,7 @@ def _upgrade_3_to_4(db: Database) -> None:
 
 def _upgrade_4_to_5(db: Database) -> None:
     """Version 5: the groups' annual tasks, the advanced-unit rule, the consultants' order,
+    planned events, the leads an activity concerned,
     follow-ups by day, stale leads per unit, and signings and starts counted from their indexes
     alone (the dispatch review, the units screen)."""
     for sql in (
@@ -232,6 +233,12 @@ def _upgrade_4_to_5(db: Database) -> None:
         'DROP INDEX IF EXISTS "lead_stage_touched_on"',
         'CREATE INDEX "lead_stage_touched_on_unit_id" ON "lead" ("stage", "touched_on", "unit_id")',
         'ALTER TABLE "event" ADD COLUMN "from_plan" INTEGER NOT NULL DEFAULT 0',
+        'CREATE TABLE "activity_lead" ("id" INTEGER NOT NULL PRIMARY KEY, '
+        '"activity_id" INTEGER NOT NULL, "lead_id" INTEGER NOT NULL, '
+        'FOREIGN KEY ("activity_id") REFERENCES "activity" ("id") ON DELETE CASCADE, '
+        'FOREIGN KEY ("lead_id") REFERENCES "lead" ("id") ON DELETE CASCADE)',
+        'CREATE INDEX "activity_lead_activity_id" ON "activity_lead" ("activity_id")',
+        'CREATE INDEX "activity_lead_lead_id" ON "activity_lead" ("lead_id")',
         'DROP INDEX IF EXISTS "lead_signed_on_amount_wan_is_industrial"',
         'DROP INDEX IF EXISTS "lead_started_on_amount_wan_is_industrial"',
         'CREATE INDEX "lead_signed_on_amount_wan_is_industrial_stage_dropped_on_unit_id" ON "lead" '

@@ -17,7 +17,17 @@ from peewee import fn
 from models.db import immediate
 from models.records import ActivityKind, StageName
 from models.search import search_key
-from models.tables import Activity, BaseModel, Event, EventLead, Lead, StageChange, Unit, rows
+from models.tables import (
+    Activity,
+    ActivityLead,
+    BaseModel,
+    Event,
+    EventLead,
+    Lead,
+    StageChange,
+    Unit,
+    rows,
+)
 
 T = TypeVar("T")
 
@@ -342,7 +352,7 @@ def log_activity(record: ActivityInput, lead_companies: Sequence[str] = ()) -> i
                 ).execute()
             for lead_id in lead_ids:
                 EventLead.insert(event=event_id, lead=lead_id).execute()
-        return int(
+        activity_id = int(
             Activity.insert(
                 on=record.on,
                 unit=unit.id,
@@ -354,3 +364,11 @@ def log_activity(record: ActivityInput, lead_companies: Sequence[str] = ()) -> i
                 event=event_id,
             ).execute()
         )
+        for lead_id in lead_ids:
+            ActivityLead.insert(activity=activity_id, lead=lead_id).execute()
+        if lead_ids and record.kind in ("trip", "visit"):
+            # meeting the company is contact: the lead is not stale as of that day
+            Lead.update(touched_on=record.on).where(
+                Lead.id.in_(lead_ids), (Lead.touched_on.is_null()) | (Lead.touched_on < record.on)
+            ).execute()
+        return activity_id

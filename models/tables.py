@@ -227,6 +227,13 @@ class Activity(BaseModel):
         indexes = ((("on", "unit", "kind", "led_by_principal"), False),)
 
 
+class ActivityLead(BaseModel):
+    """A lead an activity concerned (the company met on a trip, say)."""
+
+    activity = ForeignKeyField(Activity, backref="leads", on_delete="CASCADE")
+    lead = ForeignKeyField(Lead, backref="activities", on_delete="CASCADE")
+
+
 class ActivityDay(Model):
     """Activities counted per day, unit, kind and principal flag.
 
@@ -333,6 +340,7 @@ ALL_TABLES: tuple[type[Model], ...] = (
     Event,
     EventLead,
     Activity,
+    ActivityLead,
     ActivityDay,
     StageTotal,
 )

@@ -10,7 +10,7 @@ import pytest
 from rich.text import Text
 
 from models.ledger import add_activities, upsert_leads
-from models.tables import Activity, Event, EventLead
+from models.tables import Activity, ActivityLead, Event, EventLead
 from screens.activity_form import ActivityForm
 from screens.pipeline import PipelineScreen
 from screens.unit_page import SubjectPage
@@ -170,11 +170,15 @@ async def test_logging_a_trip_makes_the_quota_follow_at_once(units_store: Path) 
         form.query_one("#unit-input").focus()
         await pilot.press(*"pgjd", "enter")  # 平岗街道 by its initials
         form.query_one("#destination").value = "上海"  # type: ignore[attr-defined]
+        form.query_one("#leads").value = "乙公司"  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, UnitsScreen))
         await settle(app, pilot)
         assert cell(screen, "heatmap", 1, 3) == "1/2 ○"
         assert Activity.select().where(Activity.destination == "上海").count() == 3
+        # the lead it concerned is linked, and not stale as of the trip
+        link = ActivityLead.get()
+        assert link.lead.company == "乙公司" and link.lead.touched_on == date(2022, 9, 5)
 
 
 async def test_the_activity_form_refuses_bad_input_in_place_and_saves_nothing(
