@@ -193,7 +193,7 @@ class SubjectPage(YejiScreen):
                 )
             )
         members = [u.name for u in settings.units if u.group == self.subject]
-        total = sum((self.data.per_unit.get(n, UnitPeriod()) for n in members), UnitPeriod())
+        total = calc.group_facts(settings, self.subject, self.data.per_unit)
         lines += [self._facts(t, total), Content("")]
         lines += self._stages(t, totals)
         lines.append(Content.assemble((t("page.units"), "bold $text-accent")))

@@ -392,6 +392,14 @@ def smallest_signed_amount(settings: CampaignSettings) -> int:
     return min(amounts) if amounts else 0
 
 
+def group_facts(
+    settings: CampaignSettings, group: str, per_unit: Mapping[str, UnitPeriod]
+) -> UnitPeriod:
+    """A group's totals: the sum of its units' (outpost centres in it included)."""
+    members = (u.name for u in settings.units if u.group == group)
+    return sum((per_unit.get(name, UnitPeriod()) for name in members), UnitPeriod())
+
+
 DispatchKind = Literal["group", "unit", "outpost", "total"]
 
 
@@ -413,7 +421,7 @@ def dispatch_lines(
     lines: list[DispatchLine] = []
     for group in settings.groups:
         members = [u for u in settings.units if u.group == group.name]
-        total = sum((per_unit.get(u.name, UnitPeriod()) for u in members), UnitPeriod())
+        total = group_facts(settings, group.name, per_unit)
         lines.append(DispatchLine(group.name, "group", group.name, total))
         lines += [
             DispatchLine(
@@ -539,10 +547,7 @@ def group_tasks(settings: CampaignSettings, per_unit: Mapping[str, UnitPeriod]) 
     """Each group's signed and started projects against its annual tasks."""
     out: list[GroupTask] = []
     for g in settings.groups:
-        total = sum(
-            (per_unit.get(u.name, UnitPeriod()) for u in settings.units if u.group == g.name),
-            UnitPeriod(),
-        )
+        total = group_facts(settings, g.name, per_unit)
         out.append(
             GroupTask(g.name, total.signed_counted, g.signed_task, total.started, g.started_task)
         )
