@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,21 +15,16 @@ from models.db import session as store_session
 from models.ledger import ACTIVITY_EVENTS, ActivityInput, UnknownCompanies
 from models.records import ACTIVITY_KINDS
 from screens.base import YejiScreen, session
-from screens.dialogs import Dialog
-from screens.lead_form import Picker
-from yeji_tui.text import MAX_TEXT, clean_text, parse_day
+from screens.lead_form import FormDialog, Picker
+from yeji_tui.text import MAX_TEXT, parse_day
 
 _TEXTS = ("destination", "company", "leads", "note")
 
 
-class ActivityForm(Dialog):
+class ActivityForm(FormDialog):
     """One activity. Ctrl+S saves; Esc cancels; Enter goes to the next field."""
 
-    DEFAULT_CSS = """
-    ActivityForm > Vertical { width: 72; height: 90%; }
-    ActivityForm Label { color: $text-muted; margin-top: 1; }
-    ActivityForm #activity-fields { height: 1fr; }
-    """
+    CHECKED = ("date", "unit", "kind", *_TEXTS)
     BINDINGS = [Binding("ctrl+s", "save", "key.save", id="activity.save")]
     AUTO_FOCUS = "#date"
 
@@ -50,7 +44,7 @@ class ActivityForm(Dialog):
         t = session(self).t
         a, leads = self.answer or (None, [])
         kinds = tuple(t(f"kind.{k}") for k in ACTIVITY_KINDS)
-        with self.box(), VerticalScroll(id="activity-fields"):
+        with self.box(), VerticalScroll(classes="fields"):
             yield Label(t("act.date"))
             day = a.on if a else session(self).today
             yield Input(day.isoformat(), placeholder="YYYY-MM-DD", id="date")
@@ -85,30 +79,9 @@ class ActivityForm(Dialog):
                 found[name] = t("why.too_long", n=MAX_TEXT)
         return found
 
-    def _text(self, widget_id: str) -> str:
-        return clean_text(self.query_one(f"#{widget_id}", Input).value)
-
-    def _show(self, only: str | None = None) -> dict[str, str]:
-        found = self.problems()
-        for name in ("date", "unit", "kind", *_TEXTS):
-            if only is None or only == name:
-                self.error(f"{name}-error", found.get(name, ""))
-        return found
-
-    @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        self._show(only=(event.input.id or "").removesuffix("-input"))
-
-    @on(Input.Submitted)
-    def _next_field(self) -> None:
-        self.focus_next()
-
     def action_save(self) -> None:
         """Return the activity and the leads named, if every field is valid."""
-        found = self._show()
-        if found:
-            target = self.query_one(f"#{next(iter(found))}")
-            (target.query_one(Input) if isinstance(target, Picker) else target).focus()
+        if not self.is_valid():
             return
         t = session(self).t
         kind_name = self.query_one("#kind", Picker).value

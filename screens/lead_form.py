@@ -102,14 +102,58 @@ class Picker(Vertical):
         getattr(event, "stop")()  # noqa: B009 (Key events stop this way)
 
 
-class LeadForm(Dialog):
-    """New or edited lead. Ctrl+S saves; Esc cancels; Enter goes to the next field."""
+class FormDialog(Dialog):
+    """A form: every field checked as you type, what is wrong shown under the field, Enter to
+    the next field; ``Ctrl+S`` (in the subclass) returns only a valid form."""
 
     DEFAULT_CSS = """
-    LeadForm > Vertical { width: 72; height: 90%; }
-    LeadForm Label { color: $text-muted; margin-top: 1; }
-    LeadForm #form-fields { height: 1fr; }
+    FormDialog > Vertical { width: 72; height: 90%; }
+    FormDialog Label { color: $text-muted; margin-top: 1; }
+    FormDialog .fields { height: 1fr; }
     """
+    #: the fields whose problems are shown under them (``#<name>-error``)
+    CHECKED: tuple[str, ...] = ()
+
+    def problems(self) -> dict[str, str]:
+        """Every field that is wrong, with what is wrong (empty when the form is valid)."""
+        raise NotImplementedError
+
+    def after_check(self) -> None:
+        """Anything else to update once the fields were checked (a live reading)."""
+
+    def _text(self, widget_id: str) -> str:
+        return clean_text(self.query_one(f"#{widget_id}", Input).value)
+
+    def _show(self, only: str | None = None) -> dict[str, str]:
+        found = self.problems()
+        for name in self.CHECKED:
+            if only is None or only == name:
+                self.error(f"{name}-error", found.get(name, ""))
+        self.after_check()
+        return found
+
+    def is_valid(self) -> bool:
+        """Check every field; if one is wrong, say so in place and put the cursor there."""
+        found = self._show()
+        if not found:
+            return True
+        target = self.query_one(f"#{next(iter(found))}")
+        (target.query_one(Input) if isinstance(target, Picker) else target).focus()
+        return False
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._show(only=(event.input.id or "").removesuffix("-input"))
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+
+class LeadForm(FormDialog):
+    """New or edited lead. Ctrl+S saves; Esc cancels; Enter goes to the next field."""
+
+    CHECKED = _CHECKED
     BINDINGS = [Binding("ctrl+s", "save", "key.save", id="form.save")]
 
     def __init__(
@@ -128,7 +172,7 @@ class LeadForm(Dialog):
         t = session(self).t
         i = self.initial
         today = session(self).today
-        with self.box(), VerticalScroll(id="form-fields"):
+        with self.box(), VerticalScroll(classes="fields"):
             for name, value in (
                 ("company", i.company if i else ""),
                 ("project", i.project if i else ""),
@@ -192,9 +236,6 @@ class LeadForm(Dialog):
 
     # --- checking ------------------------------------------------------------------------
 
-    def _text(self, widget_id: str) -> str:
-        return clean_text(self.query_one(f"#{widget_id}", Input).value)
-
     def _amount_hint(self) -> Content:
         t = session(self).t
         raw = self._text("amount").replace(",", "")
@@ -223,30 +264,12 @@ class LeadForm(Dialog):
                 found[name] = t("why.date")
         return found
 
-    def _show(self, only: str | None = None) -> dict[str, str]:
-        found = self.problems()
-        for name in _CHECKED:
-            if only is None or only == name:
-                self.error(f"{name}-error", found.get(name, ""))
+    def after_check(self) -> None:
         self.query_one("#amount-error", Static).update(self._amount_hint())
-        return found
-
-    @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        field = (event.input.id or "").removesuffix("-input")
-        self._show(only=field)
-
-    @on(Input.Submitted)
-    def _next_field(self) -> None:
-        self.focus_next()
 
     def action_save(self) -> None:
         """Return the lead if every field is valid; otherwise say what is wrong, in place."""
-        found = self._show()
-        if found:
-            first = next(iter(found))
-            target = self.query_one(f"#{first}")
-            (target.query_one(Input) if isinstance(target, Picker) else target).focus()
+        if not self.is_valid():
             return
         day = parse_day(self._text("found_on")) if self._text("found_on") else None
         follow = parse_day(self._text("next_follow_up")) if self._text("next_follow_up") else None

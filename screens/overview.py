@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from models.db import session as store_session
-from screens.base import YejiScreen, plain, session
+from screens.base import LogsActivities, plain, session
 from yeji_tui.prefetch import ready
 from yeji_tui.status import Overview, load_overview, window_line
 from yeji_tui.targets import CampaignStatus, what_if
@@ -37,7 +37,7 @@ class MonthRow(Horizontal):
         self.set_class(self.size.width < OverviewScreen.NARROW - 2, "-stacked")
 
 
-class OverviewScreen(YejiScreen):
+class OverviewScreen(LogsActivities):
     """The campaign at a glance. Data loads in a worker; the screen draws at once."""
 
     BINDINGS = [
@@ -153,17 +153,6 @@ class OverviewScreen(YejiScreen):
         self.query_one(QuotaSummary).border_title = self._month_title(status)
         self.query_one(LatestList).projects = overview.latest
         self._set_title()
-
-    def action_log_activity(self) -> None:
-        """Log a trip, a visit or an event; this month's quotas follow at once."""
-        self._log()
-
-    @work(exit_on_error=False)
-    async def _log(self) -> None:
-        from screens.activity_form import log_activity
-
-        if await log_activity(self, None):
-            self.load()
 
     def action_what_if(self) -> None:
         """Show the targets as if the chosen 洽谈 leads (or the suggested ones) were signed;

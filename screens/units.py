@@ -20,7 +20,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from models.db import session as store_session
 from models.records import CampaignSettings, EventRecord, QuotaName, RosterLine, UnitSpec
-from screens.base import YejiScreen, session
+from screens.base import LogsActivities, session
 from screens.dialogs import Dialog
 from yeji_tui import targets as calc
 from yeji_tui.prefetch import ready
@@ -60,7 +60,7 @@ class ListDialog(Dialog):
             yield Static(Content("\n").join(Content(clean_text(line)) for line in self.lines))
 
 
-class UnitsScreen(YejiScreen):
+class UnitsScreen(LogsActivities):
     """Groups and units: quota heatmap, ranking, and a page per unit or group."""
 
     AUTO_FOCUS = "#heatmap"
@@ -461,17 +461,6 @@ class UnitsScreen(YejiScreen):
             t("units.report_written", paths="、".join(str(p) for p in paths)), markup=False
         )
         await self.ask(ListDialog(t(f"key.{kind}"), lines))
-
-    def action_log_activity(self) -> None:
-        """Log a trip, a visit or an event (the quotas follow at once)."""
-        self._log()
-
-    @work(exit_on_error=False)
-    async def _log(self) -> None:
-        from screens.activity_form import log_activity
-
-        if await log_activity(self, None):
-            self.load()
 
 
 def calendar_lines(settings: CampaignSettings, events: list[EventRecord], t: Catalog) -> list[str]:
