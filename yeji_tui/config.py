@@ -10,23 +10,27 @@ import tomllib
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from models.records import (
-    CONSULTANT_RANGES,
     EVENT_KINDS,
     UNIT_KINDS,
     AssessmentRule,
     CampaignSettings,
+    ConsultantRole,
     ConsultantSpec,
     EventSpec,
     GroupSpec,
     Quotas,
     TargetSpec,
+    TargetStage,
     UnitSpec,
 )
 
 BUILTIN_CAMPAIGN = "notice-2022.toml"
+T = TypeVar("T")
+TARGET_STAGES: tuple[TargetStage, ...] = ("signed", "started")
+CONSULTANT_ROLES: tuple[ConsultantRole, ...] = ("consultant", "adviser")
 
 _TOP_KEYS = {
     "campaign",
@@ -103,6 +107,20 @@ class _Reader:
         self.problem(f"{path}.{key}", "应为日期，如 2022-07-15 / must be a date like 2022-07-15")
         return date(1970, 1, 1)
 
+    def choice(
+        self, data: dict[str, Any], key: str, path: str, choices: tuple[T, ...], default: T
+    ) -> T:
+        """One of ``choices`` (the default when the key is absent or wrong, after a problem)."""
+        value = data.get(key, default)
+        found = next((c for c in choices if c == value), None)
+        if found is None:
+            listed = " | ".join(str(c) for c in choices)
+            self.problem(
+                f"{path}.{key}", f"应为 {listed} 之一，而非 {value!r} / must be one of them"
+            )
+            return default
+        return found
+
     def array(self, data: dict[str, Any], key: str) -> list[Any]:
         value = data.get(key, [])
         if not isinstance(value, list):
@@ -140,13 +158,7 @@ def parse_campaign(text: str, source: str = "<campaign>") -> CampaignSettings:
     for i, raw in enumerate(r.array(data, "targets")):
         path = f"targets[{i}]"
         t = r.table(raw, path, _TARGET_KEYS)
-        stage = t.get("stage", "signed")
-        if stage not in ("signed", "started"):
-            r.problem(
-                f"{path}.stage",
-                f"应为 signed 或 started，而非 {stage!r} / must be signed or started",
-            )
-            stage = "signed"
+        stage = r.choice(t, "stage", path, TARGET_STAGES, "signed")
         count = r.count(t, "count", path, None)
         if count is None:
             r.problem(f"{path}.count", "缺少此项 / missing")
@@ -178,10 +190,7 @@ def parse_campaign(text: str, source: str = "<campaign>") -> CampaignSettings:
     for i, raw in enumerate(r.array(data, "units")):
         path = f"units[{i}]"
         u = r.table(raw, path, _UNIT_KEYS)
-        kind = next((k for k in UNIT_KINDS if k == u.get("kind")), None)
-        if kind is None:
-            r.problem(f"{path}.kind", f"应为 {' | '.join(UNIT_KINDS)} 之一，而非 {u.get('kind')!r}")
-            kind = "department"
+        kind = r.choice(u, "kind", path, UNIT_KINDS, "department")
         group = r.text(u, "group", path, required=False) or None
         if group is None and kind != "outpost":
             r.problem(
@@ -228,17 +237,14 @@ def _consultants(r: _Reader, data: dict[str, Any]) -> list[ConsultantSpec]:
     for i, raw in enumerate(r.array(data, "consultants")):
         path = f"consultants[{i}]"
         c = r.table(raw, path, _CONSULTANT_KEYS)
-        role = c.get("role", "consultant")
-        if role not in CONSULTANT_RANGES:
-            r.problem(f"{path}.role", f"应为 consultant 或 adviser，而非 {role!r}")
-            role = "consultant"
+        role = r.choice(c, "role", path, CONSULTANT_ROLES, "consultant")
         name = r.text(c, "name", path)
         if name and any(o.name == name for o in out):
             r.problem(f"{path}.name", f"重复的名称 {name!r} / duplicate")
         out.append(
             ConsultantSpec(
                 name=name,
-                role="adviser" if role == "adviser" else "consultant",
+                role=role,
                 organisation=r.text(c, "organisation", path, required=False),
             )
         )
@@ -250,12 +256,7 @@ def _events(r: _Reader, data: dict[str, Any]) -> list[EventSpec]:
     for i, raw in enumerate(r.array(data, "events")):
         path = f"events[{i}]"
         e = r.table(raw, path, _EVENT_KEYS)
-        kind = next((k for k in EVENT_KINDS if k == e.get("kind")), None)
-        if kind is None:
-            r.problem(
-                f"{path}.kind", f"应为 {' | '.join(EVENT_KINDS)} 之一，而非 {e.get('kind')!r}"
-            )
-            kind = "promotion"
+        kind = r.choice(e, "kind", path, EVENT_KINDS, "promotion")
         title = r.text(e, "title", path)
         if title and any(o.title == title for o in out):
             r.problem(f"{path}.title", f"重复的名称 {title!r} / duplicate")
