@@ -55,6 +55,14 @@ class StoreError(Exception):
     """The store cannot be opened or used; the message says why, for the user."""
 
 
+class StoreBusy(StoreError):
+    """Another process held the write lock for longer than we wait (the CLI exits with 4)."""
+
+
+class NotAllowed(StoreError):
+    """A write this user, or this store opened read-only, may not make (the CLI exits with 3)."""
+
+
 def default_store_path() -> Path:
     """Where the store lives when neither ``--db`` nor ``YEJI_DB`` says otherwise."""
     from platformdirs import user_data_dir
@@ -307,6 +315,8 @@ def close_store() -> None:
 __all__ = [
     "SCHEMA_VERSION",
     "Lead",
+    "NotAllowed",
+    "StoreBusy",
     "StoreError",
     "close_store",
     "current_user",

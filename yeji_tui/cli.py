@@ -6,6 +6,7 @@ Imports are lazy: ``yeji status`` must never import Textual (it starts in well u
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -33,8 +34,17 @@ class Context:
         return self.t.lang
 
 
+#: Exit codes: what a script calling ``yeji`` can tell apart.
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_NOT_ALLOWED, EXIT_BUSY = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED, EXIT_PIPE = 130, 141
+
+
 class CliError(Exception):
-    """A failure to report in one line, without a traceback."""
+    """A failure to report in one line, without a traceback (exit 1 unless told otherwise)."""
+
+    def __init__(self, message: str, code: int = EXIT_DATA) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _parse_today(value: str | None) -> date:
@@ -120,8 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``yeji`` console script."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the ``yeji`` console script.
+
+    Every failure ends here as one line on stderr, ``yeji: <what, where, what to do>``, and an
+    exit code (1 data, 2 usage, 3 not allowed, 4 busy); ``YEJI_DEBUG=1`` shows the traceback.
+    """
+    args = build_parser().parse_args(argv)  # a mistyped command line: argparse exits with 2
     try:
         settings = _settings()
         lang = parse_lang(args.lang or os.environ.get("YEJI_LANG") or settings.lang)
@@ -132,11 +146,55 @@ def main(argv: list[str] | None = None) -> int:
             settings=settings,
         )
         return _dispatch(args, ctx)
-    except CliError as exc:
-        print(f"yeji: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (``yeji export leads | head -1``): nothing more to say to it
+        _silence_stdout()
+        return EXIT_PIPE
+    except Exception as exc:
+        if os.environ.get("YEJI_DEBUG"):
+            raise
+        message, code = _explain(exc)
+        _say(message)
+        return code
+
+
+def _explain(exc: Exception) -> tuple[str, int]:
+    """One line for the user, and the exit code, for anything that stopped a command."""
+    from models.db import NotAllowed, StoreBusy, StoreError
+
+    if isinstance(exc, CliError):
+        return str(exc), exc.code
+    if isinstance(exc, StoreBusy):
+        return str(exc), EXIT_BUSY
+    if isinstance(exc, NotAllowed):
+        return str(exc), EXIT_NOT_ALLOWED
+    if isinstance(exc, StoreError):
+        return str(exc), EXIT_DATA
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}", EXIT_DATA
+    return (
+        f"意外错误 / unexpected error: {type(exc).__name__}: {exc} "
+        "(YEJI_DEBUG=1 显示详情 / shows the details)",
+        EXIT_DATA,
+    )
+
+
+def _say(message: str) -> None:
+    """An error line on stderr, with anything that could act on the terminal escaped."""
+    from yeji_tui.text import escape_controls
+
+    lines = [escape_controls(line) for line in message.splitlines()] or [""]
+    with contextlib.suppress(OSError):
+        print("yeji: " + "\n".join(lines), file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout at exit; once the pipe is closed that flush raises again.
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _settings() -> UserSettings:
@@ -155,12 +213,9 @@ def _store_path(flag: str | None) -> Path:
 
 
 def _open(ctx: Context, *, create: bool = True) -> None:
-    from models.db import StoreError, open_store
+    from models.db import open_store
 
-    try:
-        open_store(ctx.db_path, create=create)
-    except StoreError as exc:
-        raise CliError(str(exc)) from exc
+    open_store(ctx.db_path, create=create)  # a StoreError says what is wrong, main() prints it
 
 
 def _campaign(ctx: Context):  # type: ignore[no-untyped-def]
@@ -282,7 +337,6 @@ def cmd_export_ledger(ctx: Context, what: str, flag: str | None, out: str | None
 def cmd_init(ctx: Context, config: Path) -> int:
     """``yeji init --config FILE``: create the store, load or update the campaign."""
     from models.campaigns import save_campaign
-    from models.db import StoreError
     from yeji_tui.config import ConfigError, load_campaign_file
 
     try:
@@ -290,10 +344,7 @@ def cmd_init(ctx: Context, config: Path) -> int:
     except ConfigError as exc:
         raise CliError("\n".join(exc.problems)) from exc
     _open(ctx)
-    try:
-        changes = save_campaign(settings)
-    except StoreError as exc:
-        raise CliError(str(exc)) from exc
+    changes = save_campaign(settings)
     if changes.changed:
         summary = f"+{len(changes.added)} ~{len(changes.updated)} -{len(changes.removed)}"
         print(ctx.t("cli.init_done", changes=summary))

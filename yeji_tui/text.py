@@ -10,8 +10,13 @@ import unicodedata
 from datetime import date
 
 # C0 controls except tab and newline, DEL, and C1 controls: ESC/CSI/OSC sequences in a company
-# name or a note would otherwise reach the user's terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# name or a note would otherwise reach the user's terminal. Bidi embeddings, overrides and
+# isolates (U+202A–U+202E, U+2066–U+2069), marks (U+200E/F, U+061C) and zero-width characters
+# (U+200B–U+200D, U+2060, U+FEFF) change what a reader sees without being seen themselves.
+_UNSEEN = "\u200b-\u200f\u202a-\u202e\u2060-\u2069\u061c\ufeff"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_UNSEEN}]")
+# The same plus tab and newline: for showing a value inside one line of a message.
+_ANY_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_UNSEEN}]")
 
 
 #: characters in a name or a note field
@@ -25,6 +30,18 @@ def clean_text(value: str, *, single_line: bool = True) -> str:
     if single_line:
         value = value.replace("\t", " ").replace("\n", " ")
     return value.strip()
+
+
+def escape_controls(value: str) -> str:
+    """``value`` with every control, bidi and zero-width character written as an escape
+    (``\\x1b``, ``\\u202e``): for error lines, which must show what a bad cell held without
+    letting it act on the terminal."""
+
+    def escaped(m: re.Match[str]) -> str:
+        code = ord(m[0])
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _ANY_CONTROL.sub(escaped, value)
 
 
 def char_width(ch: str) -> int:
