@@ -7,12 +7,25 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from peewee import Database
 
+from models.storefile import (
+    beside,
+    connect_read_only,
+    copy_database,
+    filesystem_type,
+    install,
+    make_dirs,
+    new_file,
+    not_a_store_file,
+    read_only_uri,
+    refused_filesystem,
+)
 from models.tables import (
     ALL_TABLES,
     SEARCH_INDEX,
@@ -45,14 +58,28 @@ PRAGMAS: dict[str, object] = {
     "temp_store": "memory",
 }
 
-# File systems on which SQLite's WAL (shared memory between processes) is unsafe.
-NETWORK_FILESYSTEMS = frozenset(
-    {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "fuse.sshfs", "sshfs", "afs", "9p"}
-)
+#: Settings of a connection that only reads: SQLite refuses every write (a second line behind
+#: ``immediate``'s refusal), and the journal mode is left as the file has it.
+READ_ONLY_PRAGMAS: dict[str, object] = {
+    **{k: v for k, v in PRAGMAS.items() if k != "journal_mode"},
+    "query_only": 1,
+}
 
 
 class StoreError(Exception):
-    """The store cannot be opened or used; the message says why, for the user."""
+    """The store cannot be opened or used; the message says why, for the user.
+
+    Raised with ``key`` (and values), the words are ``yeji_tui.strings``' message of that key
+    in the user's language (``message``); the plain text is then for logs.
+    """
+
+    def __init__(self, text: str = "", *, key: str = "", **values: object) -> None:
+        super().__init__(text or " ".join([key, *(f"{k}={v}" for k, v in values.items())]))
+        self.key, self.values = key, values
+
+    def message(self, translate: Callable[..., str]) -> str:
+        """The words for the user, given the catalog of their language."""
+        return translate(self.key, **self.values) if self.key else str(self)
 
 
 class StoreBusy(StoreError):
@@ -80,56 +107,146 @@ def resolve_store_path(cli_value: str | None) -> Path:
     return default_store_path()
 
 
-def filesystem_type(path: Path) -> str | None:
-    """The type of the file system holding ``path``, from /proc/mounts (Linux only)."""
-    try:
-        mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    target = str(path.resolve())
-    best, best_type = "", None
-    for line in mounts.splitlines():
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        mount_point = parts[1].replace("\\040", " ")
-        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
-        if inside and len(mount_point) > len(best):
-            best, best_type = mount_point, parts[2]
-    return best_type
+@dataclass(frozen=True)
+class OpenedStore:
+    """What opening the store found."""
+
+    path: Path
+    #: why only reading is possible (``flag``: --read-only, ``file``, ``directory``: not
+    #: writable), or None
+    read_only: str | None = None
+    #: the schema version the file had, when this opening upgraded it
+    upgraded_from: int | None = None
+    #: the copy of the file as it was before that upgrade
+    upgrade_backup: Path | None = None
 
 
-def open_store(path: Path, *, create: bool = True) -> Database:
-    """Bind the store to ``path``, creating or upgrading the schema; returns the database.
+_opened: OpenedStore | None = None
 
-    Raises StoreError with a message for the user when the file cannot be used.
-    """
-    path = path.expanduser()
-    if not path.exists() and not create:
-        raise StoreError(f"数据库不存在 / store not found: {path}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"无法创建数据目录 / cannot create {path.parent}: {exc}") from exc
-    fs = filesystem_type(path.parent)
-    if fs in NETWORK_FILESYSTEMS:
-        raise StoreError(
-            f"数据库位于网络文件系统（{fs}）上，SQLite 的 WAL 模式在其上会损坏数据；"
-            f"请把数据库放在本机磁盘上 / the store {path} is on a network file system ({fs}), "
-            "where SQLite WAL corrupts data: keep it on a local disk"
-        )
+
+def opened_store() -> OpenedStore | None:
+    """The store this process opened last."""
+    return _opened
+
+
+def refuse_if_read_only() -> None:
+    """Raise NotAllowed when the store was opened for reading only (every write asks)."""
+    if _opened is not None and _opened.read_only:
+        raise NotAllowed(key=f"store.read_only.{_opened.read_only}", path=_opened.path)
+
+
+def read_only_reason(path: Path, asked: bool = False) -> str | None:
+    """Why the store at ``path`` can only be read (``flag``: asked for, ``file`` or
+    ``directory``: not writable for this user), or None."""
+    if asked:
+        return "flag"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "file"
+    if path.parent.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        return "directory"  # no -wal, -shm or journal can be made there
+    return None
+
+
+def check_place(path: Path) -> None:
+    """Refuse a store path on a network or FUSE file system (SQLite's WAL corrupts there)."""
+    fs = filesystem_type(path)
+    if refused_filesystem(fs):
+        raise StoreError(key="store.network_fs", path=path, fs=fs)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file that is not a yeji store, before anything (a pragma) writes to it."""
+    why = not_a_store_file(path)
+    if why is None:
+        with closing(connect_read_only(path)) as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        # before schema 2 the version was not recorded: such a store has these tables
+        if version == 0 and tables and not {"campaign", "lead"} <= tables:
+            why = "not_ours"
+    if why is not None:
+        raise StoreError(key=f"store.{why}", path=path)
+
+
+def _bind(target: str, *, read_only: bool) -> None:
     if not database.is_closed():
         database.close()
-    database.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    database.init(
+        target,
+        pragmas=READ_ONLY_PRAGMAS if read_only else PRAGMAS,
+        timeout=BUSY_TIMEOUT_S,
+        check_same_thread=False,
+        uri=read_only,
+    )
+
+
+def _create(path: Path) -> None:
+    """Make a new store at ``path``: its schema is written under a temporary name that takes
+    the store's name only once whole (a crash leaves no empty store; two processes creating it
+    at once end with one), with the modes of ``models.storefile``."""
+    try:
+        make_dirs(path.parent)
+    except OSError as exc:
+        raise StoreError(key="store.cannot_create", path=path.parent, error=exc.strerror) from exc
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        with suppress(FileNotFoundError):
+            tmp.unlink()
+        new_file(tmp)
+        _bind(str(tmp), read_only=False)
+        database.connect()
+        migrate(database)
+        database.close()  # the last connection: WAL checkpointed, -wal and -shm removed
+        with suppress(FileExistsError):  # another process made it meanwhile: use theirs
+            install(tmp, path, replace=False)
+    except OSError as exc:
+        raise StoreError(key="store.cannot_create", path=path, error=exc.strerror) from exc
+    finally:
+        database.close()
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            with suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def open_store(path: Path, *, create: bool = True, read_only: bool = False) -> OpenedStore:
+    """Bind the store to ``path``, creating or upgrading the schema.
+
+    Refuses (StoreError, with a message for the user) a path on a network or FUSE file system,
+    an empty or non-SQLite file, and a store from a newer version. With ``read_only``, or when
+    the file or its directory is not writable, it opens for reading and every write is refused
+    (NotAllowed). An upgrade first copies the file beside it (``upgrade_backup``).
+    """
+    global _opened
+    _opened = None
+    path = path.expanduser()
+    check_place(path)
+    if path.exists():
+        try:
+            _check_file(path)
+        except sqlite3.DatabaseError as exc:  # an SQLite header on a broken file
+            raise StoreError(key="store.cannot_open", path=path, error=exc) from exc
+    elif create and not read_only:
+        _create(path)
+    else:
+        raise StoreError(key="store.not_found", path=path)
+    why = read_only_reason(path, read_only)
+    _bind(read_only_uri(path) if why else str(path), read_only=why is not None)
     try:
         database.connect(reuse_if_open=True)
-        migrate(database)
+        before = schema_version(database)
+        backup = migrate(database, read_only=why is not None)
     except Exception as exc:  # sqlite3 errors: not a database, locked, read-only ...
         database.close()
         if isinstance(exc, StoreError):
             raise
-        raise StoreError(f"无法打开数据库 / cannot open the store {path}: {exc}") from exc
-    return database
+        raise StoreError(key="store.cannot_open", path=path, error=exc) from exc
+    _opened = OpenedStore(
+        path=path,
+        read_only=why,
+        upgraded_from=before if backup is not None else None,
+        upgrade_backup=backup,
+    )
+    return _opened
 
 
 def schema_version(db: Database) -> int:
@@ -266,17 +383,31 @@ UPGRADES: dict[int, Callable[[Database], None]] = {
 }
 
 
-def migrate(db: Database) -> None:
-    """Create the schema in a new file, or upgrade an older one in place, in one transaction."""
+def migrate(db: Database, *, read_only: bool = False) -> Path | None:
+    """Create the schema in a new file, or upgrade an older one in place, in one transaction.
+
+    Before upgrading a file that holds data, copies it beside itself and returns where (a
+    store the upgrade broke can then be restored); returns None when nothing was upgraded.
+    """
     version = schema_version(db)
     if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"数据库来自更新的版本（架构 {version}），请升级 yeji-tui / the store was written by a "
-            f"newer yeji-tui (schema {version} > {SCHEMA_VERSION}): upgrade this program"
-        )
+        raise StoreError(key="store.newer", version=version, supported=SCHEMA_VERSION)
     if version == SCHEMA_VERSION:
-        return
+        return None
+    tables = db.get_tables()
+    if read_only and not tables:
+        raise StoreError(key="store.not_ours", path=db.database)
+    if read_only:
+        raise NotAllowed(key="store.needs_upgrade", version=version, supported=SCHEMA_VERSION)
+    backup = None
+    if tables:
+        path = Path(db.database)
+        conn: sqlite3.Connection = db.connection()  # type: ignore[no-untyped-call]
+        backup = copy_database(conn, beside(path, f"schema-{version}"))
     with immediate(db):
+        version = schema_version(db)  # another process may have upgraded it meanwhile
+        if version == SCHEMA_VERSION:
+            return backup
         if version == 0 and not _has_tables(db):
             db.create_tables(ALL_TABLES)
             _create_triggers(db)
@@ -286,6 +417,7 @@ def migrate(db: Database) -> None:
             for step in range(max(version, 1), SCHEMA_VERSION):
                 UPGRADES[step](db)
         run_sql(f"PRAGMA user_version = {SCHEMA_VERSION}", db)
+    return backup
 
 
 def immediate(db: Database = database) -> AbstractContextManager[Any]:
@@ -293,7 +425,9 @@ def immediate(db: Database = database) -> AbstractContextManager[Any]:
 
     In WAL mode a deferred transaction that reads first and writes later fails with
     SQLITE_BUSY_SNAPSHOT when another process wrote meanwhile; the busy timeout does not help.
+    Every write of the store comes here: a store opened read-only is refused here, once.
     """
+    refuse_if_read_only()
     tx: AbstractContextManager[Any] = db.atomic("IMMEDIATE")
     return tx
 
@@ -316,6 +450,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Lead",
     "NotAllowed",
+    "OpenedStore",
     "StoreBusy",
     "StoreError",
     "close_store",
@@ -323,6 +458,8 @@ __all__ = [
     "database",
     "immediate",
     "open_store",
+    "opened_store",
+    "refuse_if_read_only",
     "resolve_store_path",
 ]
 
@@ -335,7 +472,11 @@ class ChangeWatcher:
     """
 
     def __init__(self, path: Path) -> None:
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+        self._conn = (
+            connect_read_only(path)
+            if _opened is not None and _opened.read_only
+            else sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+        )
         self._lock = threading.Lock()
         self._last = self._version()
 

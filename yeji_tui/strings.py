@@ -415,6 +415,132 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This store holds a real campaign ({name}); use another --db file for the demo",
     ),
     "cli.bad_date": ("日期格式应为 YYYY-MM-DD：{value}", "dates are YYYY-MM-DD: {value}"),
+    # --- the store file: opening, read-only, backup, check, restore (issue 8)
+    "store.not_found": (
+        "数据库不存在：{path}（先运行 yeji init --config 活动配置.toml）",
+        "no store at {path} (run yeji init --config campaign.toml first)",
+    ),
+    "store.cannot_create": ("无法创建 {path}：{error}", "cannot create {path}: {error}"),
+    "store.cannot_open": (
+        "无法打开数据库 {path}：{error}",
+        "cannot open the store {path}: {error}",
+    ),
+    "store.network_fs": (
+        "数据库 {path} 位于网络或 FUSE 文件系统（{fs}）上，SQLite 在其上会损坏数据；"
+        "请把数据库放在本机磁盘上",
+        "the store {path} is on a network or FUSE file system ({fs}), where SQLite corrupts "
+        "data: keep it on a local disk",
+    ),
+    "store.empty": (
+        "{path} 是空文件（0 字节），不是数据库，未作改动；请删除它，或用 --db 换一个路径",
+        "{path} is an empty file (0 bytes), not a store, and was left alone: delete it or give "
+        "another path with --db",
+    ),
+    "store.not_sqlite": (
+        "{path} 不是 SQLite 数据库，未作改动；请用 --db 换一个路径",
+        "{path} is not an SQLite database and was left alone: give another path with --db",
+    ),
+    "store.not_ours": (
+        "{path} 不是 yeji 数据库，未作改动",
+        "{path} is not a yeji store and was left alone",
+    ),
+    "store.newer": (
+        "数据库来自更新的版本（架构 {version}，本程序只支持到 {supported}），请升级 yeji-tui",
+        "the store was written by a newer yeji-tui (schema {version} > {supported}): "
+        "upgrade this program",
+    ),
+    "store.needs_upgrade": (
+        "数据库需要升级（架构 {version} → {supported}），只读时不能升级；请以可写方式打开一次",
+        "the store needs an upgrade (schema {version} → {supported}), which cannot be done "
+        "read-only: open it once with write access",
+    ),
+    "store.upgraded": (
+        "数据库已从架构 {version} 升级到 {supported}；升级前的副本：{backup}",
+        "the store was upgraded from schema {version} to {supported}; the copy from before: "
+        "{backup}",
+    ),
+    "store.read_only.flag": (
+        "数据库为只读（--read-only），不能修改：{path}",
+        "the store is open read-only (--read-only): nothing can be changed in {path}",
+    ),
+    "store.read_only.file": (
+        "数据库为只读（你不能写入该文件），不能修改：{path}",
+        "the store is read-only (the file is not writable for you): nothing can be changed "
+        "in {path}",
+    ),
+    "store.read_only.directory": (
+        "数据库为只读（你不能写入其所在目录），不能修改：{path}；需要修改请加入该目录所属的组",
+        "the store is read-only (its directory is not writable for you): nothing can be "
+        "changed in {path}; to make changes, join the directory's group",
+    ),
+    "backup.done": (
+        "已备份到 {path}（{size}，完整性检查通过）",
+        "backed up to {path} ({size}, integrity check passed)",
+    ),
+    "backup.exists": (
+        "{path} 已存在，未覆盖；用 --force 覆盖，或换一个文件名",
+        "{path} exists and was left alone: --force replaces it, or give another name",
+    ),
+    "backup.same": ("{path} 就是当前数据库本身", "{path} is the store itself"),
+    "backup.no_dir": ("目录不存在：{path}", "no such directory: {path}"),
+    "backup.bad_copy": (
+        "副本未通过完整性检查，已丢弃：{error}",
+        "the copy failed its integrity check and was discarded: {error}",
+    ),
+    "check.ok": ("无问题", "all good"),
+    "check.found": (
+        "发现 {n} 处问题；可用 yeji restore 从备份恢复",
+        "{n} problems found; yeji restore brings back a backup",
+    ),
+    "check.more": ("……另有 {n} 处", "… and {n} more"),
+    "check.integrity": ("完整性检查：{detail}", "integrity check: {detail}"),
+    "check.foreign_key": (
+        "{table} 表第 {rowid} 行引用的 {parent} 不存在",
+        "{table} row {rowid} refers to a {parent} row that does not exist",
+    ),
+    "check.stage_total": (
+        "阶段汇总有误：{stage} 记为 {kept_leads} 条、{kept_amount} 万元，实际 {leads} 条、{amount} 万元",
+        "stage totals wrong: {stage} kept as {kept_leads} leads, {kept_amount} 万元; "
+        "actually {leads} leads, {amount} 万元",
+    ),
+    "check.activity_day": (
+        "活动日汇总有误：{day} 单位 {unit} {kind}（主要负责人带队 {principal}）记为 {kept} 次，实际 {actual} 次",
+        "activity day summary wrong: {day} unit {unit} {kind} (led by the principal: "
+        "{principal}) kept as {kept}, actually {actual}",
+    ),
+    "check.search_missing": (
+        "搜索索引缺少线索 {ids}",
+        "the search index is missing leads {ids}",
+    ),
+    "check.search_extra": (
+        "搜索索引含有已不存在的线索 {ids}",
+        "the search index holds leads that no longer exist: {ids}",
+    ),
+    "check.search_index": (
+        "搜索索引与线索内容不一致：{detail}",
+        "the search index does not match the leads: {detail}",
+    ),
+    "check.search_partly": (
+        "（只读：搜索索引只核对了条目，未核对内容）",
+        "(read-only: the search index was checked for its entries, not their contents)",
+    ),
+    "restore.done": (
+        "已用 {source} 恢复数据库 {path}；原数据库保存在 {aside}",
+        "restored {path} from {source}; the store as it was is kept at {aside}",
+    ),
+    "restore.done_new": ("已用 {source} 恢复数据库 {path}", "restored {path} from {source}"),
+    "restore.busy": (
+        "数据库正被其他程序使用（yeji 界面或命令），请先关闭它们再恢复：{path}",
+        "the store is open elsewhere (a yeji window or command): close it, then restore: {path}",
+    ),
+    "restore.damaged": (
+        "{path} 已损坏，不能用于恢复：{detail}",
+        "{path} is damaged and cannot be restored: {detail}",
+    ),
+    "restore.no_campaign": (
+        "{path} 中没有活动，不是 yeji 数据库的备份",
+        "{path} holds no campaign: not a backup of a yeji store",
+    ),
     # --- pipeline rules (why a change is refused)
     "rule.dropped": ("该线索已终止", "this lead is dropped"),
     "rule.one_step": ("只能移到相邻阶段", "a lead moves one stage at a time"),

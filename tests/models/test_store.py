@@ -76,23 +76,9 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     conn.execute("CREATE TABLE x (y)")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
-    with pytest.raises(StoreError, match="newer"):
+    with pytest.raises(StoreError) as refused:
         open_store(path)
-
-
-def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
-    path = tmp_path / "notes.sqlite3"
-    path.write_text("not a database at all" * 100, encoding="utf-8")
-    with pytest.raises(StoreError, match="cannot open"):
-        open_store(path)
-
-
-def test_a_store_on_a_network_file_system_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("models.db.filesystem_type", lambda path: "nfs4")
-    with pytest.raises(StoreError, match="network file system"):
-        open_store(tmp_path / "s.sqlite3")
+    assert refused.value.key == "store.newer"
 
 
 def test_the_day_summary_follows_inserts_updates_and_deletes(campaign_store: Path) -> None:

@@ -1,0 +1,257 @@
+"""Looking after the store file: checking it, backing it up while others work, restoring one.
+
+``check_store`` reads the open store; ``backup_store`` copies it with SQLite's backup API;
+``restore_store`` puts a checked copy in place of a store no one has open, keeping the old
+file aside. Problems come back as records with a message key (``yeji_tui.strings``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from models.db import (
+    SCHEMA_VERSION,
+    NotAllowed,
+    StoreBusy,
+    StoreError,
+    check_place,
+    opened_store,
+    read_only_reason,
+)
+from models.storefile import (
+    beside,
+    connect_read_only,
+    copy_database,
+    held_alone,
+    install,
+    integrity_problems,
+    make_dirs,
+    not_a_store_file,
+    stamp,
+)
+from models.tables import database
+
+#: At most this many lines of one kind of problem are listed (the rest are counted).
+SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the store: a message key of ``yeji_tui.strings`` and its values."""
+
+    key: str
+    values: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``check_store`` found; ``search_checked_fully`` is False on a read-only store,
+    where the search index's own check (a write statement in SQLite) cannot run."""
+
+    problems: list[Problem]
+    hidden: int  # problems found beyond those listed
+    search_checked_fully: bool
+
+
+def _conn() -> sqlite3.Connection:
+    conn: sqlite3.Connection = database.connection()  # type: ignore[no-untyped-call]
+    return conn
+
+
+def _all(sql: str) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in _conn().execute(sql)]
+
+
+_STAGES_COUNTED = "SELECT stage, COUNT(*), TOTAL(amount_wan) FROM lead GROUP BY stage"
+_STAGES_KEPT = (
+    "SELECT stage, leads, amount_wan FROM stage_total WHERE leads != 0 OR amount_wan != 0"
+)
+_DAYS_COUNTED = (
+    "SELECT date, unit_id, kind, led_by_principal, COUNT(*) FROM activity "
+    "GROUP BY date, unit_id, kind, led_by_principal"
+)
+_DAYS_KEPT = "SELECT day, unit_id, kind, led_by_principal, n FROM activity_day WHERE n != 0"
+_NOT_INDEXED = "SELECT id FROM lead WHERE id NOT IN (SELECT id FROM lead_fts_docsize) ORDER BY id"
+_INDEXED_GONE = "SELECT id FROM lead_fts_docsize WHERE id NOT IN (SELECT id FROM lead) ORDER BY id"
+
+
+def _stage_problems() -> list[Problem]:
+    counted = {s: (int(n), int(a)) for s, n, a in _all(_STAGES_COUNTED)}
+    kept = {s: (int(n), int(a)) for s, n, a in _all(_STAGES_KEPT)}
+    return [
+        Problem(
+            "check.stage_total",
+            {
+                "stage": stage,
+                "kept_leads": kept.get(stage, (0, 0))[0],
+                "kept_amount": kept.get(stage, (0, 0))[1],
+                "leads": counted.get(stage, (0, 0))[0],
+                "amount": counted.get(stage, (0, 0))[1],
+            },
+        )
+        for stage in sorted(counted.keys() | kept.keys())
+        if counted.get(stage, (0, 0)) != kept.get(stage, (0, 0))
+    ]
+
+
+def _day_problems() -> list[Problem]:
+    counted = {tuple(r[:4]): int(r[4]) for r in _all(_DAYS_COUNTED)}
+    kept = {tuple(r[:4]): int(r[4]) for r in _all(_DAYS_KEPT)}
+    return [
+        Problem(
+            "check.activity_day",
+            {
+                "day": day,
+                "unit": unit,
+                "kind": kind,
+                "principal": bool(principal),
+                "kept": kept.get(k, 0),
+                "actual": counted.get(k, 0),
+            },
+        )
+        for k in sorted(counted.keys() | kept.keys(), key=str)
+        for day, unit, kind, principal in [k]
+        if counted.get(k, 0) != kept.get(k, 0)
+    ]
+
+
+def _ids(found: list[tuple[Any, ...]]) -> str:
+    shown = ", ".join(str(r[0]) for r in found[:SHOWN])
+    return shown + (" …" if len(found) > SHOWN else "")
+
+
+def _search_problems(fully: bool) -> list[Problem]:
+    problems = []
+    for sql, key in ((_NOT_INDEXED, "check.search_missing"), (_INDEXED_GONE, "check.search_extra")):
+        found = _all(sql)
+        if found:
+            problems.append(Problem(key, {"ids": _ids(found)}))
+    if fully and not problems:
+        # FTS5's own check compares every indexed trigram with the leads' search keys. It is
+        # an INSERT to SQLite (it takes the write lock for its few hundred milliseconds), so a
+        # read-only store gets the entry comparison above only.
+        try:
+            _conn().execute("INSERT INTO lead_fts (lead_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            problems.append(Problem("check.search_index", {"detail": str(exc)}))
+    return problems
+
+
+def check_store() -> CheckResult:
+    """Check the open store: SQLite's integrity and foreign keys, and every total the triggers
+    keep (per stage, per day, the search index) against a count of what they summarise."""
+    opened = opened_store()
+    fully = opened is not None and opened.read_only is None
+    kinds: list[list[Problem]] = [
+        [Problem("check.integrity", {"detail": d}) for d in integrity_problems(_conn())],
+        [
+            Problem("check.foreign_key", {"table": t, "rowid": r, "parent": p})
+            for t, r, p, _ in _all("PRAGMA foreign_key_check")
+        ],
+        _stage_problems(),
+        _day_problems(),
+        _search_problems(fully),
+    ]
+    shown = [p for kind in kinds for p in kind[:SHOWN]]
+    hidden = sum(max(0, len(kind) - SHOWN) for kind in kinds)
+    return CheckResult(shown, hidden, search_checked_fully=fully)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    with suppress(OSError):
+        return a.exists() and b.exists() and a.samefile(b)
+    return False
+
+
+def backup_store(dest: Path, *, replace: bool = False) -> Path:
+    """Copy the open store to ``dest`` (a file, or a directory to put a dated copy in), whole
+    and consistent while others keep working; returns the copy's path.
+
+    Refuses an existing file unless ``replace``, and the store itself.
+    """
+    opened = opened_store()
+    assert opened is not None, "open the store first"
+    if dest.is_dir():
+        dest = dest / f"{opened.path.stem}-backup-{stamp()}{opened.path.suffix}"
+    if not dest.parent.is_dir():
+        raise StoreError(key="backup.no_dir", path=dest.parent)
+    if _same_file(dest, opened.path):
+        raise StoreError(key="backup.same", path=dest)
+    if dest.exists() and not replace:
+        raise StoreError(key="backup.exists", path=dest)
+    try:
+        return copy_database(_conn(), dest, replace=replace)
+    except FileExistsError as exc:  # made by someone else since we looked
+        raise StoreError(key="backup.exists", path=dest) from exc
+    except ValueError as exc:
+        raise StoreError(key="backup.bad_copy", error=exc) from exc
+    except OSError as exc:  # the directory is not writable, the disk is full ...
+        raise StoreError(key="store.cannot_create", path=dest, error=exc.strerror) from exc
+
+
+def _checked_copy(source: Path, tmp: Path) -> None:
+    """Copy ``source`` to ``tmp`` and check the copy is a whole yeji store we can open."""
+    if not source.is_file():
+        raise StoreError(key="store.not_found", path=source)
+    why = not_a_store_file(source)
+    if why is not None:
+        raise StoreError(key=f"store.{why}", path=source)
+    try:
+        with closing(connect_read_only(source)) as src:
+            copy_database(src, tmp)
+    except ValueError as exc:
+        raise StoreError(key="restore.damaged", path=source, detail=exc) from exc
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(key="restore.damaged", path=source, detail=exc) from exc
+    with closing(sqlite3.connect(tmp)) as copy:
+        version = int(copy.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(key="store.newer", version=version, supported=SCHEMA_VERSION)
+        tables = {r[0] for r in copy.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "campaign" not in tables or not copy.execute("SELECT 1 FROM campaign").fetchone():
+            raise StoreError(key="restore.no_campaign", path=source)
+        # in WAL mode from the start, as yeji keeps it: every connection then holds the store
+        # open in a way the next restore can see (held_alone)
+        copy.execute("PRAGMA journal_mode = WAL")
+
+
+def restore_store(store: Path, source: Path, *, read_only: bool = False) -> Path | None:
+    """Put a copy of ``source`` in place of the store at ``store``; returns where the store as
+    it was is kept (``store.sqlite3.before-restore-<time>``, never deleted), None if there was
+    none.
+
+    ``source`` is checked first (an SQLite file, whole, of this schema or older, with a
+    campaign). Refused while any other connection has the store open (StoreBusy), on a network
+    file system, and read-only (NotAllowed). An older schema is upgraded on the next opening.
+    """
+    store = store.expanduser()
+    why = read_only_reason(store, read_only)
+    if why is not None:
+        raise NotAllowed(key=f"store.read_only.{why}", path=store)
+    check_place(store)
+    if _same_file(source, store):
+        raise StoreError(key="backup.same", path=source)
+    make_dirs(store.parent)
+    tmp = store.with_name(f".{store.name}.restore")
+    with suppress(FileNotFoundError):
+        tmp.unlink()
+    try:
+        _checked_copy(source, tmp)
+        if not store.exists():
+            install(tmp, store, replace=False)
+            return None
+        aside = beside(store, "before-restore")
+        try:
+            with held_alone(store):
+                store.rename(aside)
+                install(tmp, store, replace=False)
+        except sqlite3.OperationalError as exc:
+            raise StoreBusy(key="restore.busy", path=store) from exc
+        return aside
+    finally:
+        with suppress(FileNotFoundError):
+            tmp.unlink()
