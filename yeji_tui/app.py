@@ -95,6 +95,7 @@ class YejiApp(App[None]):
         watch_seconds: float = 2.0,
         first_load: Future[object] | None = None,
         section: str = "overview",
+        notices: tuple[str, ...] = (),
     ) -> None:
         if section in SECTIONS:
             # read by App.__init__: start straight in that section
@@ -107,6 +108,7 @@ class YejiApp(App[None]):
         self.watch_seconds = watch_seconds
         self._watcher: ChangeWatcher | None = None
         self._first_load = first_load  # of the section the app opens on
+        self._notices = notices  # what opening the store found (read-only, upgraded)
         self._changes: list[Change] = []
         self.what_if: dict[int, LeadCard] = {}
         self.stale_days = self.user_settings.stale_days
@@ -121,6 +123,8 @@ class YejiApp(App[None]):
         self._watcher = ChangeWatcher(self.db_path)
         self.set_interval(self.watch_seconds, self.check_store)
         self.call_after_refresh(_started)
+        for notice in self._notices:
+            self.notify(notice, markup=False, timeout=10)
 
     def on_unmount(self) -> None:
         if self._watcher is not None:
@@ -188,8 +192,16 @@ class YejiApp(App[None]):
             self.report_error(event.worker.error)
 
     def report_error(self, error: BaseException) -> None:
-        """Errors of store work surface once, here, as a notification (never as markup)."""
-        self.notify(self.t("error.load", error=error), severity="error", markup=False, timeout=8)
+        """Errors of store work surface once, here, as a notification (never as markup); a
+        refusal of the store's (read-only, busy) in its own words."""
+        from models.db import StoreError
+
+        text = (
+            error.message(self.t)
+            if isinstance(error, StoreError)
+            else self.t("error.load", error=error)
+        )
+        self.notify(text, severity="error", markup=False, timeout=8)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every section and action is in the command palette too."""

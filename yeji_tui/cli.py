@@ -27,6 +27,8 @@ class Context:
     today: date
     t: Catalog
     settings: UserSettings
+    #: ``--read-only``: open the store for reading only
+    read_only: bool = False
 
     @property
     def lang(self) -> Lang:
@@ -67,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--lang", choices=("zh", "en"), help="界面语言 / interface language (env YEJI_LANG)"
+    )
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        help="只读打开，拒绝一切修改 / open the store for reading only",
     )
     p.add_argument(
         "--section",
@@ -126,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("what", choices=("leads", "activities"))
     export.add_argument("--format", choices=("csv", "xlsx"), help="默认按 --out 后缀，否则 csv")
     export.add_argument("--out", metavar="FILE", help="默认输出到屏幕（CSV） / default: stdout")
+
+    backup = sub.add_parser("backup", help="备份数据库（他人可照常使用） / back up the store")
+    backup.add_argument("file", metavar="FILE", help="备份文件或目录 / a file, or a directory")
+    backup.add_argument("--force", action="store_true", help="覆盖已有文件 / replace FILE")
+    sub.add_parser("check", help="检查数据库是否完好 / check the store is whole")
+    restore = sub.add_parser("restore", help="用备份恢复数据库 / put a backup in place")
+    restore.add_argument("file", metavar="FILE", help="备份文件 / the backup")
     return p
 
 
@@ -136,14 +150,16 @@ def main(argv: list[str] | None = None) -> int:
     exit code (1 data, 2 usage, 3 not allowed, 4 busy); ``YEJI_DEBUG=1`` shows the traceback.
     """
     args = build_parser().parse_args(argv)  # a mistyped command line: argparse exits with 2
+    t = Catalog(parse_lang(args.lang or os.environ.get("YEJI_LANG")))  # until the settings say
     try:
         settings = _settings()
-        lang = parse_lang(args.lang or os.environ.get("YEJI_LANG") or settings.lang)
+        t = Catalog(parse_lang(args.lang or os.environ.get("YEJI_LANG") or settings.lang))
         ctx = Context(
             db_path=_store_path(args.db),
             today=_parse_today(args.today or os.environ.get("YEJI_TODAY")),
-            t=Catalog(lang),
+            t=t,
             settings=settings,
+            read_only=args.read_only,
         )
         return _dispatch(args, ctx)
     except KeyboardInterrupt:
@@ -155,23 +171,23 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("YEJI_DEBUG"):
             raise
-        message, code = _explain(exc)
+        message, code = _explain(exc, t)
         _say(message)
         return code
 
 
-def _explain(exc: Exception) -> tuple[str, int]:
+def _explain(exc: Exception, t: Catalog) -> tuple[str, int]:
     """One line for the user, and the exit code, for anything that stopped a command."""
     from models.db import NotAllowed, StoreBusy, StoreError
 
     if isinstance(exc, CliError):
         return str(exc), exc.code
     if isinstance(exc, StoreBusy):
-        return str(exc), EXIT_BUSY
+        return exc.message(t), EXIT_BUSY
     if isinstance(exc, NotAllowed):
-        return str(exc), EXIT_NOT_ALLOWED
+        return exc.message(t), EXIT_NOT_ALLOWED
     if isinstance(exc, StoreError):
-        return str(exc), EXIT_DATA
+        return exc.message(t), EXIT_DATA
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}", EXIT_DATA
@@ -212,10 +228,25 @@ def _store_path(flag: str | None) -> Path:
     return resolve_store_path(flag)
 
 
-def _open(ctx: Context, *, create: bool = True) -> None:
-    from models.db import open_store
+def _open(ctx: Context, *, create: bool = True) -> list[str]:
+    """Open the store (a StoreError says what is wrong, main() prints it); returns what the
+    user should know, also said on stderr (an upgrade and where the copy from before is)."""
+    from models.db import SCHEMA_VERSION, open_store
 
-    open_store(ctx.db_path, create=create)  # a StoreError says what is wrong, main() prints it
+    opened = open_store(ctx.db_path, create=create, read_only=ctx.read_only)
+    notices = []
+    if opened.upgrade_backup is not None:
+        notices.append(
+            ctx.t(
+                "store.upgraded",
+                version=opened.upgraded_from,
+                supported=SCHEMA_VERSION,
+                backup=opened.upgrade_backup,
+            )
+        )
+    for notice in notices:
+        _say(notice)
+    return notices
 
 
 def _campaign(ctx: Context):  # type: ignore[no-untyped-def]
@@ -242,6 +273,12 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
         return cmd_report(ctx, args)
     if args.command == "export":
         return cmd_export_ledger(ctx, args.what, args.format, args.out)
+    if args.command == "backup":
+        return cmd_backup(ctx, Path(args.file), force=args.force)
+    if args.command == "check":
+        return cmd_check(ctx)
+    if args.command == "restore":
+        return cmd_restore(ctx, Path(args.file))
     if args.command == "demo":
         code = cmd_demo(ctx, leads=args.leads, seed=args.seed, activities=args.activities)
         return run_tui(ctx, args.section) if code == 0 and args.open else code
@@ -426,13 +463,57 @@ def cmd_demo(ctx: Context, *, leads: int, seed: int, activities: int | None) -> 
     return 0
 
 
+def cmd_backup(ctx: Context, dest: Path, *, force: bool) -> int:
+    """``yeji backup FILE [--force]``: a whole, checked copy, while others keep working."""
+    from models.maintenance import backup_store
+
+    _open(ctx, create=False)
+    done = backup_store(dest, replace=force)
+    print(ctx.t("backup.done", path=done, size=f"{done.stat().st_size / 1_048_576:.1f} MB"))
+    return 0
+
+
+def cmd_check(ctx: Context) -> int:
+    """``yeji check``: exit 0 with "all good", or 1 and one line per problem."""
+    from models.maintenance import check_store
+
+    _open(ctx, create=False)
+    result = check_store()
+    for problem in result.problems:
+        print(ctx.t(problem.key, **problem.values))
+    if result.hidden:
+        print(ctx.t("check.more", n=result.hidden))
+    found = len(result.problems) + result.hidden
+    print(ctx.t("check.found", n=found) if found else ctx.t("check.ok"))
+    if not result.search_checked_fully:
+        print(ctx.t("check.search_partly"))
+    return EXIT_DATA if found else EXIT_OK
+
+
+def cmd_restore(ctx: Context, source: Path) -> int:
+    """``yeji restore FILE``: the checked backup in place; the old store kept aside."""
+    from models.maintenance import restore_store
+
+    aside = restore_store(ctx.db_path, source, read_only=ctx.read_only)
+    if aside is None:
+        print(ctx.t("restore.done_new", source=source, path=ctx.db_path))
+    else:
+        print(ctx.t("restore.done", source=source, path=ctx.db_path, aside=aside))
+    return 0
+
+
 def run_tui(ctx: Context, section: str = "overview") -> int:
     """Open the TUI (the only path that imports Textual)."""
     # Start-up makes a few hundred thousand objects that live as long as the app (modules,
     # classes, styles, widgets); collecting garbage among them ~130 times before the first
     # frame cost 50 ms. The app freezes them and turns collection back on once it has painted.
     gc.disable()
-    _open(ctx)
+    notices = _open(ctx)
+    from models.db import opened_store
+
+    opened = opened_store()
+    if opened is not None and opened.read_only:
+        notices.append(ctx.t(f"store.read_only.{opened.read_only}", path=opened.path))
     from yeji_tui.prefetch import prefetch
 
     first = prefetch(section, ctx.today)  # before Textual is imported
@@ -445,6 +526,7 @@ def run_tui(ctx: Context, section: str = "overview") -> int:
         settings=ctx.settings,
         first_load=first,
         section=section,
+        notices=tuple(notices),
     ).run()
     return 0
 
