@@ -149,14 +149,16 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
 
 
-def copy_database(source: sqlite3.Connection, dest: Path, *, replace: bool = False) -> Path:
+def copy_database(
+    source: sqlite3.Connection, dest: Path, *, replace: bool = False, verify: bool = True
+) -> Path:
     """Copy a whole database with SQLite's backup API into ``dest`` (FILE_MODE, a plain file
     in rollback-journal mode), consistent as of one moment while others keep writing.
 
     The copy is made under a temporary name beside ``dest`` and takes its name only once it
-    passed ``PRAGMA integrity_check``: a crash leaves no half copy. FileExistsError when
-    ``dest`` exists and ``replace`` is not set; ValueError with SQLite's words when the copy
-    is not whole.
+    passed ``PRAGMA integrity_check`` (unless not ``verify``): a crash leaves no half copy.
+    FileExistsError when ``dest`` exists and ``replace`` is not set; ValueError with SQLite's
+    words when the copy is not whole.
     """
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
     with suppress(FileNotFoundError):
@@ -166,7 +168,7 @@ def copy_database(source: sqlite3.Connection, dest: Path, *, replace: bool = Fal
         with closing(sqlite3.connect(tmp)) as target:
             source.backup(target)  # one step: a single read transaction, others keep writing
             target.execute("PRAGMA journal_mode = DELETE")  # one file, readable anywhere
-            problems = integrity_problems(target)
+            problems = integrity_problems(target) if verify else []
         if problems:
             raise ValueError("; ".join(problems))
         install(tmp, dest, replace=replace)

@@ -485,8 +485,6 @@ def cmd_check(ctx: Context) -> int:
         print(ctx.t("check.more", n=result.hidden))
     found = len(result.problems) + result.hidden
     print(ctx.t("check.found", n=found) if found else ctx.t("check.ok"))
-    if not result.search_checked_fully:
-        print(ctx.t("check.search_partly"))
     return EXIT_DATA if found else EXIT_OK
 
 

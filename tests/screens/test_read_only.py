@@ -6,7 +6,15 @@ from pathlib import Path
 
 from models.db import close_store, open_store
 from models.tables import Lead
-from tests.screens.test_pipeline import board_store, make_app, open_pipeline, settle, until
+from tests.screens.test_pipeline import (
+    TODAY,
+    board_store,
+    make_app,
+    open_pipeline,
+    settle,
+    until,
+)
+from yeji_tui.app import YejiApp
 
 __all__ = ["board_store"]  # the fixture, shared with the pipeline's tests
 
@@ -26,3 +34,17 @@ async def test_a_refused_write_in_a_read_only_store_says_why_and_changes_nothing
         assert len(messages) == 1 and "数据库为只读（--read-only）" in messages[0]
         assert app.is_running
     assert Lead.get(Lead.company == "金海商贸有限公司").valid_since is None
+
+
+async def test_what_opening_found_is_said_once_at_start_up(board_store: Path) -> None:
+    app = YejiApp(
+        db_path=board_store,
+        today=TODAY,
+        watch_seconds=3600,
+        notices=("数据库为只读（--read-only），不能修改：x",),
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: bool(app._notifications))
+        assert [n.message for n in app._notifications] == [
+            "数据库为只读（--read-only），不能修改：x"
+        ]
