@@ -371,19 +371,21 @@ def cmd_import(ctx: Context, what: str, path: Path, *, dry_run: bool) -> int:
     """``yeji import leads|activities FILE [--dry-run]``: all rows or none."""
     from models.db import current_user
     from models.ledger import add_activities, upsert_leads
-    from yeji_tui.importer import ImportRefused, check_activities, check_leads
+    from yeji_tui.importer import FileRefused, ImportRefused, check_activities, check_leads
 
     _open(ctx, create=False)
     settings = _campaign(ctx)
     try:
         if what == "leads":
-            leads = check_leads(path, settings, ctx.t)
+            leads = check_leads(path, settings, ctx.t, today=ctx.today)
             n = len(leads)
             result = None if dry_run else upsert_leads(leads, current_user(), ctx.today)
         else:
-            acts = check_activities(path, settings, ctx.t)
+            acts = check_activities(path, settings, ctx.t, today=ctx.today)
             n = len(acts)
             result = None if dry_run else add_activities(acts)
+    except FileRefused as refused:  # the file as a whole: one line
+        raise CliError(str(refused)) from refused
     except ImportRefused as refused:
         rows = {p.line for p in refused.problems}
         print(ctx.t("cli.import_bad", path=path, n=len(rows)), file=sys.stderr)
