@@ -4,6 +4,7 @@ directory, and a reader that goes away (``yeji export leads | head -1``)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import subprocess
@@ -20,6 +21,8 @@ from models.ledger import upsert_leads
 from tests.conftest import SAMPLE, lead
 from tests.yeji_tui.workbooks import EXCEL, Raw, build
 from yeji_tui.importer import MAX_AMOUNT_WAN
+from yeji_tui.output import replacing
+from yeji_tui.strings import Catalog
 
 LEADS = SAMPLE / "leads.csv"
 LEAD_HEADER = LEADS.read_text(encoding="utf-8").splitlines()[0]
@@ -244,6 +247,47 @@ def test_without_openpyxl_an_xlsx_import_says_what_to_install(
     monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl now raises ImportError
     err = refused(sample, "import", "activities", str(path))
     assert "pip install 'yeji-tui[xlsx]'" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("report", "dispatch", "--out"), id="report-md"),
+        pytest.param(("report", "assessment", "--format", "xlsx", "--out"), id="report-xlsx"),
+        pytest.param(("export", "leads", "--out"), id="export-csv"),
+        pytest.param(("export", "activities", "--format", "xlsx", "--out"), id="export-xlsx"),
+        pytest.param(("config", "export"), id="config-export"),
+    ],
+)
+def test_out_into_a_missing_directory_is_one_line_and_writes_nothing(
+    sample: Run,
+    tmp_path: Path,
+    args: tuple[str, ...],
+) -> None:
+    target = tmp_path / "out" / "no-such-dir" / "out.file"
+    target.parent.parent.mkdir()
+    err = refused(sample, *args, str(target))
+    assert err == f"yeji: {target}: 目录不存在：{target.parent}（请先创建它，或换一个路径）\n"
+    assert list(target.parent.parent.iterdir()) == []
+
+
+def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_scratch(tmp_path: Path) -> None:
+    path = tmp_path / "report.md"
+    path.write_text("the last good report", encoding="utf-8")
+    with pytest.raises(OSError, match="No space"), replacing(path, Catalog("zh")) as scratch:
+        scratch.write_text("half a rep", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert path.read_text(encoding="utf-8") == "the last good report"
+    assert list(tmp_path.iterdir()) == [path]
+    with replacing(path, Catalog("zh")) as scratch:
+        scratch.write_text("the new report", encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == "the new report"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_out_onto_a_directory_says_so(sample: Run, tmp_path: Path) -> None:
+    err = refused(sample, "export", "leads", "--out", str(tmp_path))
+    assert err == f"yeji: {tmp_path}: 这是一个目录：请给出文件名\n"
 
 
 def test_export_into_head_1_stops_quietly_with_a_real_pipe(tmp_path: Path) -> None:
