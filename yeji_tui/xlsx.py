@@ -74,9 +74,13 @@ def _sheet_xml(rows: Sequence[Sequence[Cell]]) -> str:
             _cell_xml(f"{column_letter(c)}{r}", v, 1 if r == 1 else 0) for c, v in enumerate(row)
         )
         body.append(f'<row r="{r}">{cells}</row>')
+    # Excel always writes the used range; without it a streaming reader (openpyxl) scans the
+    # whole sheet once just to look for it, a third of its time on a 20,000-row ledger
+    last = f"{column_letter(max(widths, default=0))}{max(len(rows), 1)}"
     freeze = (
-        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+        f'<dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        "</sheetView></sheetViews>"
     )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

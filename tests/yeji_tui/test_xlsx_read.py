@@ -178,3 +178,6 @@ def test_the_writers_workbooks_read_back_with_openpyxl_typed_and_formatted(tmp_p
     assert sheet["D3"].data_type == "s"  # and text that looks like a number stays text
     assert sheet["A1"].font.b and not sheet["A2"].font.b
     assert sheet.freeze_panes == "A2"
+    # the used range is written, as Excel writes it: streaming readers need not scan for it
+    streamed = openpyxl.load_workbook(path, read_only=True)["线索台账"]
+    assert (streamed.max_row, streamed.max_column) == (3, 4)
