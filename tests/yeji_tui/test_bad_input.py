@@ -20,6 +20,7 @@ from models.db import close_store, open_store
 from models.ledger import upsert_leads
 from tests.conftest import SAMPLE, lead
 from tests.yeji_tui.workbooks import EXCEL, Raw, build
+from yeji_tui.cli import main
 from yeji_tui.importer import MAX_AMOUNT_WAN
 from yeji_tui.output import replacing
 from yeji_tui.strings import Catalog
@@ -29,6 +30,33 @@ LEAD_HEADER = LEADS.read_text(encoding="utf-8").splitlines()[0]
 GOOD_LEAD = "甲公司,甲项目,智能家居,{amount},1,以商招商,平岗街道,{stage},{found},{valid},{signed},{started},"
 ACTIVITY_HEADER = "date,unit,kind,led_by_principal,destination,company,note"
 Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture(scope="module")
+def worked_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The worked example, initialised and imported once for the module."""
+    path = tmp_path_factory.mktemp("sample") / "store.sqlite3"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("YEJI_DB", str(path))
+        env.setenv("YEJI_SETTINGS", str(path.with_name("settings.toml")))
+        for args in (
+            ["init", "--config", str(SAMPLE / "campaign.toml")],
+            ["import", "leads", str(LEADS)],
+            ["import", "activities", str(SAMPLE / "activities.csv")],
+        ):
+            assert main(args) == 0
+            close_store()
+    return path
+
+
+@pytest.fixture
+def ledger(yeji: Run, worked_example: Path) -> Run:
+    """``yeji`` on this test's own copy of the worked example (a fresh file per test)."""
+    source, copy = sqlite3.connect(worked_example), sqlite3.connect(os.environ["YEJI_DB"])
+    source.backup(copy)
+    source.close()
+    copy.close()
+    return yeji
 
 
 def dump() -> str:
@@ -68,18 +96,18 @@ def lead_row(amount: str = "12000", stage: str = "签约", **dates: str) -> str:
         pytest.param("十二万", "金额应为整数", id="words"),
     ],
 )
-def test_a_bad_amount_is_a_row_problem(sample: Run, tmp_path: Path, amount: str, why: str) -> None:
+def test_a_bad_amount_is_a_row_problem(ledger: Run, tmp_path: Path, amount: str, why: str) -> None:
     path = tmp_path / "leads.csv"
     path.write_text(f"{LEAD_HEADER}\n{lead_row(amount)}\n", encoding="utf-8")
-    err = refused(sample, "import", "leads", str(path))
+    err = refused(ledger, "import", "leads", str(path))
     assert f"第 2 行，amount_wan 列（{amount[:20]}" in err and why in err
 
 
-def test_thousands_separators_and_the_maximum_are_fine(sample: Run, tmp_path: Path) -> None:
+def test_thousands_separators_and_the_maximum_are_fine(ledger: Run, tmp_path: Path) -> None:
     path = tmp_path / "leads.csv"
     rows = [lead_row('"12,000"'), lead_row('"100,000,000"').replace("甲项目", "乙项目")]
     path.write_text("\n".join([LEAD_HEADER, *rows]) + "\n", encoding="utf-8")
-    code, out, err = sample("import", "leads", str(path))
+    code, out, err = ledger("import", "leads", str(path))
     assert code == 0 and "新增 2" in out, err
 
 
@@ -108,7 +136,7 @@ def test_thousands_separators_and_the_maximum_are_fine(sample: Run, tmp_path: Pa
     ],
 )
 def test_dates_after_today_are_refused_as_the_forms_refuse_them(
-    sample: Run,
+    ledger: Run,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     what: str,
@@ -118,10 +146,10 @@ def test_dates_after_today_are_refused_as_the_forms_refuse_them(
     header = LEAD_HEADER if what == "leads" else ACTIVITY_HEADER
     path = tmp_path / f"{what}.csv"
     path.write_text(f"{header}\n{row}\n", encoding="utf-8")
-    err = refused(sample, "--today", "2022-09-10", "import", what, str(path))
+    err = refused(ledger, "--today", "2022-09-10", "import", what, str(path))
     assert f"第 2 行，{column} 列（2022-09-11）：晚于今天（2022-09-10）" in err
     monkeypatch.setenv("YEJI_TODAY", "2022-09-11")  # the same day is fine
-    code, _, err = sample("import", what, str(path))
+    code, _, err = ledger("import", what, str(path))
     assert code == 0, err
 
 
@@ -202,7 +230,7 @@ def _bytes(path: Path, data: bytes) -> Path:
     ("make", "why"), [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES]
 )
 def test_a_file_that_is_not_a_ledger_is_one_line_naming_it(
-    sample: Run,
+    ledger: Run,
     tmp_path: Path,
     make: Callable[[Path], Path],
     why: str,
@@ -210,7 +238,7 @@ def test_a_file_that_is_not_a_ledger_is_one_line_naming_it(
     folder = tmp_path / "in"
     folder.mkdir()
     path = make(folder)
-    err = refused(sample, "import", "activities", str(path))
+    err = refused(ledger, "import", "activities", str(path))
     assert err.startswith(f"yeji: {path}: ") and why in err, err
     assert len(err.splitlines()) == 1, err
 
@@ -229,23 +257,23 @@ def test_a_file_that_is_not_a_ledger_is_one_line_naming_it(
     ],
 )
 def test_a_date_excel_cannot_show_is_a_row_problem(
-    sample: Run,
+    ledger: Run,
     tmp_path: Path,
     cell: Raw,
     shown: str,
 ) -> None:
-    err = refused(sample, "import", "activities", str(_workbook(tmp_path, cell)))
+    err = refused(ledger, "import", "activities", str(_workbook(tmp_path, cell)))
     assert f"第 2 行，date 列（{shown}）：日期应为" in err
 
 
 def test_without_openpyxl_an_xlsx_import_says_what_to_install(
-    sample: Run,
+    ledger: Run,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = _workbook(tmp_path, Raw("", "<v>44775</v>"))
     monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl now raises ImportError
-    err = refused(sample, "import", "activities", str(path))
+    err = refused(ledger, "import", "activities", str(path))
     assert "pip install 'yeji-tui[xlsx]'" in err and len(err.splitlines()) == 1
 
 
@@ -260,13 +288,13 @@ def test_without_openpyxl_an_xlsx_import_says_what_to_install(
     ],
 )
 def test_out_into_a_missing_directory_is_one_line_and_writes_nothing(
-    sample: Run,
+    ledger: Run,
     tmp_path: Path,
     args: tuple[str, ...],
 ) -> None:
     target = tmp_path / "out" / "no-such-dir" / "out.file"
     target.parent.parent.mkdir()
-    err = refused(sample, *args, str(target))
+    err = refused(ledger, *args, str(target))
     assert err == f"yeji: {target}: 目录不存在：{target.parent}（请先创建它，或换一个路径）\n"
     assert list(target.parent.parent.iterdir()) == []
 
@@ -285,8 +313,8 @@ def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_scratch(tmp_path
     assert list(tmp_path.iterdir()) == [path]
 
 
-def test_out_onto_a_directory_says_so(sample: Run, tmp_path: Path) -> None:
-    err = refused(sample, "export", "leads", "--out", str(tmp_path))
+def test_out_onto_a_directory_says_so(ledger: Run, tmp_path: Path) -> None:
+    err = refused(ledger, "export", "leads", "--out", str(tmp_path))
     assert err == f"yeji: {tmp_path}: 这是一个目录：请给出文件名\n"
 
 
