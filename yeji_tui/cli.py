@@ -316,6 +316,7 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     fmt = _format(args.format, args.out, "md")
     if fmt == "xlsx" and not args.out:
         raise CliError(ctx.t("rep.xlsx_needs_out"))
+    out = _out_path(ctx, args.out)
     _open(ctx, create=False)
     settings = _campaign(ctx)
     stale = ctx.settings.stale_days
@@ -327,13 +328,26 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
         report = reports.dispatch(settings, since, until, ctx.t, stale_days=stale)
     else:
         report = reports.assessment(settings, ctx.today, ctx.t, stale_days=stale)
-    out = Path(args.out) if args.out else None
-    text = reports.write(report, fmt, out)  # type: ignore[arg-type]
-    if text is not None:
-        sys.stdout.write(text)
-    else:
-        print(ctx.t("rep.written", path=out), file=sys.stderr)
+    if out is None:
+        sys.stdout.write(reports.write(report, fmt, None) or "")  # type: ignore[arg-type]
+        return 0
+    from yeji_tui.output import replacing
+
+    with replacing(out, ctx.t) as scratch:
+        reports.write(report, fmt, scratch)  # type: ignore[arg-type]
+    print(ctx.t("rep.written", path=out), file=sys.stderr)
     return 0
+
+
+def _out_path(ctx: Context, out: str | None) -> Path | None:
+    """``--out``, checked before any work: a missing directory is one line, not a traceback
+    after the report was computed."""
+    if not out:
+        return None
+    from yeji_tui.output import check_target
+
+    check_target(Path(out), ctx.t)
+    return Path(out)
 
 
 def _parse_day_flag(flag: str, value: str | None) -> date | None:
@@ -355,6 +369,7 @@ def cmd_export_ledger(ctx: Context, what: str, flag: str | None, out: str | None
     fmt = _format(flag, out, "csv")
     if fmt == "xlsx" and not out:
         raise CliError(ctx.t("rep.xlsx_needs_out"))
+    _out_path(ctx, out)
     _open(ctx, create=False)
     items = all_leads() if what == "leads" else all_activities()
     headers, rows = export_table(items, ctx.t)
@@ -366,7 +381,10 @@ def cmd_export_ledger(ctx: Context, what: str, flag: str | None, out: str | None
     path = Path(out)
     if fmt == "xlsx" and path.suffix.lower() != ".xlsx":
         path = path.with_suffix(".xlsx")
-    write_table(path, headers, rows)
+    from yeji_tui.output import replacing
+
+    with replacing(path, ctx.t) as scratch:
+        write_table(scratch, headers, rows)
     print(ctx.t("rep.written", path=path), file=sys.stderr)
     return 0
 
@@ -394,12 +412,16 @@ def cmd_export(ctx: Context, out: Path | None) -> int:
     """``yeji config export [FILE]``."""
     from yeji_tui.config import campaign_to_toml
 
+    _out_path(ctx, str(out) if out else None)
     _open(ctx, create=False)
     text = campaign_to_toml(_campaign(ctx))
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        from yeji_tui.output import replacing
+
+        with replacing(out, ctx.t) as scratch:
+            scratch.write_text(text, encoding="utf-8")
         print(ctx.t("cli.exported", path=out))
     return 0
 
@@ -408,19 +430,21 @@ def cmd_import(ctx: Context, what: str, path: Path, *, dry_run: bool) -> int:
     """``yeji import leads|activities FILE [--dry-run]``: all rows or none."""
     from models.db import current_user
     from models.ledger import add_activities, upsert_leads
-    from yeji_tui.importer import ImportRefused, check_activities, check_leads
+    from yeji_tui.importer import FileRefused, ImportRefused, check_activities, check_leads
 
     _open(ctx, create=False)
     settings = _campaign(ctx)
     try:
         if what == "leads":
-            leads = check_leads(path, settings, ctx.t)
+            leads = check_leads(path, settings, ctx.t, today=ctx.today)
             n = len(leads)
             result = None if dry_run else upsert_leads(leads, current_user(), ctx.today)
         else:
-            acts = check_activities(path, settings, ctx.t)
+            acts = check_activities(path, settings, ctx.t, today=ctx.today)
             n = len(acts)
             result = None if dry_run else add_activities(acts)
+    except FileRefused as refused:  # the file as a whole: one line
+        raise CliError(str(refused)) from refused
     except ImportRefused as refused:
         rows = {p.line for p in refused.problems}
         print(ctx.t("cli.import_bad", path=path, n=len(rows)), file=sys.stderr)

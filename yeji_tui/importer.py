@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+import math
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -145,6 +147,11 @@ _HEADER_ALIASES: dict[str, str] = {
     "对接企业": "company",
 }
 _DATE_COLUMNS = {"found_on", "valid_since", "signed_on", "started_on", "date"}
+#: The largest amount a lead can have: 1万亿元. A larger one is a typo or an amount in 元.
+MAX_AMOUNT_WAN = 100_000_000
+_WHOLE = re.compile(r"[0-9]+(?:\.0*)?")
+_EXPONENT = re.compile(r"[+-]?[0-9.]+[eE][+-]?[0-9]+")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
 
 
 def column_key(header: str) -> str:
@@ -176,10 +183,24 @@ class ImportRefused(Exception):
         self.problems = problems
 
 
+class FileRefused(ImportRefused):
+    """The file itself cannot be read as a ledger (missing, not text, damaged): one line."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__([Problem(0, "", str(path), why)])
+        self.message = f"{path}: {why}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def decode(raw: bytes) -> str | None:
     """The file's text: UTF-8 with or without BOM, else GB18030 (a superset of GBK)."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw.decode("utf-8-sig", errors="strict")
+        try:
+            return raw.decode("utf-8-sig", errors="strict")
+        except UnicodeDecodeError:
+            return None
     for encoding in ("utf-8", "gb18030"):
         try:
             return raw.decode(encoding)
@@ -189,63 +210,158 @@ def decode(raw: bytes) -> str | None:
 
 
 Rows = list[tuple[int, dict[str, str]]]
+#: A row's cells outside the named columns, kept under this key to be reported, not dropped.
+STRAY = ""
+#: No ledger line is this long; it is also the csv module's limit for one cell.
+MAX_LINE = 131_072
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"  # .xlsx (a zip) and .xls (an OLE file)
 
 
 def read_table(path: Path, t: Catalog) -> tuple[list[str], Rows]:
-    """A CSV or xlsx file's column keys and its (line, row) pairs; the caller checks both."""
-    if path.suffix.lower() == ".xlsx":
+    """A CSV or xlsx file's column keys and its (row, cells) pairs, rows numbered as Excel
+    and WPS show them (the header is row 1); the caller checks both. A file that cannot be
+    read as a table raises FileRefused. What a file is comes from its content, not its name."""
+    raw = _read_bytes(path, t)
+    if raw.startswith(_ZIP):
         return _xlsx_table(path, t)
+    if raw.startswith(_OLE):
+        raise FileRefused(path, t("why.xls"))
+    if path.suffix.lower() == ".xlsx":
+        raise FileRefused(path, t("why.xlsx", error=t("why.not_zip")))
+    return _csv_table(path, raw, t)
+
+
+def _read_bytes(path: Path, t: Catalog) -> bytes:
     try:
-        raw = path.read_bytes()
+        if path.is_dir():
+            raise FileRefused(path, t("why.directory"))
+        if path.exists() and not path.is_file():
+            raise FileRefused(path, t("why.not_file"))  # a pipe or a device: it may never end
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise FileRefused(path, t("why.no_file")) from exc
+    except PermissionError as exc:
+        raise FileRefused(path, t("why.no_permission")) from exc
     except OSError as exc:
-        raise ImportRefused([Problem(0, "", str(path), t("why.file", error=exc.strerror))]) from exc
+        raise FileRefused(path, t("why.file", error=exc.strerror or exc)) from exc
+
+
+def _csv_table(path: Path, raw: bytes, t: Catalog) -> tuple[list[str], Rows]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRefused(path, t("why.utf16"))
+    if b"\x00" in raw:
+        raise FileRefused(path, t("why.binary"))
     text = decode(raw)
     if text is None:
-        raise ImportRefused([Problem(0, "", str(path), t("why.encoding"))])
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames:
-        raise ImportRefused([Problem(0, "", str(path), t("why.empty"))])
-    reader.fieldnames = [column_key(f) for f in reader.fieldnames]
+        raise FileRefused(path, t("why.encoding"))
+    long_line = _overlong_line(text)
+    if long_line:
+        raise FileRefused(path, t("why.long_line", line=long_line, n=MAX_LINE))
+    records: list[tuple[int, list[str]]] = []
+    try:
+        # numbered by record, not by physical line: a cell with line breaks is one row in
+        # Excel, and a blank line is an (empty) row there too
+        for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            records.append((number, record))
+    except csv.Error as exc:  # a cell over the limit: an unclosed quote swallowed the rest
+        raise FileRefused(path, t("why.csv_cell", line=len(records) + 1, n=MAX_LINE)) from exc
+    return _table(path, records, t)
+
+
+def _overlong_line(text: str) -> int:
+    """The first line longer than MAX_LINE characters (1-based), or 0."""
+    start, line = 0, 1
+    while True:
+        end = text.find("\n", start)
+        if (len(text) if end < 0 else end) - start > MAX_LINE:
+            return line
+        if end < 0:
+            return 0
+        start, line = end + 1, line + 1
+
+
+def _table(path: Path, records: list[tuple[int, list[str]]], t: Catalog) -> tuple[list[str], Rows]:
+    """Column keys from the first non-blank row, and every later non-blank row by key; cells
+    under no column go under STRAY so that they are reported rather than silently dropped."""
+    filled = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
+    if not filled:
+        raise FileRefused(path, t("why.empty"))
+    (_, header), body = filled[0], filled[1:]
+    keys = [column_key(h) for h in header]
+    fields = [k for k in keys if k]
     rows: Rows = []
-    for row in reader:
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue  # blank lines, as spreadsheets leave them
-        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
-    return list(reader.fieldnames), rows
+    for number, cells in body:
+        row = dict.fromkeys(fields, "")
+        stray = []
+        for i, cell in enumerate(cells):
+            key, value = (keys[i] if i < len(keys) else ""), cell.strip()
+            if key:
+                row[key] = value
+            elif value:
+                stray.append(value)
+        if stray:
+            row[STRAY] = " | ".join(stray)
+        rows.append((number, row))
+    return fields, rows
 
 
 def _xlsx_table(path: Path, t: Catalog) -> tuple[list[str], Rows]:
     """The first sheet's rows, numbered as Excel shows them; dates Excel keeps as day numbers
-    are read back as dates."""
-    from yeji_tui.xlsx import XlsxError, read_workbook, serial_to_date
+    (in either date system) are read back as dates."""
+    from yeji_tui.xlsx import XlsxError, XlsxMissing, read_first_sheet
 
     try:
-        sheets = read_workbook(path)
-    except (XlsxError, OSError) as exc:
-        raise ImportRefused([Problem(0, "", str(path), t("why.xlsx", error=exc))]) from exc
-    table = next(iter(sheets.values()), [])
-    if not table or not any(table[0]):
-        raise ImportRefused([Problem(0, "", str(path), t("why.empty"))])
-    header = [column_key(str(h or "")) for h in table[0]]
-    out: Rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        row: dict[str, str] = {}
-        for key, value in zip(header, cells, strict=False):
-            if not key:
-                continue
-            if isinstance(value, int | float) and key in _DATE_COLUMNS:
-                row[key] = serial_to_date(value).isoformat()
-            elif isinstance(value, float):
-                row[key] = f"{value:g}"
-            else:
-                row[key] = "" if value is None else str(value).strip()
-        if any(row.values()):
-            out.append((number, {k: row.get(k, "") for k in header if k}))
-    return [k for k in header if k], out
+        sheet = read_first_sheet(path)
+    except XlsxMissing as exc:
+        raise FileRefused(path, t("why.openpyxl")) from exc
+    except XlsxError as exc:
+        if exc.row:
+            raise FileRefused(path, t("why.xlsx_cell", row=exc.row, error=exc)) from exc
+        raise FileRefused(path, t("why.xlsx", error=exc)) from exc
+    records: list[tuple[int, list[str]]] = []
+    keys: list[str] = []
+    for number, cells in enumerate(sheet.rows, start=1):
+        if not keys:
+            texts = [_cell_text(v, date_column=False, date1904=sheet.date1904) for v in cells]
+            keys = [column_key(h) for h in texts] if any(texts) else []
+        else:
+            texts = [
+                _cell_text(
+                    v,
+                    date_column=i < len(keys) and keys[i] in _DATE_COLUMNS,
+                    date1904=sheet.date1904,
+                )
+                for i, v in enumerate(cells)
+            ]
+        records.append((number, texts))
+    return _table(path, records, t)
+
+
+def _cell_text(value: object, *, date_column: bool, date1904: bool) -> str:
+    """A cell as the text a CSV would hold: dates as YYYY-MM-DD, whole numbers without ".0";
+    a day number in a date column as its date, if it is one."""
+    from yeji_tui.xlsx import serial_to_date
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        day = serial_to_date(value, date1904=date1904) if date_column else None
+        if day is not None:
+            return day.isoformat()
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)  # 1e30 → all its digits, to be refused as too large
+        return str(value) if isinstance(value, int) else repr(value)
+    return str(value).strip()
 
 
 def _check_header(
-    fields: Iterable[str], required: tuple[str, ...], optional: tuple[str, ...], t: Catalog
+    fields: Sequence[str], required: tuple[str, ...], optional: tuple[str, ...], t: Catalog
 ) -> list[Problem]:
     have = set(fields)
     problems = [Problem(1, c, "", t("why.missing_column")) for c in required if c not in have]
@@ -253,14 +369,22 @@ def _check_header(
         Problem(1, c, c, t("why.unknown_column"))
         for c in sorted(have - set(required) - set(optional))
     ]
+    # two columns read as one (企业 and 公司 both mean company): one of them would be lost
+    problems += [
+        Problem(1, c, c, t("why.duplicate_column")) for c in sorted(have) if fields.count(c) > 1
+    ]
     return problems
 
 
 class _Row:
     """Reads one row's cells, collecting a Problem for every bad one."""
 
-    def __init__(self, line: int, cells: dict[str, str], t: Catalog, out: list[Problem]) -> None:
-        self.line, self.cells, self.t, self.out = line, cells, t, out
+    def __init__(
+        self, line: int, cells: dict[str, str], t: Catalog, out: list[Problem], today: date
+    ) -> None:
+        self.line, self.cells, self.t, self.out, self.today = line, cells, t, out, today
+        if cells.get(STRAY):
+            self.bad(STRAY, t("why.stray"))
 
     def bad(self, column: str, why: str) -> None:
         self.out.append(Problem(self.line, column, self.cells.get(column, ""), why))
@@ -302,18 +426,25 @@ class _Row:
         day = parse_day(raw)
         if day is None:
             self.bad(column, self.t("why.date"))
+        elif day > self.today:  # as the forms refuse it: nothing is recorded before it happens
+            self.bad(column, self.t("why.future", today=self.today))
         return day
 
     def amount(self, column: str) -> int:
-        raw = self.cells.get(column, "").replace(",", "").replace("，", "")
-        try:
-            value = float(raw) if raw else -1.0
-        except ValueError:
-            value = -1.0
-        if value < 0 or value != int(value):
+        """Whole 万元 up to MAX_AMOUNT_WAN; thousands separators and full-width digits are
+        fine, as are trailing zero decimals (``12000.00``)."""
+        raw = self.cells.get(column, "").translate(_FULL_WIDTH).replace(",", "")
+        if _WHOLE.fullmatch(raw):
+            digits = raw.partition(".")[0].lstrip("0") or "0"
+            # compare the length first: int() of a 5,000-digit string raises
+            if len(digits) <= len(str(MAX_AMOUNT_WAN)) and int(digits) <= MAX_AMOUNT_WAN:
+                return int(digits)
+            self.bad(column, self.t("why.amount_max", max=f"{MAX_AMOUNT_WAN:,}"))
+        elif _EXPONENT.fullmatch(raw):
+            self.bad(column, self.t("why.amount_exponent"))
+        else:
             self.bad(column, self.t("why.amount"))
-            return 0
-        return int(value)
+        return 0
 
 
 def _check_all(
@@ -322,15 +453,17 @@ def _check_all(
     required: tuple[str, ...],
     optional: tuple[str, ...],
     check_row: Callable[[_Row], T | None],
+    today: date | None,
 ) -> list[T]:
     fields, rows = read_table(path, t)
+    today = today or date.today()
     problems = _check_header(fields, required, optional, t)
     if problems:
         raise ImportRefused(problems)
     checked: list[T] = []
     for line, cells in rows:
         before = len(problems)
-        value = check_row(_Row(line, cells, t, problems))
+        value = check_row(_Row(line, cells, t, problems, today))
         if value is not None and len(problems) == before:
             checked.append(value)
     if problems:
@@ -338,8 +471,11 @@ def _check_all(
     return checked
 
 
-def check_leads(path: Path, settings: CampaignSettings, t: Catalog) -> list[LeadInput]:
-    """Every row of a leads file, checked; raises ImportRefused listing all bad rows."""
+def check_leads(
+    path: Path, settings: CampaignSettings, t: Catalog, *, today: date | None = None
+) -> list[LeadInput]:
+    """Every row of a leads file, checked (no date after ``today``, by default the real one);
+    raises ImportRefused listing all bad rows."""
     units = {u.name for u in settings.units}
     seen: dict[tuple[str, str], int] = {}
 
@@ -377,7 +513,7 @@ def check_leads(path: Path, settings: CampaignSettings, t: Catalog) -> list[Lead
         )
         return lead
 
-    return _check_all(path, t, LEAD_COLUMNS, (), check)
+    return _check_all(path, t, LEAD_COLUMNS, (), check, today)
 
 
 def _check_stage_dates(r: _Row, stage: str, dates: dict[str, date | None]) -> None:
@@ -400,8 +536,11 @@ def _check_stage_dates(r: _Row, stage: str, dates: dict[str, date | None]) -> No
             r.bad(column, t("why.stage_has_date", stage=stage_name, column=column))
 
 
-def check_activities(path: Path, settings: CampaignSettings, t: Catalog) -> list[ActivityInput]:
-    """Every row of an activities file, checked; raises ImportRefused listing all bad rows."""
+def check_activities(
+    path: Path, settings: CampaignSettings, t: Catalog, *, today: date | None = None
+) -> list[ActivityInput]:
+    """Every row of an activities file, checked (no date after ``today``, by default the real
+    one); raises ImportRefused listing all bad rows."""
     units = {u.name for u in settings.units}
 
     def check(r: _Row) -> ActivityInput | None:
@@ -423,7 +562,7 @@ def check_activities(path: Path, settings: CampaignSettings, t: Catalog) -> list
             note=r.text("note"),
         )
 
-    return _check_all(path, t, ACTIVITY_COLUMNS, (), check)
+    return _check_all(path, t, ACTIVITY_COLUMNS, (), check, today)
 
 
 # --- export: the same columns, so an exported file imports again unchanged -----------------

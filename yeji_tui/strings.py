@@ -567,12 +567,81 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "done.reassign": ("{company}：改由{unit}负责", "{company}: now with {unit}"),
     "undone": ("已撤销：{what}", "Undone: {what}"),
     "nothing_to_undo": ("没有可撤销的操作", "Nothing to undo"),
+    # --- bad input: files that are not ledgers, amounts, future dates, output paths (issue 8)
+    "why.no_file": ("文件不存在：请检查路径和文件名", "no such file: check the path and the name"),
+    "why.directory": (
+        "这是一个目录：请给出台账文件本身",
+        "this is a directory: give the ledger file itself",
+    ),
+    "why.not_file": ("不是普通文件：请给出台账文件", "not a regular file: give the ledger file"),
+    "why.no_permission": (
+        "没有读取权限：请检查文件权限",
+        "not allowed to read it: check its permissions",
+    ),
+    "why.binary": (
+        "不是文本文件：台账应为 CSV（UTF-8 或 GBK）或 Excel 工作簿（.xlsx）",
+        "not a text file: a ledger is a CSV (UTF-8 or GBK) or an Excel workbook (.xlsx)",
+    ),
+    "why.utf16": (
+        "是 UTF-16 文本（Excel 的“Unicode 文本”）：请另存为“CSV UTF-8”或 .xlsx",
+        "UTF-16 text (Excel's “Unicode Text”): save it as “CSV UTF-8” or .xlsx",
+    ),
+    "why.xls": (
+        "是旧版 Excel 文件（.xls）：请在 Excel 或 WPS 中另存为 .xlsx 或 CSV",
+        "an old Excel file (.xls): save it as .xlsx or CSV in Excel or WPS",
+    ),
+    "why.not_zip": ("文件已损坏，或并非 .xlsx", "damaged, or not an .xlsx file"),
+    "why.xlsx_cell": (
+        "第 {row} 行起的单元格无法读取（{error}），文件已损坏：请用 Excel 或 WPS 打开后另存为 .xlsx 再导入",
+        "cells from row {row} on cannot be read ({error}); the file is damaged: open it in Excel or WPS, save it as .xlsx and import that",
+    ),
+    "why.openpyxl": (
+        "读取 .xlsx 需要 openpyxl：请运行 pip install 'yeji-tui[xlsx]'，或另存为 CSV 再导入",
+        "reading .xlsx needs openpyxl: run pip install 'yeji-tui[xlsx]', or save the file as CSV and import that",
+    ),
+    "why.long_line": (
+        "第 {line} 行超过 {n} 个字符，台账不会有这样的行：请检查是否选错了文件",
+        "line {line} is longer than {n} characters, which no ledger row is: check that this is the right file",
+    ),
+    "why.csv_cell": (
+        "从第 {line} 行起有一格超过 {n} 个字符，多半是少了一个右引号：请检查该行的引号",
+        "a cell from row {line} on is longer than {n} characters, most likely a missing closing quote: check that row's quotes",
+    ),
+    "why.stray": (
+        "表头之外还有内容（该列没有列名，或没加引号的逗号把一格分成了两格）",
+        "a value outside the named columns (a column without a header, or an unquoted comma that split a cell)",
+    ),
+    "why.duplicate_column": ("此列出现了两次，只能保留一列", "this column appears twice; keep one"),
+    "why.amount_max": (
+        "金额超过上限 {max} 万元：金额以万元计，不是元",
+        "above the limit of {max} 万元: amounts are in 万元, not yuan",
+    ),
+    "why.amount_exponent": (
+        "金额请写完整的整数，如 12000：科学计数法（如 1.2E+11）会丢掉位数",
+        "write the amount as a whole number like 12000: scientific notation (1.2E+11) loses digits",
+    ),
+    "why.future": (
+        "晚于今天（{today}）：尚未发生的事不能登记",
+        "after today ({today}): nothing can be recorded before it happens",
+    ),
+    "out.no_dir": (
+        "目录不存在：{folder}（请先创建它，或换一个路径）",
+        "no such directory: {folder} (create it first, or choose another path)",
+    ),
+    "out.is_dir": ("这是一个目录：请给出文件名", "this is a directory: give a file name"),
+    "out.cannot_write": (
+        "无法在 {folder} 中写入（{error}）：请换一个目录",
+        "cannot write in {folder} ({error}): choose another directory",
+    ),
     # --- import problems (why)
     "why.file": ("无法读取文件：{error}", "cannot read the file: {error}"),
-    "why.encoding": ("无法识别编码（应为 UTF-8 或 GBK）", "unknown encoding (use UTF-8 or GBK)"),
+    "why.encoding": (
+        "无法识别编码：请另存为“CSV UTF-8”（或 GBK 编码的 CSV）",
+        "unknown encoding: save it as “CSV UTF-8” (or a GBK CSV)",
+    ),
     "why.xlsx": (
-        "不是可读取的 Excel 文件：{error}",
-        "not an Excel workbook this can read: {error}",
+        "不是完好的 Excel 工作簿（{error}）：请用 Excel 或 WPS 打开后另存为 .xlsx 再导入",
+        "not a sound Excel workbook ({error}): open it in Excel or WPS, save it as .xlsx and import that",
     ),
     "why.empty": ("文件为空", "the file is empty"),
     "why.missing_column": ("缺少此列", "this column is missing"),

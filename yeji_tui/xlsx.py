@@ -1,34 +1,39 @@
-"""Excel workbooks (.xlsx) written and read with the standard library only.
+"""Excel workbooks (.xlsx): written with the standard library, read with openpyxl.
 
 An .xlsx file is a zip of XML parts. Writing needs a handful of them: one sheet per table, text
 as inline strings, a bold header row frozen at the top and columns as wide as their contents.
-Reading takes the first sheet of a workbook that Excel or WPS saved (shared strings, inline
-strings, numbers, booleans), which is what staff send in.
+Reading is another matter: Excel, WPS, LibreOffice and openpyxl each write workbooks their own
+way (shared or inline strings, rich text, phonetic runs, the 1904 date system, dates as numbers
+with custom formats, wrong dimensions), so workbooks are read with openpyxl, an optional extra
+(``pip install 'yeji-tui[xlsx]'``) imported only when a workbook is read.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
-from collections.abc import Sequence
-from datetime import date, timedelta
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, time, timedelta
 from pathlib import Path
-from xml.etree import ElementTree
+from typing import Any
 from xml.sax.saxutils import escape
 
 from yeji_tui.text import cell_width
 
 Cell = str | int | float | None
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 # characters XML 1.0 cannot hold at all: dropped rather than making Excel refuse the file
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-#: Excel's day zero (it counts 1900-02-29, which never was: serials from 61 on are off by one)
-_EPOCH = date(1899, 12, 30)
 
 
 class XlsxError(Exception):
-    """The file is not a workbook this module can read."""
+    """The file is not a workbook this module can read (``row``: where reading stopped)."""
+
+    def __init__(self, message: str, *, row: int = 0) -> None:
+        super().__init__(message)
+        self.row = row
 
 
 def column_letter(index: int) -> str:
@@ -39,14 +44,6 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-def _column_index(ref: str) -> int:
-    letters = "".join(ch for ch in ref if ch.isalpha())
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch.upper()) - 64
-    return index - 1
 
 
 def _cell_xml(ref: str, value: Cell, style: int) -> str:
@@ -77,9 +74,13 @@ def _sheet_xml(rows: Sequence[Sequence[Cell]]) -> str:
             _cell_xml(f"{column_letter(c)}{r}", v, 1 if r == 1 else 0) for c, v in enumerate(row)
         )
         body.append(f'<row r="{r}">{cells}</row>')
+    # Excel always writes the used range; without it a streaming reader (openpyxl) scans the
+    # whole sheet once just to look for it, a third of its time on a 20,000-row ledger
+    last = f"{column_letter(max(widths, default=0))}{max(len(rows), 1)}"
     freeze = (
-        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+        f'<dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        "</sheetView></sheetViews>"
     )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -173,63 +174,90 @@ def _sheet_name(name: str, index: int) -> str:
     return cleaned or f"Sheet{index + 1}"
 
 
-def read_workbook(path: Path) -> dict[str, list[list[Cell]]]:
-    """Every sheet of a workbook, by name: rows of cells (text, numbers, or None when empty)."""
+# --- reading: openpyxl (the optional extra ``yeji-tui[xlsx]``), imported only here ------------
+
+#: What a read cell holds: openpyxl's value types (a date-formatted number comes as a datetime).
+ReadCell = str | int | float | bool | date | time | timedelta | None
+#: The day before day 1 of each date system, and where the 1900 system skips 1900-02-29.
+_EPOCH_1900, _EPOCH_1904, _LEAP_BUG = date(1899, 12, 31), date(1904, 1, 1), 60
+
+
+class XlsxMissing(XlsxError):
+    """openpyxl, which reads workbooks, is not installed."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet's rows, numbered from row 1 as Excel shows them (missing rows are empty),
+    and whether its workbook counts days from 1904 (Mac Excel) rather than 1900."""
+
+    rows: list[list[ReadCell]]
+    date1904: bool
+
+
+@contextmanager
+def _workbook(path: Path) -> Iterator[Any]:
+    """An openpyxl workbook opened for reading values (cached formula results, not formulas),
+    streaming; anything a damaged file makes openpyxl raise becomes an XlsxError."""
     try:
-        with zipfile.ZipFile(path) as z:
-            shared = _shared_strings(z)
-            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-            targets = {r.get("Id"): r.get("Target", "") for r in rels}
-            out: dict[str, list[list[Cell]]] = {}
-            for sheet in book.iter(f"{_NS}sheet"):
-                target = targets.get(sheet.get(f"{_REL_NS}id"), "").lstrip("/")
-                part = target if target.startswith("xl/") else f"xl/{target}"
-                out[sheet.get("name", "")] = _read_sheet(z.read(part), shared)
-            return out
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
-        raise XlsxError(str(exc)) from exc
+        import openpyxl
+    except ImportError as exc:
+        raise XlsxMissing("openpyxl") from exc
+    # openpyxl warns (on stderr) about files without styles and turns a date it cannot show
+    # into #VALUE! with a warning: the importer reports such cells itself.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # a damaged or foreign file: zip, XML, part and key errors
+            raise XlsxError(_why(exc)) from exc
+        try:
+            yield book
+        finally:
+            book.close()
 
 
-def _shared_strings(z: zipfile.ZipFile) -> list[str]:
-    if "xl/sharedStrings.xml" not in z.namelist():
-        return []
-    root = ElementTree.fromstring(z.read("xl/sharedStrings.xml"))
-    return ["".join(t.text or "" for t in si.iter(f"{_NS}t")) for si in root.iter(f"{_NS}si")]
-
-
-def _read_sheet(xml: bytes, shared: list[str]) -> list[list[Cell]]:
-    rows: list[list[Cell]] = []
-    for row in ElementTree.fromstring(xml).iter(f"{_NS}row"):
-        number = int(row.get("r", len(rows) + 1))
-        while len(rows) < number - 1:
-            rows.append([])  # rows Excel left out are empty rows
-        cells: list[Cell] = []
-        for c in row.iter(f"{_NS}c"):
-            index = _column_index(c.get("r", "")) if c.get("r") else len(cells)
-            cells.extend([None] * (index - len(cells)))
-            cells.append(_value(c, shared))
-        rows.append(cells)
+def _rows(sheet: Any) -> list[list[ReadCell]]:
+    # The <dimension> element is often wrong (some writers put "A1"); read every row there is.
+    sheet.reset_dimensions()
+    rows: list[list[ReadCell]] = []
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(list(row))
+    except Exception as exc:  # a bad cell: shared string out of range, a non-number <v>
+        raise XlsxError(_why(exc), row=len(rows) + 1) from exc
     return rows
 
 
-def _value(c: ElementTree.Element, shared: list[str]) -> Cell:
-    kind = c.get("t", "n")
-    if kind == "inlineStr":
-        return "".join(t.text or "" for t in c.iter(f"{_NS}t"))
-    v = c.find(f"{_NS}v")
-    if v is None or v.text is None:
-        return None
-    if kind == "s":
-        return shared[int(v.text)]
-    if kind in ("str", "e"):
-        return v.text
-    if kind == "b":
-        return int(v.text)
-    number = float(v.text)
-    return int(number) if number.is_integer() else number
+def _why(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def serial_to_date(serial: float) -> date:
-    """A date Excel stored as a day number."""
-    return _EPOCH + timedelta(days=int(serial))
+def read_first_sheet(path: Path) -> Sheet:
+    """The first sheet of a workbook, as staff send their ledgers in."""
+    with _workbook(path) as book:
+        if not book.worksheets:
+            return Sheet([], book.epoch.year == 1904)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return Sheet(_rows(book.worksheets[0]), book.epoch.year == 1904)
+
+
+def read_workbook(path: Path) -> dict[str, list[list[ReadCell]]]:
+    """Every sheet of a workbook, by name: rows of values (None when empty)."""
+    with _workbook(path) as book, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {sheet.title: _rows(sheet) for sheet in book.worksheets}
+
+
+def serial_to_date(serial: float, *, date1904: bool = False) -> date | None:
+    """The day an Excel day number stands for, or None if it is not a day Excel can show.
+
+    Excel's 1900 system counts 1900-02-29, which never was (serial 60); day 0 is not a day.
+    """
+    epoch, first = (_EPOCH_1904, 0) if date1904 else (_EPOCH_1900, 1)
+    last = (date(9999, 12, 31) - epoch).days + (0 if date1904 else 1)
+    if not first <= serial < last + 1 or (not date1904 and int(serial) == _LEAP_BUG):
+        return None  # also NaN, which compares false
+    days = int(serial)
+    return epoch + timedelta(days=days - (not date1904 and days > _LEAP_BUG))
