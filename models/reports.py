@@ -116,15 +116,22 @@ def stale_as_of(until: date, stale_days: int) -> list[tuple[int, int]]:
         .join(Activity)
         .where(touched_since(Activity.on, ActivityLead.lead), Activity.kind.in_(("trip", "visit")))
     )
+    # ``touched_on`` is the latest touch of all: at or before ``stale_by`` it settles the
+    # question, between then and ``until`` it is itself a touch in time; only a lead touched
+    # after ``until`` (a past period) has its history looked up.
+    untouched = (Lead.touched_on <= stale_by) | (
+        (Lead.touched_on.is_null() | (Lead.touched_on > until))
+        & ~fn.EXISTS(moved)
+        & ~fn.EXISTS(followed)
+        & ~fn.EXISTS(met)
+    )
     query = (
         Lead.select(Lead.unit, fn.COUNT(Lead.id))
         .where(
             fn.COALESCE(Lead.found_on, fn.DATE(Lead.created_at)) <= stale_by,
             Lead.started_on.is_null() | (Lead.started_on > until),
             not_dropped_by(until),
-            ~fn.EXISTS(moved),
-            ~fn.EXISTS(followed),
-            ~fn.EXISTS(met),
+            untouched,
         )
         .group_by(Lead.unit)
     )
