@@ -12,7 +12,7 @@ from peewee import Case, fn
 
 from models.ledger import ACTIVITY_COLUMNS, ActivityInput
 from models.queries import CARD_COLUMNS, card, not_dropped_by, unit_names_by_id
-from models.records import EventRecord, LeadCard, RosterLine, UnitPeriod
+from models.records import STAGES, EventRecord, LeadCard, RosterLine, UnitPeriod
 from models.tables import (
     Activity,
     ActivityDay,
@@ -26,6 +26,9 @@ from models.tables import (
     Unit,
     rows,
 )
+
+#: stages a lead can still be pushed along (stale ones are worth a word at the meeting)
+OPEN_STAGES = ("lead", "negotiating", "signed")
 
 
 def unit_period(
@@ -105,6 +108,18 @@ def stale_as_of(until: date, stale_days: int) -> list[tuple[int, int]]:
     was open, and perhaps stale, at the end of a fortnight in October.
     """
     stale_by = until - timedelta(days=stale_days)
+    found: dict[int, int] = defaultdict(int)
+    # ``touched_on`` is each lead's latest touch, and every move is a touch. At or before
+    # ``stale_by`` it settles the question from the index alone: nothing happened to the lead
+    # since, so its stage then is its stage now. Between then and ``until`` it is itself a
+    # touch in time. Only a lead touched after ``until`` (a past period) needs its history.
+    settled = (
+        Lead.select(Lead.unit, fn.COUNT(Lead.id))
+        .where(Lead.stage.in_(OPEN_STAGES), Lead.touched_on <= stale_by)
+        .group_by(Lead.unit)
+    )
+    for unit_id, n in rows(settled):
+        found[int(unit_id)] += int(n)
 
     def touched_since(on: Any, lead: Any) -> Any:
         return (lead == Lead.id) & (on > stale_by) & (on <= until)
@@ -116,26 +131,26 @@ def stale_as_of(until: date, stale_days: int) -> list[tuple[int, int]]:
         .join(Activity)
         .where(touched_since(Activity.on, ActivityLead.lead), Activity.kind.in_(("trip", "visit")))
     )
-    # ``touched_on`` is the latest touch of all: at or before ``stale_by`` it settles the
-    # question, between then and ``until`` it is itself a touch in time; only a lead touched
-    # after ``until`` (a past period) has its history looked up.
-    untouched = (Lead.touched_on <= stale_by) | (
-        (Lead.touched_on.is_null() | (Lead.touched_on > until))
-        & ~fn.EXISTS(moved)
-        & ~fn.EXISTS(followed)
-        & ~fn.EXISTS(met)
+    # the few leads touched later (or never), from the (stage, touched_on) index's ranges
+    later = Lead.select(Lead.id).where(Lead.stage.in_(STAGES), Lead.touched_on > until) | (
+        Lead.select(Lead.id).where(Lead.stage.in_(STAGES), Lead.touched_on.is_null())
     )
-    query = (
+    rebuilt = (
         Lead.select(Lead.unit, fn.COUNT(Lead.id))
         .where(
+            Lead.id.in_(later),
             fn.COALESCE(Lead.found_on, fn.DATE(Lead.created_at)) <= stale_by,
             Lead.started_on.is_null() | (Lead.started_on > until),
             not_dropped_by(until),
-            untouched,
+            ~fn.EXISTS(moved),
+            ~fn.EXISTS(followed),
+            ~fn.EXISTS(met),
         )
         .group_by(Lead.unit)
     )
-    return [(int(unit_id), int(n)) for unit_id, n in rows(query)]
+    for unit_id, n in rows(rebuilt):
+        found[int(unit_id)] += int(n)
+    return sorted(found.items())
 
 
 def activities_of(
