@@ -6,20 +6,23 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from peewee import Case, fn
 
 from models.ledger import ACTIVITY_COLUMNS, ActivityInput
 from models.queries import CARD_COLUMNS, card, not_dropped_by, unit_names_by_id
-from models.records import EventRecord, LeadCard, RosterLine, UnitPeriod
+from models.records import STAGES, EventRecord, LeadCard, RosterLine, UnitPeriod
 from models.tables import (
     Activity,
     ActivityDay,
+    ActivityLead,
     Consultant,
     Event,
     EventLead,
     FollowUp,
     Lead,
+    StageChange,
     Unit,
     rows,
 )
@@ -62,11 +65,11 @@ def unit_period(
     ):
         found[names[unit_id]]["valid_reported"] = n
 
-    # from the follow-ups of the period (an index range), not from every lead
+    # from the follow-ups of the period (an index range), not from every lead; valid by then
     followed = FollowUp.select(FollowUp.lead).where(FollowUp.on.between(since, until))
     for unit_id, n in rows(
         Lead.select(Lead.unit, fn.COUNT(Lead.id))
-        .where(Lead.id.in_(followed), Lead.valid_since.is_null(False))
+        .where(Lead.id.in_(followed), Lead.valid_since <= until)
         .group_by(Lead.unit)
     ):
         found[names[unit_id]]["valid_followed"] = n
@@ -86,22 +89,68 @@ def unit_period(
     ):
         found[names[unit_id]].update(started=n, started_wan=int(wan))
 
-    stale_by = until - timedelta(days=stale_days or 0)
-    for unit_id, n in (
-        []
-        if stale_days is None
-        else rows(
-            Lead.select(Lead.unit, fn.COUNT(Lead.id))
-            .where(Lead.stage.in_(OPEN_STAGES), Lead.touched_on <= stale_by)
-            .group_by(Lead.unit)
-        )
-    ):
+    for unit_id, n in [] if stale_days is None else stale_as_of(until, stale_days):
         found[names[unit_id]]["stale"] = n
 
     return {
         name: replace(UnitPeriod(), **{k: int(v or 0) for k, v in counts.items()})
         for name, counts in found.items()
     }
+
+
+def stale_as_of(until: date, stale_days: int) -> list[tuple[int, int]]:
+    """Per unit id: the leads that were open on ``until`` and had not been touched for
+    ``stale_days`` by then, rebuilt from their dates and history, not from their state today.
+
+    Open then: known (found) by then, not started and not dropped by then. Touched: a stage
+    change, a follow-up, or a trip or visit that named the lead, dated on or before ``until``;
+    a lead untouched since it was found counts from its found day. A lead signed in November
+    was open, and perhaps stale, at the end of a fortnight in October.
+    """
+    stale_by = until - timedelta(days=stale_days)
+    found: dict[int, int] = defaultdict(int)
+    # ``touched_on`` is each lead's latest touch, and every move is a touch. At or before
+    # ``stale_by`` it settles the question from the index alone: nothing happened to the lead
+    # since, so its stage then is its stage now. Between then and ``until`` it is itself a
+    # touch in time. Only a lead touched after ``until`` (a past period) needs its history.
+    settled = (
+        Lead.select(Lead.unit, fn.COUNT(Lead.id))
+        .where(Lead.stage.in_(OPEN_STAGES), Lead.touched_on <= stale_by)
+        .group_by(Lead.unit)
+    )
+    for unit_id, n in rows(settled):
+        found[int(unit_id)] += int(n)
+
+    def touched_since(on: Any, lead: Any) -> Any:
+        return (lead == Lead.id) & (on > stale_by) & (on <= until)
+
+    moved = StageChange.select(1).where(touched_since(StageChange.on, StageChange.lead))
+    followed = FollowUp.select(1).where(touched_since(FollowUp.on, FollowUp.lead))
+    met = (
+        ActivityLead.select(1)
+        .join(Activity)
+        .where(touched_since(Activity.on, ActivityLead.lead), Activity.kind.in_(("trip", "visit")))
+    )
+    # the few leads touched later (or never), from the (stage, touched_on) index's ranges
+    later = Lead.select(Lead.id).where(Lead.stage.in_(STAGES), Lead.touched_on > until) | (
+        Lead.select(Lead.id).where(Lead.stage.in_(STAGES), Lead.touched_on.is_null())
+    )
+    rebuilt = (
+        Lead.select(Lead.unit, fn.COUNT(Lead.id))
+        .where(
+            Lead.id.in_(later),
+            fn.COALESCE(Lead.found_on, fn.DATE(Lead.created_at)) <= stale_by,
+            Lead.started_on.is_null() | (Lead.started_on > until),
+            not_dropped_by(until),
+            ~fn.EXISTS(moved),
+            ~fn.EXISTS(followed),
+            ~fn.EXISTS(met),
+        )
+        .group_by(Lead.unit)
+    )
+    for unit_id, n in rows(rebuilt):
+        found[int(unit_id)] += int(n)
+    return sorted(found.items())
 
 
 def activities_of(

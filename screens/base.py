@@ -107,22 +107,3 @@ class YejiScreen(Screen[None]):
             report = getattr(self.app, "report_error", None)
             if callable(report):
                 report(event.worker.error)
-
-
-class LogsActivities(YejiScreen):
-    """A section with ``a``: log a trip, a visit or an event, then read the store again (the
-    section's ``load``) so its quotas follow at once."""
-
-    def load(self) -> Any:
-        """Read the section's numbers again (each section has its own)."""
-        raise NotImplementedError
-
-    def action_log_activity(self) -> None:
-        """Log a trip, a visit or an event; the quotas follow at once."""
-        self.run_worker(self._log(), exit_on_error=False)
-
-    async def _log(self) -> None:
-        from screens.activity_form import log_activity  # the form, only when it is asked for
-
-        if await log_activity(self, None):
-            self.load()

@@ -14,7 +14,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from models.db import session as store_session
-from screens.base import LogsActivities, plain, session
+from screens.activity_log import LogsActivities
+from screens.base import plain, session
 from yeji_tui.prefetch import ready
 from yeji_tui.status import Overview, load_overview, window_line
 from yeji_tui.targets import CampaignStatus, what_if

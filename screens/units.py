@@ -20,7 +20,8 @@ from textual.widgets import ContentSwitcher, Static
 
 from models.db import session as store_session
 from models.records import CampaignSettings, EventRecord, QuotaName, RosterLine, UnitSpec
-from screens.base import LogsActivities, session
+from screens.activity_log import LogsActivities
+from screens.base import session
 from screens.dialogs import Dialog
 from yeji_tui import targets as calc
 from yeji_tui.prefetch import ready

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,28 +44,49 @@ def test_module_imports_no_textual_or_rich(module: str) -> None:
     assert done.stdout.strip() == "[]"
 
 
-def imported_packages(folder: str) -> set[str]:
-    names: set[str] = set()
-    for path in (ROOT / folder).rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names.add(node.module.split(".")[0])
-            elif isinstance(node, ast.Import):
-                names.update(a.name.split(".")[0] for a in node.names)
-    return names
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """``lint-imports`` over the packages found in ``root`` with the contracts in its pyproject."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=120,
+    )
 
 
-def test_models_import_nothing_of_the_application() -> None:
-    assert not imported_packages("models") & {"yeji_tui", "screens", "textual"}
+def test_the_layer_contracts_hold_on_the_real_import_graph() -> None:
+    done = lint_imports(ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
 
 
-def test_screens_never_build_sql() -> None:
-    # screens ask the query layer; they never import Peewee or the tables
-    for path in (ROOT / "screens").rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        assert (
-            "peewee" not in text and "models.tables" not in text and "models.queries" not in text
-        ), path
+# Each line breaks one contract: the store importing a screen, a screen importing the tables,
+# the calculator importing Textual, and a cycle inside the screens package.
+VIOLATIONS = {
+    "models/records.py": ("import screens.changes", "The store (models)"),
+    "screens/changes.py": ("from models.tables import Lead", "Screens ask the service layer"),
+    "yeji_tui/targets.py": ("import textual", "The core (calculator"),
+    "screens/base.py": (
+        "def _cycle() -> None:\n    from screens.activity_form import log_activity",
+        "No import cycles",
+    ),
+}
+
+
+def test_the_contracts_fail_on_injected_violations(tmp_path: Path) -> None:
+    for package in ("models", "yeji_tui", "screens"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    for module, (line, _) in VIOLATIONS.items():
+        path = tmp_path / module
+        path.write_text(path.read_text(encoding="utf-8") + "\n" + line + "\n", encoding="utf-8")
+    done = lint_imports(tmp_path)
+    assert done.returncode == 1
+    broken = done.stdout.split("Broken contracts")[1]
+    for _, contract in VIOLATIONS.values():
+        assert contract in broken, contract
 
 
 def test_calculator_is_pure() -> None:

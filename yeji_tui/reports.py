@@ -82,6 +82,7 @@ def dispatch(
             "group": f"【{line.name}】",
             "unit": f"  {line.name}",
             "outpost": f"  {line.name}（{t('subject.outpost')}）",
+            "ungrouped": f"【{t('rep.no_group')}】",
             "total": t("rep.district"),
         }[line.kind]
         rows.append(
@@ -119,13 +120,15 @@ def targets_table(settings: CampaignSettings, today: date, t: Catalog) -> Table:
         if p.industrial is not None:
             parts.append((t("rep.industrial_part"), p.industrial))
         for suffix, part in parts:
+            # the target's own status is the worse of its parts, as everywhere (DOMAIN.md)
+            shown = part.status if suffix else p.status
             rows.append(
                 (
                     p.spec.label + suffix,
                     part.actual,
                     part.target,
                     round(part.expected, 1),
-                    t(f"status.{part.status}"),
+                    t(f"status.{shown}"),
                 )
             )
     headers = (

@@ -148,6 +148,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rep.by_unit": ("各组、各单位", "By group and unit"),
     "rep.who": ("小组 / 单位", "group / unit"),
     "rep.district": ("全区合计", "district total"),
+    "rep.no_group": ("未分组单位", "units in no group"),
     "rep.valid_reported": ("上报有效线索", "valid leads reported"),
     "rep.valid_followed": ("跟进有效线索", "valid leads followed up"),
     "rep.signed": ("签约项目", "signed"),

@@ -21,6 +21,7 @@ from models.records import (
     QuotaName,
     TargetSpec,
     UnitPeriod,
+    UnitSpec,
 )
 
 Status = Literal["met", "on_track", "behind"]
@@ -400,12 +401,14 @@ def group_facts(
     return sum((per_unit.get(name, UnitPeriod()) for name in members), UnitPeriod())
 
 
-DispatchKind = Literal["group", "unit", "outpost", "total"]
+#: a group's totals, a line under it, the section of units in no group, the district's total
+DispatchKind = Literal["group", "unit", "outpost", "ungrouped", "total"]
 
 
 @dataclass(frozen=True)
 class DispatchLine:
-    """One line of the dispatch review: a group's totals, one of its units, or the district."""
+    """One line of the dispatch review: a group's totals, one of its units, the subtotal of the
+    units in no group, or the district."""
 
     name: str
     kind: DispatchKind
@@ -416,27 +419,26 @@ class DispatchLine:
 def dispatch_lines(
     settings: CampaignSettings, per_unit: Mapping[str, UnitPeriod]
 ) -> list[DispatchLine]:
-    """Each group's totals followed by its units, then outpost centres of no group, then the
-    district's total (which is the sum of every unit, each counted once)."""
+    """Each group's totals followed by its units, then the units in no group (outpost centres)
+    under a subtotal of their own, then the district's total: every line stands under the
+    heading whose total includes it, and the sections add up to the district."""
+
+    def member(u: UnitSpec) -> DispatchLine:
+        kind: DispatchKind = "outpost" if u.kind == "outpost" else "unit"
+        return DispatchLine(u.name, kind, u.group, per_unit.get(u.name, UnitPeriod()))
+
     lines: list[DispatchLine] = []
     for group in settings.groups:
-        members = [u for u in settings.units if u.group == group.name]
-        total = group_facts(settings, group.name, per_unit)
-        lines.append(DispatchLine(group.name, "group", group.name, total))
-        lines += [
+        lines.append(
             DispatchLine(
-                u.name,
-                "outpost" if u.kind == "outpost" else "unit",
-                group.name,
-                per_unit.get(u.name, UnitPeriod()),
+                group.name, "group", group.name, group_facts(settings, group.name, per_unit)
             )
-            for u in members
-        ]
-    lines += [
-        DispatchLine(u.name, "outpost", None, per_unit.get(u.name, UnitPeriod()))
-        for u in settings.units
-        if u.group is None
-    ]
+        )
+        lines += [member(u) for u in settings.units if u.group == group.name]
+    ungrouped = [member(u) for u in settings.units if u.group is None]
+    if ungrouped:
+        subtotal = sum((line.facts for line in ungrouped), UnitPeriod())
+        lines += [DispatchLine("", "ungrouped", None, subtotal), *ungrouped]
     district = sum((per_unit.get(u.name, UnitPeriod()) for u in settings.units), UnitPeriod())
     lines.append(DispatchLine("", "total", None, district))
     return lines

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from datetime import date
 from pathlib import Path
 
 from textual.widgets import HelpPanel, Static
-from textual.worker import WorkerFailed
 
 from models.ledger import upsert_leads
 from tests.conftest import lead
+from tests.screens.pilot import settle
 from yeji_tui.app import YejiApp
 from yeji_tui.text import cell_width
 from yeji_tui.widgets.board import LatestList, TargetBoard
@@ -23,14 +22,6 @@ SAMPLE_DAY = date(2022, 9, 10)
 def make_app(store: Path, *, lang: str = "zh", today: date = SAMPLE_DAY) -> YejiApp:
     # a long watch interval: tests call check_store() themselves instead of waiting on a timer
     return YejiApp(db_path=store, today=today, lang=lang, watch_seconds=3600)  # type: ignore[arg-type]
-
-
-async def settle(app: YejiApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let workers finish and their messages land."""
-    for _ in range(3):
-        with contextlib.suppress(WorkerFailed):  # failures are the app's to report
-            await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def text_of(widget: object) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.content import Content
-from textual.worker import WorkerFailed
 
 from models.ledger import upsert_leads
 from models.queries import count_projects
@@ -19,6 +17,7 @@ from screens.dialogs import MessageDialog
 from screens.lead_form import LeadForm
 from screens.pipeline import PipelineScreen
 from tests.conftest import lead
+from tests.screens.pilot import settle
 from yeji_tui.app import YejiApp
 from yeji_tui.widgets.board import TargetBoard
 from yeji_tui.widgets.kanban import StageColumn
@@ -76,13 +75,6 @@ async def open_pipeline(app: YejiApp, pilot) -> PipelineScreen:  # type: ignore[
     await settle(app, pilot)
     assert isinstance(app.screen, PipelineScreen)
     return app.screen
-
-
-async def settle(app: YejiApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(4):
-        with contextlib.suppress(WorkerFailed):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def until(pilot, condition, tries: int = 200) -> None:  # type: ignore[no-untyped-def]

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from textual.worker import WorkerFailed
 
 from models.ledger import upsert_leads
 from models.tables import Lead
 from screens.triage import TriageScreen
 from tests.conftest import lead
+from tests.screens.pilot import settle
 from yeji_tui.app import YejiApp
 
 TODAY = date(2022, 9, 10)
@@ -31,13 +30,6 @@ def queue_store(campaign_store: Path) -> Path:
         TODAY,
     )
     return campaign_store
-
-
-async def settle(app: YejiApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(4):
-        with contextlib.suppress(WorkerFailed):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def open_triage(store: Path, pilot_size: tuple[int, int] = (100, 30)):  # type: ignore[no-untyped-def]

@@ -16,7 +16,8 @@ from screens.pipeline import PipelineScreen
 from screens.unit_page import SubjectPage
 from screens.units import ListDialog, UnitsScreen
 from tests.conftest import activity, lead
-from tests.screens.test_pipeline import TODAY, make_app, settle, until
+from tests.screens.pilot import settle
+from tests.screens.test_pipeline import TODAY, make_app, until
 from yeji_tui.widgets.heatmap import HeatGrid
 from yeji_tui.widgets.org_list import OrgList
 

@@ -76,14 +76,12 @@ def ledger(campaign_store: Path) -> CampaignSettings:
     )
     b = Lead.get(Lead.company == "乙公司")
     add_follow_up(b.id, b.version, "已回电", date(2022, 8, 9), None, "clerk")
-    # who moved when: 乙 last on 07-30 (stale by 08-14), the others since 08-01
-    for company, month, day in (
-        ("甲公司", 8, 3),
-        ("乙公司", 7, 30),
-        ("丙公司", 8, 12),
-        ("丁公司", 8, 1),
-    ):
-        Lead.update(touched_on=date(2022, month, day)).where(Lead.company == company).execute()
+    # 戊 was found on 07-20 and nobody touched it since: stale by 08-14 (14 days: by 07-31)
+    upsert_leads(
+        [lead("戊公司", unit="平岗街道", stage="lead", found_on=date(2022, 7, 20), signed_on=None)],
+        "clerk",
+        date(2022, 8, 14),
+    )
     settings = load_campaign()
     assert settings is not None
     return settings
