@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,18 @@ def test_the_layer_contracts_hold_on_the_real_import_graph() -> None:
     done = lint_imports(ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 broken" in done.stdout
+
+
+def test_every_core_module_is_under_the_core_contract() -> None:
+    # a module added to yeji_tui must be named in the "core" contract (or be the app or a widget)
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (core,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "core"]
+    modules = {
+        f"yeji_tui.{path.stem}"
+        for path in (ROOT / "yeji_tui").glob("*.py")
+        if path.stem not in ("__init__", "__main__", "app")
+    }
+    assert modules == set(core["source_modules"])
 
 
 # Each line breaks one contract: the store importing a screen, a screen importing the tables,
