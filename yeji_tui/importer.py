@@ -7,10 +7,10 @@ Chinese, as staff write them.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -176,19 +176,25 @@ class ImportRefused(Exception):
         self.problems = problems
 
 
-def decode(raw: bytes) -> str | None:
-    """The file's text: UTF-8 with or without BOM, else GB18030 (a superset of GBK)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw.decode("utf-8-sig", errors="strict")
-    for encoding in ("utf-8", "gb18030"):
+def file_encoding(path: Path) -> str | None:
+    """The file's encoding: UTF-8 with or without BOM, else GB18030 (a superset of GBK); None
+    if it is none of them. Read in pieces: the file is never held whole."""
+    with path.open("rb") as f:
+        bom = f.read(3) == b"\xef\xbb\xbf"
+    for encoding in ("utf-8-sig",) if bom else ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return raw.decode(encoding)
+            with path.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     return None
 
 
-Rows = list[tuple[int, dict[str, str]]]
+Rows = Iterable[tuple[int, dict[str, str]]]
 
 
 def read_table(path: Path, t: Catalog) -> tuple[list[str], Rows]:
@@ -196,22 +202,28 @@ def read_table(path: Path, t: Catalog) -> tuple[list[str], Rows]:
     if path.suffix.lower() == ".xlsx":
         return _xlsx_table(path, t)
     try:
-        raw = path.read_bytes()
+        encoding = file_encoding(path)
+        with path.open(encoding=encoding or "ascii", newline="") as f:
+            header = next(csv.reader(f), []) if encoding else []
     except OSError as exc:
         raise ImportRefused([Problem(0, "", str(path), t("why.file", error=exc.strerror))]) from exc
-    text = decode(raw)
-    if text is None:
+    if encoding is None:
         raise ImportRefused([Problem(0, "", str(path), t("why.encoding"))])
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames:
+    if not header:
         raise ImportRefused([Problem(0, "", str(path), t("why.empty"))])
-    reader.fieldnames = [column_key(f) for f in reader.fieldnames]
-    rows: Rows = []
-    for row in reader:
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue  # blank lines, as spreadsheets leave them
-        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
-    return list(reader.fieldnames), rows
+    fields = [column_key(f) for f in header]
+    return fields, _csv_rows(path, encoding, fields)
+
+
+def _csv_rows(path: Path, encoding: str, fields: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    # one row at a time: a 100,000-row ledger read whole, as dicts, took ~150 MB
+    with path.open(encoding=encoding, newline="") as f:
+        reader = csv.DictReader(f, fieldnames=fields)
+        next(reader, None)  # the header, read already
+        for row in reader:
+            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                continue  # blank lines, as spreadsheets leave them
+            yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
 
 
 def _xlsx_table(path: Path, t: Catalog) -> tuple[list[str], Rows]:
@@ -227,7 +239,7 @@ def _xlsx_table(path: Path, t: Catalog) -> tuple[list[str], Rows]:
     if not table or not any(table[0]):
         raise ImportRefused([Problem(0, "", str(path), t("why.empty"))])
     header = [column_key(str(h or "")) for h in table[0]]
-    out: Rows = []
+    out: list[tuple[int, dict[str, str]]] = []
     for number, cells in enumerate(table[1:], start=2):
         row: dict[str, str] = {}
         for key, value in zip(header, cells, strict=False):
@@ -322,24 +334,29 @@ def _check_all(
     required: tuple[str, ...],
     optional: tuple[str, ...],
     check_row: Callable[[_Row], T | None],
-) -> list[T]:
+) -> Iterator[T]:
+    """The checked rows one by one; at the end, ImportRefused if any row was bad (a caller
+    that writes as it reads must write somewhere it can throw away)."""
     fields, rows = read_table(path, t)
     problems = _check_header(fields, required, optional, t)
     if problems:
         raise ImportRefused(problems)
-    checked: list[T] = []
     for line, cells in rows:
         before = len(problems)
         value = check_row(_Row(line, cells, t, problems))
-        if value is not None and len(problems) == before:
-            checked.append(value)
+        if value is not None and len(problems) == before and not problems:
+            yield value
     if problems:
         raise ImportRefused(problems)
-    return checked
 
 
 def check_leads(path: Path, settings: CampaignSettings, t: Catalog) -> list[LeadInput]:
     """Every row of a leads file, checked; raises ImportRefused listing all bad rows."""
+    return list(each_lead(path, settings, t))
+
+
+def each_lead(path: Path, settings: CampaignSettings, t: Catalog) -> Iterator[LeadInput]:
+    """The rows of a leads file as they are checked (ImportRefused at the end if any was bad)."""
     units = {u.name for u in settings.units}
     seen: dict[tuple[str, str], int] = {}
 
@@ -402,6 +419,12 @@ def _check_stage_dates(r: _Row, stage: str, dates: dict[str, date | None]) -> No
 
 def check_activities(path: Path, settings: CampaignSettings, t: Catalog) -> list[ActivityInput]:
     """Every row of an activities file, checked; raises ImportRefused listing all bad rows."""
+    return list(each_activity(path, settings, t))
+
+
+def each_activity(path: Path, settings: CampaignSettings, t: Catalog) -> Iterator[ActivityInput]:
+    """The rows of an activities file as they are checked (ImportRefused at the end if any was
+    bad)."""
     units = {u.name for u in settings.units}
 
     def check(r: _Row) -> ActivityInput | None:
