@@ -88,7 +88,8 @@ class WriteResult:
 
 
 #: Told how far a long write has got: a phase (``read``: rows read and checked so far,
-#: ``prepare``: matching them to stored leads, ``write``: the write lock is held) and a count.
+#: ``prepare``: matching them to stored leads, ``ready``: prepared, the lock is next, ``write``:
+#: the write lock is held) and a count.
 Progress = Callable[[str, int], None]
 
 
@@ -188,7 +189,9 @@ def upsert_leads(
 
         def prepare() -> int:
             progress("prepare", 0)
-            return _match_staged()
+            matched = _match_staged()
+            progress("ready", matched)
+            return matched
 
         def write(matched: int) -> WriteResult:
             progress("write", 0)
@@ -315,6 +318,7 @@ def add_activities(records: Iterable[ActivityInput], progress: Progress = _quiet
                 note,
             )
             new.extend(row for _ in range(max(0, n - have)))
+        progress("ready", len(new))
         return new, unchanged
 
     def write(prepared: tuple[list[tuple[object, ...]], int]) -> WriteResult:

@@ -110,6 +110,7 @@ class Progress:
 _LEDGER_PHASES = {
     "read": "progress.reading",
     "prepare": "progress.preparing",
+    "ready": "progress.writing",  # waiting for the lock, if another writer has it
     "write": "progress.writing",
 }
 
