@@ -6,13 +6,14 @@ import getpass
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, closing, contextmanager, suppress
+from contextlib import ExitStack, closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
-from peewee import Database
+from peewee import Database, OperationalError
 
 from models.storefile import (
     beside,
@@ -44,8 +45,13 @@ from models.tables import (
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
 SCHEMA_VERSION = 5
 
-# SQLite's busy timeout, in seconds: how long a writer waits for another one to finish.
+# SQLite's busy timeout, in seconds: how long a statement waits for another writer to finish.
 BUSY_TIMEOUT_S = 5
+#: How long a write waits for the write lock in all before it gives up (StoreBusy, exit 4).
+BUSY_WAIT_S = 30.0
+# A write waits this long in silence first: other writers' transactions are short (an import of
+# 100,000 rows holds the lock for a few seconds), so most waits end before anyone is told.
+QUIET_WAIT_S = 0.5
 # Page cache in KiB (negative = KiB for SQLite). The 2 MiB default doubled the overview's
 # query times on a 100k-lead store in our measurements.
 CACHE_KIB = 16384
@@ -420,16 +426,116 @@ def migrate(db: Database, *, read_only: bool = False) -> Path | None:
     return backup
 
 
-def immediate(db: Database = database) -> AbstractContextManager[Any]:
-    """A write transaction that takes the write lock at once.
+_notice: Callable[[], None] | None = None
+
+
+def set_busy_notice(notice: Callable[[], None] | None) -> None:
+    """What to call when a write has to wait for another writer (once per wait): the CLI says
+    so on stderr, the TUI in a notification. Called from the waiting thread."""
+    global _notice
+    _notice = notice
+
+
+def is_busy(error: BaseException) -> bool:
+    """True for a write that could not get the write lock (StoreBusy, or SQLite's own error)."""
+    if isinstance(error, StoreBusy):
+        return True
+    return isinstance(error, sqlite3.OperationalError | OperationalError) and (
+        "database is locked" in str(error) or "database is busy" in str(error)
+    )
+
+
+def _set_busy_timeout(db: Database, seconds: float) -> None:
+    run_sql(f"PRAGMA busy_timeout = {max(1, int(seconds * 1000))}", db)
+
+
+def _take_write_lock(db: Database, stack: ExitStack) -> None:
+    """BEGIN IMMEDIATE, waiting for another writer for up to BUSY_WAIT_S (saying so once the
+    quiet wait is over); raises StoreBusy when the bound passes."""
+    deadline = time.monotonic() + BUSY_WAIT_S
+    step, told = QUIET_WAIT_S, False
+    try:
+        while True:
+            _set_busy_timeout(db, min(step, max(0.0, deadline - time.monotonic())))
+            try:
+                stack.enter_context(db.transaction("IMMEDIATE"))
+                return
+            except OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    waited = f"{BUSY_WAIT_S:.0f}"
+                    raise StoreBusy(
+                        f"另一个程序正在写入数据库，已等待 {waited} 秒仍未结束，本次未写入，"
+                        f"请稍后再试 / another program kept the store busy for {waited} s: "
+                        "nothing was written, try again later"
+                    ) from exc
+                if not told and _notice is not None:
+                    _notice()
+                told, step = True, 1.0
+    finally:
+        _set_busy_timeout(db, BUSY_TIMEOUT_S)
+
+
+@contextmanager
+def immediate(db: Database = database) -> Iterator[None]:
+    """A write transaction that takes the write lock at once, waiting for another writer for up
+    to BUSY_WAIT_S (StoreBusy after that). Inside another transaction, a savepoint.
 
     In WAL mode a deferred transaction that reads first and writes later fails with
     SQLITE_BUSY_SNAPSHOT when another process wrote meanwhile; the busy timeout does not help.
     Every write of the store comes here: a store opened read-only is refused here, once.
     """
     refuse_if_read_only()
-    tx: AbstractContextManager[Any] = db.atomic("IMMEDIATE")
-    return tx
+    if db.in_transaction():
+        with db.atomic():
+            yield
+        return
+    taken: list[float] = []
+
+    def released() -> None:
+        if taken:
+            trace(f"unlock {time.perf_counter() - taken[0]:.3f}")
+
+    with ExitStack() as stack:
+        stack.callback(released)  # registered first, so it runs last: after the commit
+        _take_write_lock(db, stack)
+        taken.append(time.perf_counter())
+        trace("lock")
+        yield
+
+
+def trace(event: str) -> None:
+    """Tell a watching process what the store work is doing (``lock``, ``unlock <seconds>``,
+    import phases): one line to the file descriptor ``YEJI_TRACE_FD`` names, if set. The import
+    benchmark and the crash tests read it; nothing else does."""
+    fd = os.environ.get("YEJI_TRACE_FD")
+    if fd and fd.isdigit():
+        with suppress(OSError):
+            os.write(int(fd), f"{event}\n".encode())
+
+
+def data_version(db: Database = database) -> int:
+    """A number that changes whenever another connection commits to the store."""
+    return int(sql_value("PRAGMA data_version", db))
+
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+
+def write_prepared(prepare: Callable[[], P], write: Callable[[P], R], db: Database = database) -> R:
+    """Prepare a write without the lock, then make it in one short transaction.
+
+    If anyone else committed between the preparation and the lock, prepare again under the
+    lock (it reads what they wrote), so no update of theirs is lost and nothing is added twice.
+    """
+    seen = data_version(db)
+    prepared = prepare()
+    with immediate(db):
+        if data_version(db) != seen:
+            prepared = prepare()
+        return write(prepared)
 
 
 def current_user() -> str:
@@ -455,12 +561,16 @@ __all__ = [
     "StoreError",
     "close_store",
     "current_user",
+    "data_version",
     "database",
     "immediate",
+    "is_busy",
     "open_store",
     "opened_store",
     "refuse_if_read_only",
     "resolve_store_path",
+    "set_busy_notice",
+    "write_prepared",
 ]
 
 

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
-from models.db import ChangeWatcher
+from models.db import ChangeWatcher, is_busy, set_busy_notice
 from screens.base import translate_bindings
 from yeji_tui.settings import UserSettings
 from yeji_tui.strings import Catalog, Lang
@@ -121,12 +121,14 @@ class YejiApp(App[None]):
         if self.user_settings.keymap:
             self.set_keymap(dict(self.user_settings.keymap))
         self._watcher = ChangeWatcher(self.db_path)
+        set_busy_notice(self._busy_notice)
         self.set_interval(self.watch_seconds, self.check_store)
         self.call_after_refresh(_started)
         for notice in self._notices:
             self.notify(notice, markup=False, timeout=10)
 
     def on_unmount(self) -> None:
+        set_busy_notice(None)
         if self._watcher is not None:
             self._watcher.close()
 
@@ -192,16 +194,30 @@ class YejiApp(App[None]):
             self.report_error(event.worker.error)
 
     def report_error(self, error: BaseException) -> None:
-        """Errors of store work surface once, here, as a notification (never as markup); a
-        refusal of the store's (read-only, busy) in its own words."""
+        """Errors of store work surface once, here, as a notification (never as markup). A write
+        that waited too long for another writer (an import) says so, as a write; another refusal
+        of the store's (read-only) in its own words."""
         from models.db import StoreError
 
-        text = (
-            error.message(self.t)
-            if isinstance(error, StoreError)
-            else self.t("error.load", error=error)
-        )
+        if is_busy(error):
+            text = self.t("busy.failed")
+        elif isinstance(error, StoreError):
+            text = error.message(self.t)
+        else:
+            text = self.t("error.load", error=error)
         self.notify(text, severity="error", markup=False, timeout=8)
+
+    def _busy_notice(self) -> None:
+        """A worker's write waits for another writer: say so (the write then goes on, or fails
+        with ``busy.failed``)."""
+
+        def show() -> None:
+            self.notify(self.t("busy.waiting"), severity="warning", markup=False, timeout=5)
+
+        try:
+            self.call_from_thread(show)
+        except RuntimeError:  # called on the app's own thread
+            show()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every section and action is in the command palette too."""

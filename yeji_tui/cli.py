@@ -11,12 +11,17 @@ import gc
 import json
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yeji_tui.settings import UserSettings
 from yeji_tui.strings import Catalog, Lang, parse_lang
+
+if TYPE_CHECKING:
+    from yeji_tui.progress import Progress
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             settings=settings,
             read_only=args.read_only,
         )
+        _tell_when_waiting(ctx.t)
         return _dispatch(args, ctx)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
@@ -205,6 +211,19 @@ def _say(message: str) -> None:
     lines = [escape_controls(line) for line in message.splitlines()] or [""]
     with contextlib.suppress(OSError):
         print("yeji: " + "\n".join(lines), file=sys.stderr)
+
+
+def _tell_when_waiting(t: Catalog) -> None:
+    """A write that must wait for another writer says so on stderr (models.db waits up to
+    BUSY_WAIT_S, then raises StoreBusy: exit 4)."""
+    from models.db import set_busy_notice
+
+    def notice() -> None:
+        clear = "\r\x1b[K" if sys.stderr.isatty() else ""  # over a progress line
+        with contextlib.suppress(OSError):
+            print(clear + t("busy.waiting"), file=sys.stderr)
+
+    set_busy_notice(notice)
 
 
 def _silence_stdout() -> None:
@@ -317,25 +336,32 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     if fmt == "xlsx" and not args.out:
         raise CliError(ctx.t("rep.xlsx_needs_out"))
     out = _out_path(ctx, args.out)
+    from yeji_tui.progress import Progress
+
     _open(ctx, create=False)
     settings = _campaign(ctx)
     stale = ctx.settings.stale_days
-    if args.kind == "dispatch":
-        until = _parse_day_flag("--to", args.until) or ctx.today
-        since = _parse_day_flag("--from", args.since) or until - timedelta(days=13)
-        if since > until:
-            raise CliError("--from > --to")
-        report = reports.dispatch(settings, since, until, ctx.t, stale_days=stale)
-    else:
-        report = reports.assessment(settings, ctx.today, ctx.t, stale_days=stale)
-    if out is None:
-        sys.stdout.write(reports.write(report, fmt, None) or "")  # type: ignore[arg-type]
-        return 0
-    from yeji_tui.output import replacing
+    with Progress(ctx.t) as progress:
+        progress.phase("progress.report")  # shown only if it takes a while
+        if args.kind == "dispatch":
+            until = _parse_day_flag("--to", args.until) or ctx.today
+            since = _parse_day_flag("--from", args.since) or until - timedelta(days=13)
+            if since > until:
+                raise CliError("--from > --to")
+            report = reports.dispatch(settings, since, until, ctx.t, stale_days=stale)
+        else:
+            report = reports.assessment(settings, ctx.today, ctx.t, stale_days=stale)
+        if out is None:
+            text = reports.write(report, fmt, None)  # type: ignore[arg-type]
+        else:
+            from yeji_tui.output import replacing
 
-    with replacing(out, ctx.t) as scratch:
-        reports.write(report, fmt, scratch)  # type: ignore[arg-type]
-    print(ctx.t("rep.written", path=out), file=sys.stderr)
+            with replacing(out, ctx.t) as scratch:
+                reports.write(report, fmt, scratch)  # type: ignore[arg-type]
+    if out is None:
+        sys.stdout.write(text or "")
+    else:
+        print(ctx.t("rep.written", path=out), file=sys.stderr)
     return 0
 
 
@@ -370,21 +396,26 @@ def cmd_export_ledger(ctx: Context, what: str, flag: str | None, out: str | None
     if fmt == "xlsx" and not out:
         raise CliError(ctx.t("rep.xlsx_needs_out"))
     _out_path(ctx, out)
-    _open(ctx, create=False)
-    items = all_leads() if what == "leads" else all_activities()
-    headers, rows = export_table(items, ctx.t)
-    if out is None:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
-        return 0
-    path = Path(out)
-    if fmt == "xlsx" and path.suffix.lower() != ".xlsx":
-        path = path.with_suffix(".xlsx")
-    from yeji_tui.output import replacing
+    from yeji_tui.progress import Progress
 
-    with replacing(path, ctx.t) as scratch:
-        write_table(scratch, headers, rows)
+    _open(ctx, create=False)
+    # not over CSV going to the same terminal
+    with Progress(ctx.t, shown=out is not None or not sys.stdout.isatty()) as progress:
+        items = all_leads() if what == "leads" else all_activities()
+        progress.phase("progress.exporting", len(items))
+        headers, rows = export_table(items, ctx.t)
+        if out is None:
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(headers)
+            writer.writerows(rows)
+            return 0
+        path = Path(out)
+        if fmt == "xlsx" and path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        from yeji_tui.output import replacing
+
+        with replacing(path, ctx.t) as scratch:
+            write_table(scratch, headers, rows)
     print(ctx.t("rep.written", path=path), file=sys.stderr)
     return 0
 
@@ -427,22 +458,32 @@ def cmd_export(ctx: Context, out: Path | None) -> int:
 
 
 def cmd_import(ctx: Context, what: str, path: Path, *, dry_run: bool) -> int:
-    """``yeji import leads|activities FILE [--dry-run]``: all rows or none."""
+    """``yeji import leads|activities FILE [--dry-run]``: all rows or none.
+
+    The file is read, checked and prepared before the write lock is taken; the write itself is
+    one short transaction (models.ledger).
+    """
     from models.db import current_user
     from models.ledger import add_activities, upsert_leads
-    from yeji_tui.importer import FileRefused, ImportRefused, check_activities, check_leads
+    from yeji_tui.importer import FileRefused, ImportRefused, each_activity, each_lead
+    from yeji_tui.progress import Progress
 
     _open(ctx, create=False)
     settings = _campaign(ctx)
     try:
-        if what == "leads":
-            leads = check_leads(path, settings, ctx.t, today=ctx.today)
-            n = len(leads)
-            result = None if dry_run else upsert_leads(leads, current_user(), ctx.today)
-        else:
-            acts = check_activities(path, settings, ctx.t, today=ctx.today)
-            n = len(acts)
-            result = None if dry_run else add_activities(acts)
+        with Progress(ctx.t) as progress:
+            if what == "leads":
+                leads = each_lead(path, settings, ctx.t, today=ctx.today)
+                if dry_run:
+                    n = _count(leads, progress)
+                else:
+                    result = upsert_leads(leads, current_user(), ctx.today, progress.ledger)
+            else:
+                acts = each_activity(path, settings, ctx.t, today=ctx.today)
+                if dry_run:
+                    n = _count(acts, progress)
+                else:
+                    result = add_activities(acts, progress.ledger)
     except FileRefused as refused:  # the file as a whole: one line
         raise CliError(str(refused)) from refused
     except ImportRefused as refused:
@@ -457,7 +498,7 @@ def cmd_import(ctx: Context, what: str, path: Path, *, dry_run: bool) -> int:
                 file=sys.stderr,
             )
         return 1
-    if result is None:
+    if dry_run:
         print(ctx.t("cli.import_dry", n=n))
     else:
         print(
@@ -471,6 +512,15 @@ def cmd_import(ctx: Context, what: str, path: Path, *, dry_run: bool) -> int:
     return 0
 
 
+def _count(checked: Iterable[object], progress: Progress) -> int:
+    """Check every row (a dry run), saying how far it has got."""
+    n = 0
+    for n, _ in enumerate(checked, start=1):
+        if n % 5000 == 0:
+            progress.ledger("read", n)
+    return n
+
+
 def cmd_demo(ctx: Context, *, leads: int, seed: int, activities: int | None) -> int:
     """``yeji demo``: a realistic, deterministic demo campaign in progress."""
     from models.queries import load_campaign
@@ -482,7 +532,11 @@ def cmd_demo(ctx: Context, *, leads: int, seed: int, activities: int | None) -> 
         raise CliError(ctx.t("cli.demo_refused", name=current.name))
     if leads < 0 or (activities is not None and activities < 0):
         raise CliError("--leads / --activities ≥ 0")
-    made = build_demo(ctx.today, leads=leads, seed=seed, activities=activities)
+    from yeji_tui.progress import Progress
+
+    with Progress(ctx.t) as progress:
+        progress.phase("progress.demo")
+        made = build_demo(ctx.today, leads=leads, seed=seed, activities=activities)
     print(ctx.t("cli.demo_done", leads=made.leads, activities=made.activities, path=ctx.db_path))
     return 0
 

@@ -7,12 +7,12 @@ Chinese, as staff write them.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -194,22 +194,25 @@ class FileRefused(ImportRefused):
         return self.message
 
 
-def decode(raw: bytes) -> str | None:
-    """The file's text: UTF-8 with or without BOM, else GB18030 (a superset of GBK)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
+def file_encoding(path: Path) -> str | None:
+    """The file's encoding: UTF-8 with or without BOM, else GB18030 (a superset of GBK); None
+    if it is none of them. Read in pieces: the file is never held whole."""
+    with path.open("rb") as f:
+        bom = f.read(3) == b"\xef\xbb\xbf"
+    for encoding in ("utf-8-sig",) if bom else ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return raw.decode("utf-8-sig", errors="strict")
-        except UnicodeDecodeError:
-            return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
+            with path.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     return None
 
 
-Rows = list[tuple[int, dict[str, str]]]
+Rows = Iterable[tuple[int, dict[str, str]]]
 #: A row's cells outside the named columns, kept under this key to be reported, not dropped.
 STRAY = ""
 #: No ledger line is this long; it is also the csv module's limit for one cell.
@@ -220,24 +223,27 @@ _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"  # .xlsx (a zip) and .xls (an OL
 def read_table(path: Path, t: Catalog) -> tuple[list[str], Rows]:
     """A CSV or xlsx file's column keys and its (row, cells) pairs, rows numbered as Excel
     and WPS show them (the header is row 1); the caller checks both. A file that cannot be
-    read as a table raises FileRefused. What a file is comes from its content, not its name."""
-    raw = _read_bytes(path, t)
-    if raw.startswith(_ZIP):
+    read as a table raises FileRefused (a CSV's rows are read as they are asked for, so a
+    damaged row may raise it then). What a file is comes from its content, not its name."""
+    head = _read_head(path, t)
+    if head.startswith(_ZIP):
         return _xlsx_table(path, t)
-    if raw.startswith(_OLE):
+    if head.startswith(_OLE):
         raise FileRefused(path, t("why.xls"))
     if path.suffix.lower() == ".xlsx":
         raise FileRefused(path, t("why.xlsx", error=t("why.not_zip")))
-    return _csv_table(path, raw, t)
+    return _csv_table(path, head, t)
 
 
-def _read_bytes(path: Path, t: Catalog) -> bytes:
+def _read_head(path: Path, t: Catalog) -> bytes:
+    """The file's first bytes, which tell what kind of file it is."""
     try:
         if path.is_dir():
             raise FileRefused(path, t("why.directory"))
         if path.exists() and not path.is_file():
             raise FileRefused(path, t("why.not_file"))  # a pipe or a device: it may never end
-        return path.read_bytes()
+        with path.open("rb") as f:
+            return f.read(8)
     except FileNotFoundError as exc:
         raise FileRefused(path, t("why.no_file")) from exc
     except PermissionError as exc:
@@ -246,63 +252,79 @@ def _read_bytes(path: Path, t: Catalog) -> bytes:
         raise FileRefused(path, t("why.file", error=exc.strerror or exc)) from exc
 
 
-def _csv_table(path: Path, raw: bytes, t: Catalog) -> tuple[list[str], Rows]:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+def _csv_table(path: Path, head: bytes, t: Catalog) -> tuple[list[str], Rows]:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefused(path, t("why.utf16"))
-    if b"\x00" in raw:
-        raise FileRefused(path, t("why.binary"))
-    text = decode(raw)
-    if text is None:
+    encoding = _text_encoding(path, t)
+    return _table(path, _csv_records(path, encoding, t), t)
+
+
+def _text_encoding(path: Path, t: Catalog) -> str:
+    """The encoding of a ledger's text, checked in pieces (the file is never held whole): no
+    NUL bytes (a binary file), one of the encodings Excel writes, no line over MAX_LINE."""
+    encoding = file_encoding(path)
+    if encoding is None:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                if b"\x00" in chunk:
+                    raise FileRefused(path, t("why.binary"))
         raise FileRefused(path, t("why.encoding"))
-    long_line = _overlong_line(text)
-    if long_line:
-        raise FileRefused(path, t("why.long_line", line=long_line, n=MAX_LINE))
-    records: list[tuple[int, list[str]]] = []
-    try:
-        # numbered by record, not by physical line: a cell with line breaks is one row in
-        # Excel, and a blank line is an (empty) row there too
-        for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            records.append((number, record))
-    except csv.Error as exc:  # a cell over the limit: an unclosed quote swallowed the rest
-        raise FileRefused(path, t("why.csv_cell", line=len(records) + 1, n=MAX_LINE)) from exc
-    return _table(path, records, t)
+    line, length = 1, 0
+    with path.open(encoding=encoding, newline="") as f:
+        while text := f.read(1 << 20):
+            if "\x00" in text:
+                raise FileRefused(path, t("why.binary"))
+            for piece in text.split("\n")[:-1]:
+                if length + len(piece) > MAX_LINE:
+                    raise FileRefused(path, t("why.long_line", line=line, n=MAX_LINE))
+                line, length = line + 1, 0
+            length += len(text) - (text.rfind("\n") + 1)
+            if length > MAX_LINE:
+                raise FileRefused(path, t("why.long_line", line=line, n=MAX_LINE))
+    return encoding
 
 
-def _overlong_line(text: str) -> int:
-    """The first line longer than MAX_LINE characters (1-based), or 0."""
-    start, line = 0, 1
-    while True:
-        end = text.find("\n", start)
-        if (len(text) if end < 0 else end) - start > MAX_LINE:
-            return line
-        if end < 0:
-            return 0
-        start, line = end + 1, line + 1
+def _csv_records(path: Path, encoding: str, t: Catalog) -> Iterator[tuple[int, list[str]]]:
+    """The file's records one at a time (a 100,000-row ledger read whole took ~150 MB),
+    numbered by record, not by physical line: a cell with line breaks is one row in Excel,
+    and a blank line is an (empty) row there too."""
+    number = 0
+    with path.open(encoding=encoding, newline="") as f:
+        try:
+            for number, record in enumerate(csv.reader(f), start=1):
+                yield number, record
+        except csv.Error as exc:  # a cell over the limit: an unclosed quote swallowed the rest
+            raise FileRefused(path, t("why.csv_cell", line=number + 1, n=MAX_LINE)) from exc
 
 
-def _table(path: Path, records: list[tuple[int, list[str]]], t: Catalog) -> tuple[list[str], Rows]:
-    """Column keys from the first non-blank row, and every later non-blank row by key; cells
-    under no column go under STRAY so that they are reported rather than silently dropped."""
-    filled = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
-    if not filled:
+def _table(
+    path: Path, records: Iterable[tuple[int, list[str]]], t: Catalog
+) -> tuple[list[str], Rows]:
+    """Column keys from the first non-blank record, and every later non-blank record by key,
+    as they are read; cells under no column go under STRAY so that they are reported rather
+    than silently dropped."""
+    filled = ((n, cells) for n, cells in records if any(c.strip() for c in cells))
+    first = next(filled, None)
+    if first is None:
         raise FileRefused(path, t("why.empty"))
-    (_, header), body = filled[0], filled[1:]
-    keys = [column_key(h) for h in header]
+    keys = [column_key(h) for h in first[1]]
     fields = [k for k in keys if k]
-    rows: Rows = []
-    for number, cells in body:
-        row = dict.fromkeys(fields, "")
-        stray = []
-        for i, cell in enumerate(cells):
-            key, value = (keys[i] if i < len(keys) else ""), cell.strip()
-            if key:
-                row[key] = value
-            elif value:
-                stray.append(value)
-        if stray:
-            row[STRAY] = " | ".join(stray)
-        rows.append((number, row))
-    return fields, rows
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for number, cells in filled:
+            row = dict.fromkeys(fields, "")
+            stray = []
+            for i, cell in enumerate(cells):
+                key, value = (keys[i] if i < len(keys) else ""), cell.strip()
+                if key:
+                    row[key] = value
+                elif value:
+                    stray.append(value)
+            if stray:
+                row[STRAY] = " | ".join(stray)
+            yield number, row
+
+    return fields, rows()
 
 
 def _xlsx_table(path: Path, t: Catalog) -> tuple[list[str], Rows]:
@@ -454,21 +476,21 @@ def _check_all(
     optional: tuple[str, ...],
     check_row: Callable[[_Row], T | None],
     today: date | None,
-) -> list[T]:
+) -> Iterator[T]:
+    """The checked rows one by one; at the end, ImportRefused if any row was bad (a caller
+    that writes as it reads must write somewhere it can throw away)."""
     fields, rows = read_table(path, t)
     today = today or date.today()
     problems = _check_header(fields, required, optional, t)
     if problems:
         raise ImportRefused(problems)
-    checked: list[T] = []
     for line, cells in rows:
         before = len(problems)
         value = check_row(_Row(line, cells, t, problems, today))
-        if value is not None and len(problems) == before:
-            checked.append(value)
+        if value is not None and len(problems) == before and not problems:
+            yield value
     if problems:
         raise ImportRefused(problems)
-    return checked
 
 
 def check_leads(
@@ -476,6 +498,14 @@ def check_leads(
 ) -> list[LeadInput]:
     """Every row of a leads file, checked (no date after ``today``, by default the real one);
     raises ImportRefused listing all bad rows."""
+    return list(each_lead(path, settings, t, today=today))
+
+
+def each_lead(
+    path: Path, settings: CampaignSettings, t: Catalog, *, today: date | None = None
+) -> Iterator[LeadInput]:
+    """The rows of a leads file as they are checked (ImportRefused at the end if any was bad;
+    no date after ``today``, by default the real one)."""
     units = {u.name for u in settings.units}
     seen: dict[tuple[str, str], int] = {}
 
@@ -541,6 +571,14 @@ def check_activities(
 ) -> list[ActivityInput]:
     """Every row of an activities file, checked (no date after ``today``, by default the real
     one); raises ImportRefused listing all bad rows."""
+    return list(each_activity(path, settings, t, today=today))
+
+
+def each_activity(
+    path: Path, settings: CampaignSettings, t: Catalog, *, today: date | None = None
+) -> Iterator[ActivityInput]:
+    """The rows of an activities file as they are checked (ImportRefused at the end if any was
+    bad; no date after ``today``, by default the real one)."""
     units = {u.name for u in settings.units}
 
     def check(r: _Row) -> ActivityInput | None:

@@ -669,6 +669,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "same company and project as line {line}",
     ),
     "why.too_long": ("文字过长（最多 {n} 字）", "text too long (at most {n} characters)"),
+    # --- waiting for the store, and progress of long work (issue 8: imports never lock out)
+    "busy.waiting": (
+        "另一项导入正在写入，稍候…",
+        "another import is writing, waiting…",
+    ),
+    "busy.failed": (
+        "另一项导入正在写入，等待超时，本次未保存，请稍后再试",
+        "another import kept the store busy: nothing was saved, try again later",
+    ),
+    "progress.reading": ("读取并检查：{n} 行", "reading and checking: {n} rows"),
+    "progress.preparing": ("与已有台账比对…", "matching stored leads…"),
+    "progress.writing": ("写入数据库…", "writing to the store…"),
+    "progress.exporting": ("导出：{n} 行", "exporting: {n} rows"),
+    "progress.demo": ("生成演示数据…", "making the demo campaign…"),
+    "progress.report": ("生成报表…", "making the report…"),
 }
 
 
