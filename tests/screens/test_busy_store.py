@@ -27,7 +27,7 @@ async def test_a_change_on_a_busy_store_says_it_waits_then_that_nothing_was_save
         holder.execute("BEGIN IMMEDIATE")  # another process's import, writing
         try:
             await pilot.press("v")  # report 金海商贸 valid: a write
-            await settle(app, pilot)
+            await settle(app, pilot, failing=True)
         finally:
             holder.execute("ROLLBACK")
         messages = [n.message for n in app._notifications]

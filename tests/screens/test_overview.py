@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from datetime import date
 from pathlib import Path
 
 from textual.widgets import HelpPanel, Static
-from textual.worker import WorkerFailed
 
 from models.ledger import upsert_leads
 from tests.conftest import lead
@@ -162,10 +160,7 @@ async def test_a_failing_store_is_reported_once_as_a_notification(sample_store: 
     broken.close()
     app = make_app(sample_store)
     async with app.run_test() as pilot:
-        for _ in range(3):  # the worker fails by design here: the app must report it once
-            with contextlib.suppress(WorkerFailed):
-                await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(app, pilot, failing=True)  # the app must report the failure once
         messages = [n.message for n in app._notifications]
         assert len(messages) == 1 and "activity_day" in messages[0]
         assert app.is_running
