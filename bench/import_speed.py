@@ -147,9 +147,30 @@ def import_once(template: Path, ledger: Path, small: Path, work: Path) -> Import
             said=(done.stderr + done.stdout).strip().replace("\n", " / "),
         )
 
+    high_water: list[int] = [0]
+    reaped = threading.Event()
+
+    def measure() -> None:
+        # VmHWM is the peak RSS of the process's own memory since its exec. wait4's ru_maxrss
+        # would not do: Linux carries the forked copy of this (large) benchmark process into
+        # it, which is not the import's memory.
+        status_file = Path(f"/proc/{child.pid}/status")
+        while not reaped.is_set():
+            try:
+                for line in status_file.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        high_water[0] = max(high_water[0], int(line.split()[1]))
+            except OSError:
+                break
+            time.sleep(0.01)
+
     watcher = threading.Thread(target=watch)
     watcher.start()
-    _, status, usage = os.wait4(child.pid, 0)
+    meter = threading.Thread(target=measure)
+    meter.start()
+    _, status, _usage = os.wait4(child.pid, 0)
+    reaped.set()
+    meter.join()
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     watcher.join()
@@ -160,7 +181,7 @@ def import_once(template: Path, ledger: Path, small: Path, work: Path) -> Import
     return ImportRun(
         seconds=seconds,
         lock_seconds=max(lock) if lock else float("nan"),
-        peak_mb=usage.ru_maxrss / 1024,
+        peak_mb=high_water[0] / 1024,
         small_code=result.get("code"),  # type: ignore[arg-type]
         small_seconds=float(result.get("seconds", float("nan"))),  # type: ignore[arg-type]
         small_said=str(result.get("said", "")),
