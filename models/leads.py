@@ -440,6 +440,8 @@ def review(
             changes["valid_since"] = on
             what = "done.valid"
         if advance:
+            # forward only: from 签约 a step to 洽谈 would be a move back that keeps the signing
+            _refuse_if(Refusal("rule.advance") if lead.stage != "lead" else None)
             _refuse_if(check_move(lead, "negotiating", on, today))
             changes["stage"] = "negotiating"
             move = (lead.stage, "negotiating", on)

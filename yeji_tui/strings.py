@@ -478,6 +478,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "same company and project as line {line}",
     ),
     "why.too_long": ("文字过长（最多 {n} 字）", "text too long (at most {n} characters)"),
+    # --- triage decisions (issue 9: the rules review applies)
+    "rule.advance": (
+        "只有线索阶段的项目可以转入洽谈",
+        "only a lead at 线索 can move on to negotiating",
+    ),
 }
 
 

@@ -57,3 +57,25 @@ def test_back_from_a_start_with_no_signing_date_signs_on_the_day_of_the_move(
     one = _only(stage="started", signed_on=None, started_on=date(2022, 8, 20))
     leads.move(one.id, one.version, "signed", TODAY, "clerk", TODAY)
     assert Lead.get_by_id(one.id).signed_on == TODAY
+
+
+# --- triage's review: the rules it applies ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stage", "key"),
+    [
+        pytest.param("negotiating", "rule.advance", id="already-negotiating"),
+        pytest.param("signed", "rule.advance", id="signed-is-never-moved-back-by-advance"),
+        pytest.param("dropped", "rule.advance", id="dropped"),
+    ],
+)
+def test_triage_advances_only_a_lead_at_the_first_stage(
+    campaign_store: Path, stage: str, key: str
+) -> None:
+    one = _only(stage=stage, signed_on=date(2022, 8, 1) if stage == "signed" else None)
+    with pytest.raises(leads.Refused) as refused:
+        leads.review(one.id, one.version, TODAY, "office", TODAY, advance=True)
+    assert refused.value.refusal.key == key
+    stored = Lead.get_by_id(one.id)
+    assert (stored.stage, stored.signed_on, stored.version) == (stage, one.signed_on, one.version)
