@@ -114,7 +114,7 @@ def test_a_signed_project_cannot_be_reported_valid_but_its_report_can_be_taken_b
     campaign_store: Path,
 ) -> None:
     one = _only(stage="signed", valid_since=date(2022, 7, 20))
-    with pytest.raises(leads.Refused, match=r"rule\.valid_stage"):
+    with pytest.raises(leads.Refused, match=r"^rule\.valid_stage$"):
         leads.set_valid(one.id, one.version, True, TODAY, "clerk", TODAY)
     leads.set_valid(one.id, one.version, False, TODAY, "clerk", TODAY)
     assert Lead.get_by_id(one.id).valid_since is None
@@ -145,7 +145,7 @@ def test_a_signing_confirms_only_a_positive_amount(
 ) -> None:
     one = _only(stage="negotiating", signed_on=None)
     if refused:
-        with pytest.raises(leads.Refused, match=r"rule\.amount"):
+        with pytest.raises(leads.Refused, match=r"^rule\.amount$"):
             leads.move(one.id, one.version, "signed", TODAY, "clerk", TODAY, amount_wan=amount)
     else:
         leads.move(one.id, one.version, "signed", TODAY, "clerk", TODAY, amount_wan=amount)
@@ -156,7 +156,7 @@ def test_an_empty_follow_up_note_is_refused_and_a_note_is_kept_trimmed(
     campaign_store: Path,
 ) -> None:
     one = _only(stage="negotiating", signed_on=None)
-    with pytest.raises(leads.Refused, match=r"rule\.note"):
+    with pytest.raises(leads.Refused, match=r"^rule\.note$"):
         leads.add_follow_up(one.id, one.version, " \t ", TODAY, None, "clerk")
     assert FollowUp.select().count() == 0
     leads.add_follow_up(one.id, one.version, "  电话沟通 ", TODAY, None, "clerk")
@@ -432,7 +432,7 @@ def test_a_lead_record_carries_every_stored_field(campaign_store: Path) -> None:
 
 def test_the_form_refuses_an_unknown_consultant(campaign_store: Path) -> None:
     form = LeadFields("甲", "一", "其他", 1, False, "来访", "区经信局", consultant="不在名册")
-    with pytest.raises(leads.Refused, match=r"why\.consultant"):
+    with pytest.raises(leads.Refused, match=r"^why\.consultant$"):
         leads.create_lead(form, "clerk", TODAY)
     assert Lead.select().count() == 0
 
@@ -440,7 +440,8 @@ def test_the_form_refuses_an_unknown_consultant(campaign_store: Path) -> None:
 def test_detail_orders_history_and_notes_by_day_then_entry_and_shows_only_its_lead(
     campaign_store: Path,
 ) -> None:
-    leads.create_lead(_by_form("别家", "别的"), "clerk", date(2022, 9, 1))
+    other = leads.create_lead(_by_form("别家", "别的"), "clerk", date(2022, 9, 1))
+    leads.add_follow_up(other.lead_id, 1, "别家的记录", date(2022, 9, 5), None, "张")
     change = leads.create_lead(_by_form(), "clerk", date(2022, 9, 1))
     steps: list[Callable[[int], leads.Change]] = [
         lambda v: leads.review(change.lead_id, v, date(2022, 9, 2), "office", TODAY, advance=True),
@@ -573,7 +574,7 @@ def test_a_duplicate_is_the_same_company_and_project(
         return leads.update_lead(other.lead_id, other.version_after, form, "clerk")
 
     if duplicate:
-        with pytest.raises(leads.Refused, match=r"rule\.duplicate"):
+        with pytest.raises(leads.Refused, match=r"^rule\.duplicate$"):
             save()
     else:
         save()
@@ -595,12 +596,13 @@ def test_undo_reverses_only_its_own_lead_and_notes(campaign_store: Path) -> None
         TODAY,
     )
     first, second = Lead.select().order_by(Lead.id)
-    leads.add_follow_up(first.id, first.version, "甲的记录", TODAY, None, "clerk")
+    noted = leads.add_follow_up(first.id, first.version, "甲的记录", TODAY, None, "clerk")
+    leads.add_follow_up(first.id, noted.version_after, "甲的再记录", TODAY, None, "clerk")
     change = leads.add_follow_up(second.id, second.version, "乙的记录", TODAY, TODAY, "clerk")
     leads.undo(change)
-    assert [f.note for f in FollowUp.select()] == ["甲的记录"]
+    assert [f.note for f in FollowUp.select()] == ["甲的记录", "甲的再记录"]
     assert (Lead.get_by_id(first.id).version, Lead.get_by_id(second.id).next_follow_up) == (
-        first.version + 1,
+        first.version + 2,
         None,
     )
 
@@ -646,3 +648,23 @@ def test_a_saved_filter_is_readable_json_with_its_keys_in_order() -> None:
     text = LeadFilter(unit="区经信局", min_amount_wan=10000).to_json()
     assert '"unit": "区经信局"' in text  # readable in the store, not \u escapes
     assert list(json.loads(text)) == sorted(json.loads(text))
+
+
+def test_triage_refuses_to_advance_or_reassign_against_its_rules(campaign_store: Path) -> None:
+    one = _only(stage="lead", signed_on=None, found_on=date(2022, 9, 1))
+    tomorrow = date(2022, 9, 11)
+    with pytest.raises(leads.Refused, match=r"^rule\.future$"):
+        leads.review(one.id, one.version, tomorrow, "office", TODAY, advance=True)
+    with pytest.raises(leads.Refused, match=r"^why\.unit$"):
+        leads.review(one.id, one.version, TODAY, "office", TODAY, unit="不存在的单位")
+    assert (Lead.get_by_id(one.id).stage, Lead.get_by_id(one.id).version) == ("lead", one.version)
+
+
+def test_stale_leads_touched_the_same_day_come_in_the_order_they_were_entered(
+    campaign_store: Path,
+) -> None:
+    # the older lead sits later in the (stage, touched_on, unit) index: at 洽谈, of a later unit
+    _reviewed("先录入", stage="negotiating", touched_on=date(2022, 8, 1))
+    Lead.update(unit=Unit.get(name="上海招商中心")).where(Lead.company == "先录入").execute()
+    _reviewed("后录入", stage="lead", touched_on=date(2022, 8, 1))
+    assert [company for company, _, _ in _queue()] == ["先录入", "后录入"]

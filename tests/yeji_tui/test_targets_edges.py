@@ -414,3 +414,27 @@ def test_roster_check_ranges_include_their_limits(
         "consultant": (consultants, 5, 10, inside[0]),
         "adviser": (advisers, 3, 5, inside[1]),
     }
+
+
+def test_an_empty_roster_has_none_of_either_and_is_outside_both_ranges() -> None:
+    assert roster_check([]) == {"consultant": (0, 5, 10, False), "adviser": (0, 3, 5, False)}
+
+
+@pytest.mark.parametrize(
+    ("kind", "carried_ids"),
+    [
+        pytest.param("signing", ["signed_100m", "signed_500m"], id="signing-carries-signed"),
+        pytest.param("groundbreaking", ["started"], id="groundbreaking-carries-started"),
+        pytest.param("promotion", [], id="other-events-carry-nothing"),
+    ],
+)
+def test_a_ceremony_carries_projects_toward_the_targets_of_its_stage(
+    kind: str, carried_ids: list[str]
+) -> None:
+    settings = CampaignSettings(
+        name="x", start=START, end=END, targets=(STARTED, SIGNED_100M, SIGNED_500M)
+    )
+    out = carried(settings, kind, [(60000, True), (100, False)])
+    assert [spec.id for spec, _, _ in out] == carried_ids
+    if kind == "groundbreaking":
+        assert out[0][1:] == (2, 1)  # a start target counts any amount
