@@ -19,7 +19,7 @@ from peewee import JOIN, SQL, fn
 from models.db import immediate
 from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, StageName, stage_name
-from models.rules import Refusal, check_drop, check_move, check_valid
+from models.rules import Refusal, check_drop, check_move, check_valid, previous_stage
 from models.search import normalise_query, search_key
 from models.tables import (
     Consultant,
@@ -359,14 +359,16 @@ def move(
     amount_wan: int | None = None,
 ) -> Change:
     """Move a lead one step along the pipeline. Moving to 签约 sets the signing date (and may
-    confirm the amount), to 开工 the start date; moving back clears the date of the stage left."""
+    confirm the amount), to 开工 the start date; moving back clears the date of the stage left
+    and keeps the signing date of a project moved back from 开工 to 签约 (it was signed then)."""
 
     def decide(lead: LeadRecord) -> _Plan:
         _refuse_if(check_move(lead, to, on, today))
         changes: dict[str, object] = {"stage": to}
-        if to in _STAGE_DATE:
+        back = to == previous_stage(lead.stage)
+        if to in _STAGE_DATE and not (back and lead.signed_on is not None):
             changes[_STAGE_DATE[to]] = on
-        if lead.stage in _STAGE_DATE and to != "started":
+        if back and lead.stage in _STAGE_DATE:
             changes[_STAGE_DATE[lead.stage]] = None
         if amount_wan is not None and amount_wan != lead.amount_wan:
             _refuse_if(Refusal("rule.amount") if amount_wan <= 0 else None)
@@ -438,6 +440,8 @@ def review(
             changes["valid_since"] = on
             what = "done.valid"
         if advance:
+            # forward only: from 签约 a step to 洽谈 would be a move back that keeps the signing
+            _refuse_if(Refusal("rule.advance") if lead.stage != "lead" else None)
             _refuse_if(check_move(lead, "negotiating", on, today))
             changes["stage"] = "negotiating"
             move = (lead.stage, "negotiating", on)

@@ -684,6 +684,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress.exporting": ("导出：{n} 行", "exporting: {n} rows"),
     "progress.demo": ("生成演示数据…", "making the demo campaign…"),
     "progress.report": ("生成报表…", "making the report…"),
+    # --- triage decisions (issue 9: the rules review applies)
+    "rule.advance": (
+        "只有线索阶段的项目可以转入洽谈",
+        "only a lead at the lead stage can move on to negotiating",
+    ),
 }
 
 
