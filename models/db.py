@@ -433,9 +433,12 @@ def immediate(db: Database = database) -> AbstractContextManager[Any]:
 
 
 def current_user() -> str:
-    """Who is making a change, for stage history: the OS user."""
+    """Who is making a change, for stage history: the OS user (from the environment, so
+    cleaned like any text that becomes data)."""
+    from models.usertext import clean_text
+
     try:
-        return getpass.getuser()
+        return clean_text(getpass.getuser()) or "unknown"
     except (KeyError, OSError):
         return "unknown"
 

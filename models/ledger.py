@@ -28,6 +28,7 @@ from models.tables import (
     Unit,
     rows,
 )
+from models.usertext import UNSEEN, clean_fields, clean_text
 
 T = TypeVar("T")
 
@@ -104,6 +105,28 @@ def stage_day(row: LeadInput, fallback: date) -> date:
     return by_stage.get(row.stage) or fallback
 
 
+#: A stored name an older version may have written with controls in it (SQLite's GLOB
+#: compares code points; NUL cannot stand in a pattern, and no name holds one)
+_UNCLEAN = "*[\x01-\x1f\x7f-\x9f" + UNSEEN + "]*"
+
+
+def _stored_leads(records: Sequence[LeadInput]) -> dict[tuple[str, str], Lead]:
+    """The stored leads the rows name, by (company, project) as cleaned: a lead an older
+    version stored with controls in its name is the same lead once they are removed."""
+    wanted = {(r.company, r.project) for r in records}
+    found: dict[tuple[str, str], Lead] = {}
+    unclean = fn.glob(_UNCLEAN, Lead.company) | fn.glob(_UNCLEAN, Lead.project)
+    for lead in Lead.select().where(unclean):
+        key = (clean_text(lead.company), clean_text(lead.project))
+        if key in wanted:
+            found[key] = lead
+    for companies in _chunks(sorted({r.company for r in records})):
+        for lead in Lead.select().where(Lead.company.in_(list(companies))):
+            if (lead.company, lead.project) in wanted:
+                found[(lead.company, lead.project)] = lead  # the exact name first
+    return found
+
+
 def unit_ids() -> dict[str, int]:
     """Unit name → id."""
     return {str(name): int(uid) for uid, name in rows(Unit.select(Unit.id, Unit.name))}
@@ -111,16 +134,12 @@ def unit_ids() -> dict[str, int]:
 
 def upsert_leads(records: Sequence[LeadInput], user: str, today: date) -> WriteResult:
     """Add the rows as leads; a row whose company and project match a stored lead updates it."""
+    records = [clean_fields(r) for r in records]  # the backstop: every import passes here
     units = unit_ids()
     added = updated = unchanged = 0
     now = datetime.now()
     with immediate():
-        existing: dict[tuple[str, str], Lead] = {}
-        wanted = {(r.company, r.project) for r in records}
-        for companies in _chunks(sorted({r.company for r in records})):
-            for lead in Lead.select().where(Lead.company.in_(list(companies))):
-                if (lead.company, lead.project) in wanted:
-                    existing[(lead.company, lead.project)] = lead
+        existing = _stored_leads(records)
         history: list[dict[str, object]] = []
         fresh: list[LeadInput] = []
         for row in records:
@@ -140,6 +159,8 @@ def upsert_leads(records: Sequence[LeadInput], user: str, today: date) -> WriteR
                 continue
             if "stage" in diff:
                 diff["touched_on"] = stage_day(row, today)
+            if "company" in diff or "project" in diff:  # names cleaned of controls
+                diff["search_key"] = search_key(row.company, row.project)
             Lead.update(**diff, updated_at=now, version=Lead.version + 1).where(
                 Lead.id == old.id
             ).execute()
@@ -205,6 +226,7 @@ def add_activities(records: Sequence[ActivityInput]) -> WriteResult:
     identical rows in one file stay two."""
     if not records:
         return WriteResult()
+    records = [clean_fields(r) for r in records]  # the backstop: every import passes here
     units = unit_ids()
     wanted = Counter(_activity_key(r) for r in records)
     first, last = min(r.on for r in records), max(r.on for r in records)
@@ -223,7 +245,9 @@ def add_activities(records: Sequence[ActivityInput]) -> WriteResult:
                 Activity.note,
             )
         )
-        stored = {tuple(r[:-1]): int(r[-1]) for r in stored_rows}
+        stored: Counter[tuple[object, ...]] = Counter()
+        for *columns, n in stored_rows:  # cleaned: one an older version stored raw is the same
+            stored[tuple(clean_text(v) if isinstance(v, str) else v for v in columns)] += int(n)
         new: list[dict[str, object]] = []
         unchanged = 0
         for key, n in wanted.items():
@@ -315,6 +339,8 @@ def log_activity(record: ActivityInput, lead_companies: Sequence[str] = ()) -> i
     """One activity from the form, in one transaction. An event kind (a promotion, the signing
     ceremony, …) is also kept as a held event with the leads named (by company); a name the
     store does not know refuses the whole entry. Returns the activity's id."""
+    record = clean_fields(record)  # the backstop: the form cleaned it already
+    lead_companies = [clean_text(n) for n in lead_companies]
     with immediate():
         unit = Unit.get_or_none(Unit.name == record.unit)
         if unit is None:

@@ -26,6 +26,8 @@ from models.records import (
     TargetStage,
     UnitSpec,
 )
+from yeji_tui.strings import both
+from yeji_tui.text import MAX_TEXT, clean_text
 
 BUILTIN_CAMPAIGN = "notice-2022.toml"
 T = TypeVar("T")
@@ -84,10 +86,17 @@ class _Reader:
             if required:
                 self.problem(f"{path}.{key}", "缺少此项 / missing")
             return ""
-        if not isinstance(value, str) or (required and not value.strip()):
+        if not isinstance(value, str):
             self.problem(f"{path}.{key}", "应为非空文本 / must be non-empty text")
             return ""
-        return value.strip()
+        # names here reach every screen and report, as imported ones do: cleaned the same way
+        value = clean_text(value)
+        if required and not value:
+            self.problem(f"{path}.{key}", "应为非空文本 / must be non-empty text")
+        elif len(value) > MAX_TEXT:
+            self.problem(f"{path}.{key}", both("cfg.too_long", n=MAX_TEXT))
+            return ""
+        return value
 
     def count(self, data: dict[str, Any], key: str, path: str, default: int | None) -> int | None:
         if key not in data:
