@@ -17,6 +17,7 @@ from typing import Any
 from peewee import JOIN, SQL, fn
 
 from models.db import immediate
+from models.ledger import ids_by_name
 from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, StageName, stage_name
 from models.rules import Refusal, check_drop, check_move, check_valid
@@ -448,10 +449,10 @@ def review(
             changes["next_follow_up"] = next_follow_up
             what = "done.next_follow_up"
         if unit is not None:
-            found = Unit.get_or_none(Unit.name == unit)
+            found = ids_by_name(Unit).get(clean_text(unit))
             if found is None:
                 raise Refused(Refusal("why.unit"))
-            changes["unit_id"] = found.id
+            changes["unit_id"] = found
             what = "done.reassign"
         values: dict[str, object] = {
             "day": next_follow_up.isoformat() if next_follow_up else "",
@@ -516,18 +517,18 @@ class LeadFields:
 
 
 def _form_data(fields_: LeadFields) -> dict[str, object]:
-    unit = Unit.get_or_none(Unit.name == fields_.unit)
+    unit = ids_by_name(Unit).get(fields_.unit)
     if unit is None:
         raise Refused(Refusal("why.unit"))
     consultant = None
     if fields_.consultant:
-        consultant = Consultant.get_or_none(Consultant.name == fields_.consultant)
+        consultant = ids_by_name(Consultant).get(fields_.consultant)
         if consultant is None:
             raise Refused(Refusal("why.consultant"))
     data = asdict(fields_)
     del data["unit"]
-    data["unit_id"] = unit.id
-    data["consultant_id"] = consultant.id if consultant else None
+    data["unit_id"] = unit
+    data["consultant_id"] = consultant
     del data["consultant"]
     data["search_key"] = search_key(fields_.company, fields_.project)
     return data

@@ -21,6 +21,7 @@ from models.tables import (
     Activity,
     ActivityLead,
     BaseModel,
+    Consultant,
     Event,
     EventLead,
     Lead,
@@ -127,9 +128,15 @@ def _stored_leads(records: Sequence[LeadInput]) -> dict[tuple[str, str], Lead]:
     return found
 
 
+def ids_by_name(model: type[Unit] | type[Consultant]) -> dict[str, int]:
+    """Name → id of every unit or consultant, by the name as cleaned: one an older version
+    stored with controls is still found by the name shown, typed or imported."""
+    return {clean_text(name): int(i) for i, name in rows(model.select(model.id, model.name))}
+
+
 def unit_ids() -> dict[str, int]:
     """Unit name → id."""
-    return {str(name): int(uid) for uid, name in rows(Unit.select(Unit.id, Unit.name))}
+    return ids_by_name(Unit)
 
 
 def upsert_leads(records: Sequence[LeadInput], user: str, today: date) -> WriteResult:
@@ -342,8 +349,8 @@ def log_activity(record: ActivityInput, lead_companies: Sequence[str] = ()) -> i
     record = clean_fields(record)  # the backstop: the form cleaned it already
     lead_companies = [clean_text(n) for n in lead_companies]
     with immediate():
-        unit = Unit.get_or_none(Unit.name == record.unit)
-        if unit is None:
+        unit_id = unit_ids().get(record.unit)
+        if unit_id is None:
             raise UnknownCompanies([record.unit])
         lead_ids: list[int] = []
         missing: list[str] = []
@@ -381,7 +388,7 @@ def log_activity(record: ActivityInput, lead_companies: Sequence[str] = ()) -> i
         activity_id = int(
             Activity.insert(
                 on=record.on,
-                unit=unit.id,
+                unit=unit_id,
                 kind=record.kind,
                 led_by_principal=record.led_by_principal,
                 destination=record.destination,

@@ -482,7 +482,7 @@ def check_leads(
 ) -> list[LeadInput]:
     """Every row of a leads file, checked (no date after ``today``, by default the real one);
     raises ImportRefused listing all bad rows."""
-    units = {u.name for u in settings.units}
+    units = {clean_text(u.name) for u in settings.units}  # stored raw by an older version?
     seen: dict[tuple[str, str], int] = {}
 
     def check(r: _Row) -> LeadInput | None:
@@ -547,7 +547,7 @@ def check_activities(
 ) -> list[ActivityInput]:
     """Every row of an activities file, checked (no date after ``today``, by default the real
     one); raises ImportRefused listing all bad rows."""
-    units = {u.name for u in settings.units}
+    units = {clean_text(u.name) for u in settings.units}
 
     def check(r: _Row) -> ActivityInput | None:
         on = r.day("date", required=True)
