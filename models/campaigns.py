@@ -193,9 +193,10 @@ def _plan_events(settings: CampaignSettings, changes: CampaignChanges) -> None:
 
 def _units_in_use(keep: set[str]) -> list[str]:
     """Units not in ``keep`` that leads or activities still refer to."""
-    gone = Unit.select(Unit.id, Unit.name).where(Unit.name.not_in(list(keep)))
     names: list[str] = []
-    for unit_id, name in rows(gone):
+    for unit_id, name in rows(Unit.select(Unit.id, Unit.name)):
+        if clean_text(name) in keep:  # stored raw by an older version: the same unit
+            continue
         leads = Lead.select(fn.COUNT(Lead.id)).where(Lead.unit == unit_id).scalar()
         acts = Activity.select(fn.COUNT(Activity.id)).where(Activity.unit == unit_id).scalar()
         if leads or acts:

@@ -140,7 +140,7 @@ def test_a_hostile_ledger_imports_cleaned_and_its_outputs_are_clean(yeji, tmp_pa
         f'2022-09-02,"{unit}",外出招商,是,"上海{EVIL}","恒嘉{EVIL}","洽谈{EVIL}"\n',
         encoding="utf-8",
     )
-    code, out, err = yeji(*DAY, "import", "leads", str(leads))
+    code, _, err = yeji(*DAY, "import", "leads", str(leads))
     assert code == 0, err
     assert yeji(*DAY, "import", "activities", str(activities))[0] == 0
     from models.db import open_store
