@@ -45,6 +45,7 @@ from screens.dialogs import (
 )
 from yeji_tui.lead_filter import FilterError, filter_line, parse_filter
 from yeji_tui.prefetch import ready
+from yeji_tui.text import clean_text
 from yeji_tui.widgets.footer import KeyBar
 from yeji_tui.widgets.user_text import TextInput
 
@@ -182,7 +183,8 @@ class PipelineScreen(LeadScreen):
         return Content.assemble(*parts)
 
     def _say(self, text: str | None, ok: bool = True) -> None:
-        self.message = (text, ok) if text else None
+        # what was done names the lead, as stored (an older version kept controls in names)
+        self.message = (clean_text(text), ok) if text else None
         self.query_one("#pipeline-heading", Static).update(self._heading())
 
     # --- loading -------------------------------------------------------------------------
