@@ -1,8 +1,9 @@
 """What keeping hostile text out costs: the service layer's cleaning backstop on 100,000 ledger
-rows (clean ones, as an import hands them over, and ones that need cleaning), and the TUI's
-control filter over every line of a full 120×40 pipeline screen.
+rows (clean ones, as an import hands them over, and ones that need cleaning), the TUI's
+control filter over every line of a full 120×40 pipeline screen, and, with ``--store``, the
+scans an import makes (before its write lock) for names an older version stored raw.
 
-    .venv/bin/python bench/user_text.py [--runs N]
+    .venv/bin/python bench/user_text.py [--runs N] [--store PATH]
 """
 
 from __future__ import annotations
@@ -85,10 +86,31 @@ async def filter_ms(runs: int) -> tuple[int, int, float]:
     return len(lines), sum(map(len, lines)), statistics.median(times) * 1000
 
 
+def scans_ms(store: Path, runs: int) -> tuple[float, float]:
+    """The leads scan and the activities scan (every day there is), in ms."""
+    from models.db import open_store
+    from models.ledger import _renamed_leads, _unclean_activities
+
+    open_store(store)
+    leads, activities = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        _renamed_leads()
+        leads.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        _unclean_activities(date(1900, 1, 1), date(2999, 12, 31))
+        activities.append(time.perf_counter() - started)
+    return statistics.median(leads) * 1000, statistics.median(activities) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--store", type=Path, help="a big store (yeji demo --leads 100000 …)")
     args = parser.parse_args()
+    if args.store:
+        leads_ms, activities_ms = scans_ms(args.store, args.runs)
+        print(f"import scans: leads {leads_ms:.0f} ms, activities {activities_ms:.0f} ms")
     clean, dirty = rows(100_000), rows(100_000, "\x1b]52;c;aGk=\x07\u202e")
     print(f"backstop, 100k clean rows: {median_seconds(clean, args.runs):.2f} s")
     print(f"backstop, 100k rows to clean: {median_seconds(dirty, args.runs):.2f} s")
