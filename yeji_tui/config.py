@@ -26,6 +26,7 @@ from models.records import (
     TargetStage,
     UnitSpec,
 )
+from models.usertext import clean_fields
 from yeji_tui.strings import both
 from yeji_tui.text import MAX_TEXT, clean_text
 
@@ -319,8 +320,11 @@ def builtin_campaign() -> CampaignSettings:
 
 
 def campaign_to_toml(settings: CampaignSettings) -> str:
-    """Write settings back as a campaign file that ``parse_campaign`` reads to the same."""
+    """Write settings back as a campaign file that ``parse_campaign`` reads to the same (names
+    an older version stored with controls written as they are read: cleaned)."""
     import tomli_w
+
+    settings = clean_fields(settings)
 
     def target(t: TargetSpec) -> dict[str, Any]:
         out: dict[str, Any] = {"id": t.id, "label": t.label, "stage": t.stage}

@@ -40,6 +40,13 @@ def test_status_text_shows_the_names_without_a_control(older) -> None:  # type: 
     assert f"测试活动{SHOWN}" in out and "新签约亿元以上项目[/]…" in out
 
 
+def test_config_export_writes_the_names_as_a_campaign_file_reads_them(older) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = older("config", "export")
+    assert code == 0
+    assert_clean(out, "config export")
+    assert f'name = "测试活动{SHOWN}"' in out
+
+
 def test_status_json_escapes_every_control_and_keeps_the_data(older) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = older(*DAY, "status", "--json")
     assert code == 0
