@@ -19,6 +19,7 @@ from models.tables import (
     Unit,
     rows,
 )
+from models.usertext import clean_fields, clean_text
 
 
 @dataclass
@@ -40,7 +41,10 @@ def _sync(
 ) -> dict[str, int]:
     """Insert, update and delete rows of ``model`` so that it holds exactly ``rows`` (matched by
     ``key``); returns key → id."""
-    existing = {getattr(r, key): r for r in model.select()}  # type: ignore[attr-defined]
+    # by the name as cleaned: one an older version stored with controls is renamed, not
+    # replaced (a unit with leads could not be)
+    stored = model.select()  # type: ignore[attr-defined]
+    existing = {clean_text(getattr(r, key)): r for r in stored}
     ids: dict[str, int] = {}
     for row in rows:
         name = str(row[key])
@@ -65,6 +69,7 @@ def save_campaign(settings: CampaignSettings) -> CampaignChanges:
 
     A unit that the new settings leave out is removed only if no lead or activity refers to it.
     """
+    settings = clean_fields(settings)  # the backstop: the campaign file was cleaned already
     changes = CampaignChanges()
     with immediate():
         head = {
@@ -163,12 +168,17 @@ def save_campaign(settings: CampaignSettings) -> CampaignChanges:
 def _plan_events(settings: CampaignSettings, changes: CampaignChanges) -> None:
     """Keep the planned events equal to the campaign file's (matched by title). A planned
     event the file drops is deleted unless it was held: a held one stays, as logged."""
-    planned = {e.title: e for e in Event.select().where(Event.from_plan)}
+    planned = {clean_text(e.title): e for e in Event.select().where(Event.from_plan)}
     for spec in settings.events:
-        row = {"kind": spec.kind, "planned_on": spec.planned_on, "place": spec.place}
+        row = {
+            "kind": spec.kind,
+            "title": spec.title,
+            "planned_on": spec.planned_on,
+            "place": spec.place,
+        }
         old = planned.pop(spec.title, None)
         if old is None:
-            Event.insert(title=spec.title, from_plan=True, **row).execute()
+            Event.insert(from_plan=True, **row).execute()
             changes.added.append(f"event {spec.title}")
         elif any(getattr(old, k) != v for k, v in row.items()):
             Event.update(**row).where(Event.id == old.id).execute()
@@ -183,9 +193,10 @@ def _plan_events(settings: CampaignSettings, changes: CampaignChanges) -> None:
 
 def _units_in_use(keep: set[str]) -> list[str]:
     """Units not in ``keep`` that leads or activities still refer to."""
-    gone = Unit.select(Unit.id, Unit.name).where(Unit.name.not_in(list(keep)))
     names: list[str] = []
-    for unit_id, name in rows(gone):
+    for unit_id, name in rows(Unit.select(Unit.id, Unit.name)):
+        if clean_text(name) in keep:  # stored raw by an older version: the same unit
+            continue
         leads = Lead.select(fn.COUNT(Lead.id)).where(Lead.unit == unit_id).scalar()
         acts = Activity.select(fn.COUNT(Activity.id)).where(Activity.unit == unit_id).scalar()
         if leads or acts:

@@ -539,9 +539,12 @@ def write_prepared(prepare: Callable[[], P], write: Callable[[P], R], db: Databa
 
 
 def current_user() -> str:
-    """Who is making a change, for stage history: the OS user."""
+    """Who is making a change, for stage history: the OS user (from the environment, so
+    cleaned like any text that becomes data)."""
+    from models.usertext import clean_text
+
     try:
-        return getpass.getuser()
+        return clean_text(getpass.getuser()) or "unknown"
     except (KeyError, OSError):
         return "unknown"
 

@@ -17,6 +17,7 @@ from typing import Any
 from peewee import JOIN, SQL, fn
 
 from models.db import immediate
+from models.ledger import ids_by_name
 from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, StageName, stage_name
 from models.rules import Refusal, check_drop, check_move, check_valid, previous_stage
@@ -32,6 +33,7 @@ from models.tables import (
     Unit,
     rows,
 )
+from models.usertext import clean_fields, clean_text
 
 
 @dataclass(frozen=True)
@@ -395,10 +397,12 @@ def set_valid(lead_id: int, version: int, valid: bool, on: date, user: str, toda
 def drop(lead_id: int, version: int, reason: str, on: date, user: str) -> Change:
     """Drop a lead (终止) with a reason, on a day: as of earlier days it still counts."""
 
+    reason = clean_text(reason)  # every change passes here: the store's backstop
+
     def decide(lead: LeadRecord) -> _Plan:
         _refuse_if(check_drop(lead, reason))
-        changes = {"stage": "dropped", "dropped_on": on, "dropped_reason": reason.strip()}
-        return _Plan("done.drop", {"reason": reason.strip()}, changes, (lead.stage, "dropped", on))
+        changes = {"stage": "dropped", "dropped_on": on, "dropped_reason": reason}
+        return _Plan("done.drop", {"reason": reason}, changes, (lead.stage, "dropped", on))
 
     return _apply(lead_id, version, user, decide)
 
@@ -407,12 +411,11 @@ def add_follow_up(
     lead_id: int, version: int, note: str, on: date, next_follow_up: date | None, user: str
 ) -> Change:
     """Add a dated follow-up note, and set (or clear) the next follow-up day."""
+    note = clean_text(note)  # every change passes here: the store's backstop
 
     def decide(lead: LeadRecord) -> _Plan:
-        _refuse_if(Refusal("rule.note") if not note.strip() else None)
-        return _Plan(
-            "done.follow_up", {}, {"next_follow_up": next_follow_up}, follow_up=(on, note.strip())
-        )
+        _refuse_if(Refusal("rule.note") if not note else None)
+        return _Plan("done.follow_up", {}, {"next_follow_up": next_follow_up}, follow_up=(on, note))
 
     return _apply(lead_id, version, user, decide)
 
@@ -450,10 +453,10 @@ def review(
             changes["next_follow_up"] = next_follow_up
             what = "done.next_follow_up"
         if unit is not None:
-            found = Unit.get_or_none(Unit.name == unit)
+            found = ids_by_name(Unit).get(clean_text(unit))
             if found is None:
                 raise Refused(Refusal("why.unit"))
-            changes["unit_id"] = found.id
+            changes["unit_id"] = found
             what = "done.reassign"
         values: dict[str, object] = {
             "day": next_follow_up.isoformat() if next_follow_up else "",
@@ -518,18 +521,18 @@ class LeadFields:
 
 
 def _form_data(fields_: LeadFields) -> dict[str, object]:
-    unit = Unit.get_or_none(Unit.name == fields_.unit)
+    unit = ids_by_name(Unit).get(fields_.unit)
     if unit is None:
         raise Refused(Refusal("why.unit"))
     consultant = None
     if fields_.consultant:
-        consultant = Consultant.get_or_none(Consultant.name == fields_.consultant)
+        consultant = ids_by_name(Consultant).get(fields_.consultant)
         if consultant is None:
             raise Refused(Refusal("why.consultant"))
     data = asdict(fields_)
     del data["unit"]
-    data["unit_id"] = unit.id
-    data["consultant_id"] = consultant.id if consultant else None
+    data["unit_id"] = unit
+    data["consultant_id"] = consultant
     del data["consultant"]
     data["search_key"] = search_key(fields_.company, fields_.project)
     return data
@@ -544,6 +547,7 @@ def _duplicate(company: str, project: str, other_than: int | None = None) -> boo
 
 def create_lead(fields_: LeadFields, user: str, today: date) -> Change:
     """A new lead from the form, at 线索; new leads wait in triage until someone reviews them."""
+    fields_ = clean_fields(fields_)  # every change passes here: the store's backstop
     with immediate():
         if _duplicate(fields_.company, fields_.project):
             raise Refused(Refusal("rule.duplicate"))
@@ -557,6 +561,7 @@ def create_lead(fields_: LeadFields, user: str, today: date) -> Change:
 
 def update_lead(lead_id: int, version: int, fields_: LeadFields, user: str) -> Change:
     """Save the form over a lead, unless someone changed it since it was opened."""
+    fields_ = clean_fields(fields_)  # every change passes here: the store's backstop
 
     def decide(lead: LeadRecord) -> _Plan:
         if _duplicate(fields_.company, fields_.project, other_than=lead_id):
@@ -620,6 +625,7 @@ def unit_names() -> list[str]:
 
 def save_view(name: str, f: LeadFilter, user: str) -> None:
     """Keep a filter under a name (replacing one of that name)."""
+    name, f = clean_text(name), clean_fields(f)  # the store's backstop
     with immediate():
         SavedView.delete().where(SavedView.name == name).execute()
         SavedView.insert(name=name, filter_json=f.to_json(), by_user=user).execute()

@@ -9,7 +9,7 @@ import asyncio
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Label, Static
 
 from models.db import session as store_session
 from models.ledger import ACTIVITY_EVENTS, ActivityInput, UnknownCompanies
@@ -17,6 +17,7 @@ from models.records import ACTIVITY_KINDS
 from screens.base import YejiScreen, session
 from screens.lead_form import FormDialog, Picker
 from yeji_tui.text import MAX_TEXT, parse_day
+from yeji_tui.widgets.user_text import TextInput
 
 _TEXTS = ("destination", "company", "leads", "note")
 
@@ -47,7 +48,7 @@ class ActivityForm(FormDialog):
         with self.box(), VerticalScroll(classes="fields"):
             yield Label(t("act.date"))
             day = a.on if a else session(self).today
-            yield Input(day.isoformat(), placeholder="YYYY-MM-DD", id="date")
+            yield TextInput(day.isoformat(), placeholder="YYYY-MM-DD", id="date")
             yield Static("", id="date-error", classes="error")
             yield Label(t("form.unit"))
             yield Picker(self.units, a.unit if a else (self.unit or ""), id="unit")
@@ -59,7 +60,7 @@ class ActivityForm(FormDialog):
             for name in _TEXTS:
                 yield Label(t(f"act.{name}"))
                 value = "、".join(leads) if name == "leads" else getattr(a, name, "") if a else ""
-                yield Input(value, id=name)
+                yield TextInput(value, id=name)
                 yield Static("", id=f"{name}-error", classes="error")
             yield Static(t("act.hint"), classes="hint")
 

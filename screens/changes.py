@@ -13,6 +13,7 @@ from models.db import session as store_session
 from models.leads import Change, LeadChanged, Refused
 from screens.base import YejiScreen, session
 from yeji_tui.strings import Catalog
+from yeji_tui.text import clean_text
 
 
 def describe(change: Change, t: Catalog) -> str:
@@ -34,7 +35,8 @@ class LeadScreen(YejiScreen):
             self, text: str, ok: bool, change: Change | None = None, undone: bool = False
         ) -> None:
             super().__init__()
-            self.text, self.ok, self.change, self.undone = text, ok, change, undone
+            # it names the lead as stored, and an older version kept controls in names
+            self.text, self.ok, self.change, self.undone = clean_text(text), ok, change, undone
 
     @work(thread=True, group="lead-write", exit_on_error=False)
     def write_change(self, write: Callable[[], Change]) -> None:

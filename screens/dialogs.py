@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from screens.base import plain, session, translate_bindings
 from yeji_tui.text import parse_day, yi
+from yeji_tui.widgets.user_text import TextInput
 
 DROP_REASONS = (
     "企业投资计划调整",
@@ -63,12 +64,12 @@ class Dialog(ModalScreen[object]):
 
     def box(self) -> Vertical:
         box = Vertical()
-        box.border_title = Content(self.title_text)  # carries company names: never markup
+        box.border_title = plain(self.title_text)  # carries company names: never markup
         return box
 
     def error(self, widget_id: str, text: str) -> None:
         """Say what is wrong, under the field."""
-        self.query_one(f"#{widget_id}", Static).update(Content(text))
+        self.query_one(f"#{widget_id}", Static).update(plain(text))
 
 
 class MoveDialog(Dialog):
@@ -82,11 +83,11 @@ class MoveDialog(Dialog):
         t = session(self).t
         with self.box():
             yield Label(t("form.day"))
-            yield Input(session(self).today.isoformat(), id="day")
+            yield TextInput(session(self).today.isoformat(), id="day")
             yield Static("", id="day-error", classes="error")
             if self.amount_wan is not None:
                 yield Label(t("form.amount"))
-                yield Input(str(self.amount_wan), id="amount")
+                yield TextInput(str(self.amount_wan), id="amount")
                 yield Static(
                     self._amount_hint(str(self.amount_wan)), id="amount-error", classes="hint"
                 )
@@ -132,11 +133,11 @@ class ChoiceDialog(Dialog):
         with self.box():
             yield OptionList(
                 # saved views are named by users: the prompts are plain text
-                *(Option(Content(f"{i}  {c}"), id=str(i)) for i, c in enumerate(self.choices, 1)),
+                *(Option(plain(f"{i}  {c}"), id=str(i)) for i, c in enumerate(self.choices, 1)),
                 id="choices",
             )
             if self.other:
-                yield Input(placeholder=self.other, id="other")
+                yield TextInput(placeholder=self.other, id="other")
             yield Static(session(self).t("form.enter_esc"), classes="hint")
 
     BINDINGS = [Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)]
@@ -169,7 +170,7 @@ class FollowUpDialog(Dialog):
         t = session(self).t
         with self.box():
             yield Label(t("form.note"))
-            yield Input(id="note")
+            yield TextInput(id="note")
             yield Static("", id="note-error", classes="error")
             yield Label(t("form.next"))
             yield OptionList(

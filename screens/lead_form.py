@@ -17,10 +17,11 @@ from textual.widgets.option_list import Option
 from models.leads import LeadFields
 from models.records import INDUSTRIES, SOURCES
 from models.search import normalise_query, search_key
-from screens.base import session
+from screens.base import plain, session
 from screens.dialogs import Dialog
 from yeji_tui.strings import Catalog
 from yeji_tui.text import MAX_TEXT, clean_text, parse_day, yi
+from yeji_tui.widgets.user_text import TextInput
 
 _CHECKED = (
     "company",
@@ -54,7 +55,7 @@ class Picker(Vertical):
         self._initial = value
 
     def compose(self) -> ComposeResult:
-        yield Input(self._initial, id=f"{self.id}-input")
+        yield TextInput(self._initial, id=f"{self.id}-input")
         options = OptionList(id=f"{self.id}-options")
         options.can_focus = False
         options.display = False
@@ -76,7 +77,7 @@ class Picker(Vertical):
         options = self.query_one(OptionList)
         found = [] if event.value in self.choices else self.matches(event.value)
         options.clear_options()
-        options.add_options([Option(Content(c)) for c in found[:20]])
+        options.add_options([Option(plain(c)) for c in found[:20]])
         options.display = bool(found) and self.query_one(Input).has_focus
         if found:
             options.highlighted = 0
@@ -178,10 +179,10 @@ class LeadForm(FormDialog):
                 ("project", i.project if i else ""),
             ):
                 yield Label(t(f"form.{name}"))
-                yield Input(value, id=name)
+                yield TextInput(value, id=name)
                 yield Static("", id=f"{name}-error", classes="error")
             yield Label(t("form.amount"))
-            yield Input(str(i.amount_wan) if i else "", id="amount")
+            yield TextInput(str(i.amount_wan) if i else "", id="amount")
             yield Static("", id="amount-error", classes="hint")
             yield Checkbox(t("form.industrial"), i.is_industrial if i else False, id="industrial")
             yield Checkbox(t("form.head"), i.is_head_enterprise if i else False, id="head")
@@ -201,7 +202,7 @@ class LeadForm(FormDialog):
                 ("next_follow_up", i.next_follow_up if i else None),
             ):
                 yield Label(t(f"form.{name}"))
-                yield Input(day.isoformat() if day else "", placeholder="YYYY-MM-DD", id=name)
+                yield TextInput(day.isoformat() if day else "", placeholder="YYYY-MM-DD", id=name)
                 yield Static("", id=f"{name}-error", classes="error")
             yield Static(t("form.save_hint"), classes="hint")
 

@@ -19,6 +19,7 @@ from screens.base import plain, session
 from yeji_tui.prefetch import ready
 from yeji_tui.status import Overview, load_overview, window_line
 from yeji_tui.targets import CampaignStatus, what_if
+from yeji_tui.text import clean_text
 from yeji_tui.widgets.board import BehindList, LatestList, QuotaSummary, TargetBoard
 from yeji_tui.widgets.footer import KeyBar
 
@@ -197,4 +198,4 @@ class OverviewScreen(LogsActivities):
     def _set_title(self) -> None:
         board = self.query_one(TargetBoard)
         if board.status is not None:
-            self.app.title = board.status.settings.name
+            self.app.title = clean_text(board.status.settings.name)

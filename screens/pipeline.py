@@ -45,14 +45,16 @@ from screens.dialogs import (
 )
 from yeji_tui.lead_filter import FilterError, filter_line, parse_filter
 from yeji_tui.prefetch import ready
+from yeji_tui.text import clean_text
 from yeji_tui.widgets.footer import KeyBar
+from yeji_tui.widgets.user_text import TextInput
 
 if TYPE_CHECKING:
     from yeji_tui.status import Gap
 from yeji_tui.widgets.kanban import PAGE, StageColumn
 
 
-class FilterLine(Input):
+class FilterLine(TextInput):
     """The filter line. Once closed (Enter), keys already on their way to it belong to the
     board: they pass up instead of being typed (a burst like "Enter j" over SSH)."""
 
@@ -181,7 +183,8 @@ class PipelineScreen(LeadScreen):
         return Content.assemble(*parts)
 
     def _say(self, text: str | None, ok: bool = True) -> None:
-        self.message = (text, ok) if text else None
+        # what was done names the lead, as stored (an older version kept controls in names)
+        self.message = (clean_text(text), ok) if text else None
         self.query_one("#pipeline-heading", Static).update(self._heading())
 
     # --- loading -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from models.records import ACTIVITY_KINDS, UnitPeriod
 from screens.base import YejiScreen, plain, session
 from yeji_tui import targets as calc
 from yeji_tui.strings import Catalog
-from yeji_tui.text import fit, yi
+from yeji_tui.text import clean_text, fit, yi
 from yeji_tui.units_view import UnitsData
 from yeji_tui.widgets.footer import KeyBar
 
@@ -40,7 +40,7 @@ class SubjectPage(YejiScreen):
 
     def compose(self) -> ComposeResult:
         t = session(self).t
-        yield Static(Content.assemble((self.subject, "bold")), id="subject-heading")
+        yield Static(Content.assemble((clean_text(self.subject), "bold")), id="subject-heading")
         with VerticalScroll(id="subject-body"):
             yield Static(Content(t("loading")), id="subject-text")
         yield KeyBar()
@@ -211,5 +211,5 @@ class SubjectPage(YejiScreen):
                 met=rank.months_met,
                 due=rank.months_due,
             )
-            lines.append(plain(f"{fit(name, 22)} {short}"))
+            lines.append(plain(f"{fit(clean_text(name), 22)} {short}"))
         return Content("\n").join(lines)

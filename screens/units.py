@@ -257,7 +257,7 @@ class UnitsScreen(LogsActivities):
             cells = ranking_row(place, r)
             table.add_row(
                 *(
-                    Text(c) if isinstance(c, str) else Text(f"{c:g}", justify="right")
+                    Text(clean_text(c)) if isinstance(c, str) else Text(f"{c:g}", justify="right")
                     for c in cells
                 ),
                 key=r.unit,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future
 from datetime import date
 from functools import partial
@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -20,6 +22,8 @@ from models.db import ChangeWatcher, is_busy, set_busy_notice
 from screens.base import translate_bindings
 from yeji_tui.settings import UserSettings
 from yeji_tui.strings import Catalog, Lang
+from yeji_tui.text import clean_text
+from yeji_tui.widgets.user_text import CONTROL_FILTER
 
 if TYPE_CHECKING:
     from models.leads import Change, LeadFilter
@@ -218,6 +222,29 @@ class YejiApp(App[None]):
             self.call_from_thread(show)
         except RuntimeError:  # called on the app's own thread
             show()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, and last the one that keeps control, bidi and zero-width
+        characters a store may hold (an older version kept them) off the terminal."""
+        return [*super().get_line_filters(), CONTROL_FILTER]
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification; messages carry names from the store, cleaned here once for all."""
+        super().notify(
+            clean_text(message, single_line=False),
+            title=clean_text(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every section and action is in the command palette too."""

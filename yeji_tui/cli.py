@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import json
 import os
 import sys
 from collections.abc import Iterable
@@ -306,13 +305,12 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_status(ctx: Context, *, as_json: bool) -> int:
     """``yeji status [--json]``."""
-    from yeji_tui.status import gather, render_text, to_json
+    from yeji_tui.status import gather, json_text, render_text
 
     _open(ctx, create=False)
     status = gather(_campaign(ctx), ctx.today)
     if as_json:
-        json.dump(to_json(status), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(status))
     else:
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         sys.stdout.write(render_text(status, ctx.t, color=color))
@@ -387,10 +385,8 @@ def _parse_day_flag(flag: str, value: str | None) -> date | None:
 
 def cmd_export_ledger(ctx: Context, what: str, flag: str | None, out: str | None) -> int:
     """``yeji export leads|activities [--format csv|xlsx] [--out FILE]``."""
-    import csv
-
     from models.ledger import all_activities, all_leads
-    from yeji_tui.importer import export_table, write_table
+    from yeji_tui.importer import export_table, write_csv, write_table
 
     fmt = _format(flag, out, "csv")
     if fmt == "xlsx" and not out:
@@ -405,9 +401,7 @@ def cmd_export_ledger(ctx: Context, what: str, flag: str | None, out: str | None
         progress.phase("progress.exporting", len(items))
         headers, rows = export_table(items, ctx.t)
         if out is None:
-            writer = csv.writer(sys.stdout, lineterminator="\n")
-            writer.writerow(headers)
-            writer.writerows(rows)
+            write_csv(sys.stdout, headers, rows, lineterminator="\n")
             return 0
         path = Path(out)
         if fmt == "xlsx" and path.suffix.lower() != ".xlsx":
@@ -487,16 +481,16 @@ def cmd_import(ctx: Context, what: str, path: Path, *, dry_run: bool) -> int:
     except FileRefused as refused:  # the file as a whole: one line
         raise CliError(str(refused)) from refused
     except ImportRefused as refused:
+        from yeji_tui.text import escape_controls
+
         rows = {p.line for p in refused.problems}
-        print(ctx.t("cli.import_bad", path=path, n=len(rows)), file=sys.stderr)
-        for p in refused.problems:
-            print(
-                "  "
-                + ctx.t(
-                    "cli.problem", line=p.line, column=p.column or "-", value=p.value, why=p.why
-                ),
-                file=sys.stderr,
-            )
+        lines = [ctx.t("cli.import_bad", path=path, n=len(rows))] + [
+            "  "
+            + ctx.t("cli.problem", line=p.line, column=p.column or "-", value=p.value, why=p.why)
+            for p in refused.problems
+        ]
+        # a bad cell is shown as it was (\x1b]52…), never sent to the terminal as it was
+        print("\n".join(escape_controls(line) for line in lines), file=sys.stderr)
         return 1
     if dry_run:
         print(ctx.t("cli.import_dry", n=n))

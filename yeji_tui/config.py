@@ -26,6 +26,9 @@ from models.records import (
     TargetStage,
     UnitSpec,
 )
+from models.usertext import clean_fields
+from yeji_tui.strings import both
+from yeji_tui.text import MAX_TEXT, clean_text
 
 BUILTIN_CAMPAIGN = "notice-2022.toml"
 T = TypeVar("T")
@@ -84,10 +87,17 @@ class _Reader:
             if required:
                 self.problem(f"{path}.{key}", "缺少此项 / missing")
             return ""
-        if not isinstance(value, str) or (required and not value.strip()):
+        if not isinstance(value, str):
             self.problem(f"{path}.{key}", "应为非空文本 / must be non-empty text")
             return ""
-        return value.strip()
+        # names here reach every screen and report, as imported ones do: cleaned the same way
+        value = clean_text(value)
+        if required and not value:
+            self.problem(f"{path}.{key}", "应为非空文本 / must be non-empty text")
+        elif len(value) > MAX_TEXT:
+            self.problem(f"{path}.{key}", both("cfg.too_long", n=MAX_TEXT))
+            return ""
+        return value
 
     def count(self, data: dict[str, Any], key: str, path: str, default: int | None) -> int | None:
         if key not in data:
@@ -310,8 +320,11 @@ def builtin_campaign() -> CampaignSettings:
 
 
 def campaign_to_toml(settings: CampaignSettings) -> str:
-    """Write settings back as a campaign file that ``parse_campaign`` reads to the same."""
+    """Write settings back as a campaign file that ``parse_campaign`` reads to the same (names
+    an older version stored with controls written as they are read: cleaned)."""
     import tomli_w
+
+    settings = clean_fields(settings)
 
     def target(t: TargetSpec) -> dict[str, Any]:
         out: dict[str, Any] = {"id": t.id, "label": t.label, "stage": t.stage}

@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from models.ledger import ActivityInput, LeadInput
 from models.records import INDUSTRIES, SOURCES, CampaignSettings
 from yeji_tui.strings import Catalog
-from yeji_tui.text import MAX_TEXT, clean_text, parse_day
+from yeji_tui.text import MAX_TEXT, clean_text, parse_day, spreadsheet_cell, unquote_formula
 
 LEAD_COLUMNS = (
     "company",
@@ -412,8 +412,14 @@ class _Row:
     def bad(self, column: str, why: str) -> None:
         self.out.append(Problem(self.line, column, self.cells.get(column, ""), why))
 
+    def cell(self, column: str) -> str:
+        """A text cell as stored: an export's formula guard (``'=``) taken off, controls
+        removed. Dates, amounts and yes/no cells are read raw: a control in one is refused,
+        and its error line shows it escaped."""
+        return clean_text(unquote_formula(self.cells.get(column, "")))
+
     def text(self, column: str, *, required: bool = False) -> str:
-        value = clean_text(self.cells.get(column, ""))
+        value = self.cell(column)
         if required and not value:
             self.bad(column, self.t("why.required"))
         elif len(value) > MAX_TEXT:
@@ -421,7 +427,7 @@ class _Row:
         return value
 
     def choice(self, column: str, words: dict[str, T], *, default: T | None = None) -> T | None:
-        raw = self.cells.get(column, "")
+        raw = self.cell(column)
         if not raw and default is not None:
             return default
         value = words.get(raw.lower()) if raw.isascii() else words.get(raw)
@@ -507,7 +513,7 @@ def each_lead(
 ) -> Iterator[LeadInput]:
     """The rows of a leads file as they are checked (ImportRefused at the end if any was bad;
     no date after ``today``, by default the real one)."""
-    units = {u.name for u in settings.units}
+    units = {clean_text(u.name) for u in settings.units}  # stored raw by an older version?
     # the line each company and project came on, by a 64-bit digest of the pair: a 100,000-row
     # ledger's names as tuples of strings took ~25 MB; two pairs sharing a digest is a chance
     # of about one in 10^9 on such a file (and would only refuse it, naming both lines)
@@ -584,7 +590,7 @@ def each_activity(
 ) -> Iterator[ActivityInput]:
     """The rows of an activities file as they are checked (ImportRefused at the end if any was
     bad; no date after ``today``, by default the real one)."""
-    units = {u.name for u in settings.units}
+    units = {clean_text(u.name) for u in settings.units}
 
     def check(r: _Row) -> ActivityInput | None:
         on = r.day("date", required=True)
@@ -634,7 +640,9 @@ def export_table(
             return t(f"stage.{value}") if zh else str(value)
         if column == "kind":
             return t(f"kind.{value}") if zh else str(value)  # words the importer reads
-        return value if isinstance(value, int) else str(value)
+        # stored by an older version, a name may still hold controls: export it as the
+        # importer would read it, so that importing the export finds the same lead
+        return value if isinstance(value, int) else clean_text(str(value))
 
     attrs = [("on" if c == "date" else c) for c in columns]
     rows = [
@@ -644,13 +652,21 @@ def export_table(
 
 
 def write_table(path: Path, headers: list[str], rows: list[list[ExportCell]]) -> None:
-    """A CSV (UTF-8 with BOM, which Excel on Chinese Windows reads) or, for .xlsx, a workbook."""
+    """A CSV (UTF-8 with BOM, which Excel on Chinese Windows reads) or, for .xlsx, a workbook
+    (whose cells are typed: text there is never a formula)."""
     if path.suffix.lower() == ".xlsx":
         from yeji_tui.xlsx import write_workbook
 
         write_workbook(path, [(path.stem, [headers, *rows])])
         return
     with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, lineterminator="\r\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
+        write_csv(f, headers, rows, lineterminator="\r\n")
+
+
+def write_csv(
+    stream: TextIO, headers: list[str], rows: list[list[ExportCell]], *, lineterminator: str
+) -> None:
+    """A table as CSV, each text cell that would start a formula guarded with ``'``."""
+    writer = csv.writer(stream, lineterminator=lineterminator)
+    writer.writerow(headers)
+    writer.writerows([spreadsheet_cell(c) for c in row] for row in rows)

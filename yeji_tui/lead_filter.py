@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from models.leads import LeadFilter
+from yeji_tui.text import clean_text
 
 _KEYS = {
     "单位": "unit",
@@ -39,7 +40,7 @@ def parse_filter(line: str) -> LeadFilter:
     """The filter a line of text asks for."""
     text: list[str] = []
     found: dict[str, object] = {}
-    for token in line.replace("：", ":").split():
+    for token in clean_text(line).replace("：", ":").split():
         amount = _AMOUNT.match(token)
         if amount:
             wan = float(amount[1]) * (10000 if amount[2] == "亿" else 1)

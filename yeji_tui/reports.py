@@ -20,7 +20,7 @@ from models.reports import unit_period
 from yeji_tui import targets as calc
 from yeji_tui.status import gather
 from yeji_tui.strings import Catalog
-from yeji_tui.text import cell_width, yi
+from yeji_tui.text import cell_width, remove_controls, spreadsheet_cell, yi
 
 Format = Literal["md", "csv", "xlsx"]
 Cell = str | int | float
@@ -280,10 +280,10 @@ def _yi(amount_wan: int) -> float:
 
 def to_markdown(report: Report) -> str:
     """Markdown that reads well as plain text too: columns padded by display width."""
-    out = [f"# {report.title}", "", report.subtitle, ""]
+    out = [f"# {_line(report.title)}", "", _line(report.subtitle), ""]
     for table in report.tables:
-        out += [f"## {table.title}", ""]
-        out += [f"{note}" for note in table.notes] + ([""] if table.notes else [])
+        out += [f"## {_line(table.title)}", ""]
+        out += [_line(note) for note in table.notes] + ([""] if table.notes else [])
         out += _markdown_table(table) if table.rows else ["（无）", ""]
     return "\n".join(out)
 
@@ -312,22 +312,29 @@ def _markdown_table(table: Table) -> list[str]:
 def _text(value: Cell) -> str:
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value).replace("|", "｜")  # a bar in a name would split the Markdown cell
+    return _line(str(value)).replace("|", "｜")  # a bar in a name would split the Markdown cell
+
+
+def _line(text: str) -> str:
+    """Text from the store on one line of a file that is read in a terminal, too: without
+    controls an older version may have stored (indents kept: they lay out the table)."""
+    return remove_controls(text).replace("\t", " ").replace("\n", " ")
 
 
 def to_csv(report: Report) -> str:
     """Every table one after another, each under its title, blank lines between."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([report.title])
-    writer.writerow([report.subtitle])
+    # names are user text: none may run as a formula in the spreadsheet that opens the file
+    writer.writerow([spreadsheet_cell(report.title)])
+    writer.writerow([spreadsheet_cell(report.subtitle)])
     for table in report.tables:
         writer.writerow([])
-        writer.writerow([table.title])
+        writer.writerow([spreadsheet_cell(table.title)])
         for note in table.notes:
-            writer.writerow([note])
+            writer.writerow([spreadsheet_cell(note)])
         writer.writerow(table.headers)
-        writer.writerows(table.rows)
+        writer.writerows([spreadsheet_cell(c) for c in row] for row in table.rows)
     return buffer.getvalue()
 
 

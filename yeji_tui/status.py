@@ -6,12 +6,14 @@ Textual and no Rich, so the CLI starts in a few tens of milliseconds.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from models import queries
 from models.records import CampaignSettings, LatestProject, LeadCard, ProjectFacts
+from models.usertext import CONTROL
 from yeji_tui.strings import Catalog
 from yeji_tui.targets import (
     CampaignStatus,
@@ -24,7 +26,7 @@ from yeji_tui.targets import (
     gap_to_close,
     month_summary,
 )
-from yeji_tui.text import cell_width, fit
+from yeji_tui.text import cell_width, clean_text, fit
 
 BAR_WIDTH = 20
 
@@ -162,6 +164,14 @@ def to_json(status: CampaignStatus) -> dict[str, Any]:
     }
 
 
+def json_text(status: CampaignStatus) -> str:
+    """``to_json`` as ``yeji status --json`` prints it. JSON escapes C0 controls itself; C1
+    controls, bidi and zero-width characters are escaped too (``\\u202e``): the same data,
+    none of it able to act on the terminal that shows it."""
+    text = json.dumps(to_json(status), ensure_ascii=False, indent=1)
+    return CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
+
+
 # --- text (80 columns) ----------------------------------------------------------------------
 
 _ANSI = {"met": "32", "on_track": "36", "behind": "31", "in_progress": "33", "missed": "31"}
@@ -207,11 +217,12 @@ def render_text(status: CampaignStatus, t: Catalog, *, color: bool = False, widt
     def paint(word: str, key: str) -> str:
         return f"\x1b[{_ANSI[key]}m{word}\x1b[0m" if color else word
 
-    lines = [status.settings.name, window_line(status, t), ""]
+    # names from the store, which an older version may have kept with controls in them
+    lines = [clean_text(status.settings.name), window_line(status, t), ""]
     lines.append(t("targets_title"))
     label_w = 22
     for tp in status.targets:
-        parts = [("", tp.spec.label, tp.total, tp.status)]
+        parts = [("", clean_text(tp.spec.label), tp.total, tp.status)]
         if tp.industrial:
             parts.append(("  ", t("industrial_part"), tp.industrial, tp.industrial.status))
         for indent, label, part, shown in parts:
@@ -257,6 +268,6 @@ def render_text(status: CampaignStatus, t: Catalog, *, color: bool = False, widt
 def _behind_line(row: QuotaRow, t: Catalog, paint: Any) -> str:
     word = f"{STATUS_SYMBOL[row.status]} {t(f'quota_status.{row.status}')}"
     return (
-        f"  {fit(row.subject, 24)} {fit(t(f'quota.{row.quota}'), 16)} "
+        f"  {fit(clean_text(row.subject), 24)} {fit(t(f'quota.{row.quota}'), 16)} "
         f"{row.actual:>3}/{row.required:<3} {paint(word, row.status)}"
     )

@@ -689,6 +689,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只有线索阶段的项目可以转入洽谈",
         "only a lead at the lead stage can move on to negotiating",
     ),
+    # --- user text: what the campaign file may hold (issue 8, nothing hostile in or out)
+    "cfg.too_long": (
+        "超过 {n} 个字符：活动配置中的名称与导入的名称同样以 {n} 字为限",
+        "longer than {n} characters: names in the campaign file have the same limit as imported ones",
+    ),
 }
 
 
@@ -716,6 +721,12 @@ class Catalog:
     def __call__(self, key: str, **values: object) -> str:
         template = MESSAGES[key][self._index]
         return template.format(**values) if values else template
+
+
+def both(key: str, **values: object) -> str:
+    """A message in Chinese and English at once (``中文 / English``), for text read before the
+    language is known, such as the campaign file's problems."""
+    return " / ".join(Catalog(lang)(key, **values) for lang in LANGS)
 
 
 def parse_lang(value: str | None) -> Lang:

@@ -9,27 +9,17 @@ import re
 import unicodedata
 from datetime import date
 
-# C0 controls except tab and newline, DEL, and C1 controls: ESC/CSI/OSC sequences in a company
-# name or a note would otherwise reach the user's terminal. Bidi embeddings, overrides and
-# isolates (U+202A–U+202E, U+2066–U+2069), marks (U+200E/F, U+061C) and zero-width characters
-# (U+200B–U+200D, U+2060, U+FEFF) change what a reader sees without being seen themselves.
-_UNSEEN = "\u200b-\u200f\u202a-\u202e\u2060-\u2069\u061c\ufeff"
-_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_UNSEEN}]")
-# The same plus tab and newline: for showing a value inside one line of a message.
-_ANY_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_UNSEEN}]")
+# cleaning lives with the store, which cleans every write again; the application shares it
+from models.usertext import ANY_CONTROL, clean_text, remove_controls
 
+__all__ = ["clean_text", "remove_controls"]
 
 #: characters in a name or a note field
 MAX_TEXT = 200
+#: How a spreadsheet knows a formula (OWASP "CSV injection"): a cell of user text starting so
+#: is written with a leading ``'``, which Excel and WPS show as text and the importer removes.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
-def clean_text(value: str, *, single_line: bool = True) -> str:
-    """User text with terminal control characters removed (and line breaks, if single-line)."""
-    value = _CONTROL.sub("", value)
-    if single_line:
-        value = value.replace("\t", " ").replace("\n", " ")
-    return value.strip()
 
 
 def escape_controls(value: str) -> str:
@@ -41,7 +31,23 @@ def escape_controls(value: str) -> str:
         code = ord(m[0])
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    return _ANY_CONTROL.sub(escaped, value)
+    return ANY_CONTROL.sub(escaped, value)
+
+
+def spreadsheet_cell(value: str | int | float) -> str | int | float:
+    """A CSV cell as written: text without controls, and with a leading ``'`` when a
+    spreadsheet would run it as a formula. Numbers the program wrote stay numbers."""
+    if not isinstance(value, str):
+        return value
+    value = remove_controls(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def unquote_formula(value: str) -> str:
+    """A cell as it was before ``spreadsheet_cell`` kept it from running as a formula."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
 
 
 def char_width(ch: str) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from yeji_tui.text import cell_width
+from yeji_tui.text import cell_width, clean_text, remove_controls
 
 Cell = str | int | float | None
 # characters XML 1.0 cannot hold at all: dropped rather than making Excel refuse the file
@@ -54,7 +54,8 @@ def _cell_xml(ref: str, value: Cell, style: int) -> str:
         value = int(value)
     if isinstance(value, int | float):
         return f'<c r="{ref}"{s}><v>{value}</v></c>'
-    text = escape(_NOT_XML.sub("", str(value)))
+    # typed as text, a cell is never a formula; controls an older version stored go here
+    text = escape(_NOT_XML.sub("", remove_controls(str(value))))
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
@@ -170,7 +171,7 @@ def write_workbook(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Cel
 
 def _sheet_name(name: str, index: int) -> str:
     # Excel: at most 31 characters, none of []:*?/\
-    cleaned = re.sub(r"[\[\]:*?/\\]", "", name)[:31]
+    cleaned = re.sub(r"[\[\]:*?/\\]", "", clean_text(name))[:31]
     return cleaned or f"Sheet{index + 1}"
 
 

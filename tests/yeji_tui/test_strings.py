@@ -56,7 +56,7 @@ def test_fit_pads_and_cuts_by_display_width() -> None:
 
 
 def test_clean_text_strips_terminal_controls_but_keeps_text() -> None:
-    assert clean_text("\x1b[2J恒嘉\x9b家居\x7f") == "[2J恒嘉家居"
+    assert clean_text("\x1b[2J恒嘉\x9b家居\x7f") == "恒嘉家居"
     assert clean_text("a\tb\nc") == "a b c"
     assert clean_text("line\nbreak", single_line=False) == "line\nbreak"
 
