@@ -6,10 +6,15 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
+from models import audit
+from models.access import authorize, current_actor
 from models.db import StoreError, immediate
 from models.records import CampaignSettings
 from models.tables import (
+    APPEND_ONLY,
+    APPEND_ONLY_NAMES,
     Activity,
+    AppUser,
     Campaign,
     Consultant,
     Event,
@@ -18,6 +23,7 @@ from models.tables import (
     Target,
     Unit,
     rows,
+    run_sql,
 )
 from models.usertext import clean_fields, clean_text
 
@@ -72,6 +78,8 @@ def save_campaign(settings: CampaignSettings) -> CampaignChanges:
     settings = clean_fields(settings)  # the backstop: the campaign file was cleaned already
     changes = CampaignChanges()
     with immediate():
+        actor = current_actor()  # by the users before this load: a new store's first is office
+        authorize(actor, "campaign")
         head = {
             "name": settings.name,
             "start": settings.start,
@@ -162,6 +170,25 @@ def save_campaign(settings: CampaignSettings) -> CampaignChanges:
             "consultant",
         )
         _plan_events(settings, changes)
+        _sync(
+            AppUser,
+            "login",
+            [
+                {"login": u.login, "name": u.name, "role": u.role, "unit": u.unit}
+                for u in settings.users
+            ],
+            changes,
+            "user",
+        )
+        if changes.changed:
+            audit.record(
+                actor,
+                "campaign",
+                [(what, None, "+") for what in changes.added]
+                + [(what, None, "~") for what in changes.updated]
+                + [(what, None, "-") for what in changes.removed],
+                subject=settings.name,
+            )
     return changes
 
 
@@ -205,9 +232,16 @@ def _units_in_use(keep: set[str]) -> list[str]:
 
 
 def clear_campaign_data() -> None:
-    """Delete every lead and activity, and the campaign itself (used to rebuild the demo)."""
+    """Delete every lead and activity, and the campaign itself (used to rebuild the demo: the
+    one place the append-only triggers are lifted, inside the transaction that puts them back).
+    """
     from models.tables import ALL_TABLES
 
     with immediate():
+        authorize(current_actor(), "campaign")
+        for name in APPEND_ONLY_NAMES:
+            run_sql(f"DROP TRIGGER IF EXISTS {name}")
         for model in reversed(ALL_TABLES):
             model.delete().execute()
+        for sql in APPEND_ONLY:
+            run_sql(sql)

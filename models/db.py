@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sqlite3
 import threading
@@ -29,6 +28,7 @@ from models.storefile import (
 )
 from models.tables import (
     ALL_TABLES,
+    APPEND_ONLY,
     SEARCH_INDEX,
     SEARCH_REBUILD,
     STAGE_BACKFILL,
@@ -43,7 +43,7 @@ from models.tables import (
 )
 
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # SQLite's busy timeout, in seconds: how long a statement waits for another writer to finish.
 BUSY_TIMEOUT_S = 5
@@ -297,7 +297,7 @@ def _upgrade_1_to_2(db: Database) -> None:
 
 
 def _create_triggers(db: Database) -> None:
-    for statement in (*SUMMARY_TRIGGERS, *STAGE_TRIGGERS):
+    for statement in (*SUMMARY_TRIGGERS, *STAGE_TRIGGERS, *APPEND_ONLY):
         run_sql(statement, db)
 
 
@@ -381,11 +381,41 @@ def _upgrade_4_to_5(db: Database) -> None:
         run_sql(sql, db)
 
 
+def _upgrade_5_to_6(db: Database) -> None:
+    """Version 6: the campaign file's users (roles), the append-only audit with a baseline
+    entry for every lead from before it, and stage history that an undo reverses instead of
+    deleting (triggers refuse UPDATE and DELETE on both)."""
+    from datetime import datetime
+
+    from models.audit import BASELINE_SQL
+
+    for sql in (
+        'CREATE TABLE "app_user" ("id" INTEGER NOT NULL PRIMARY KEY, "login" TEXT NOT NULL, '
+        '"name" TEXT NOT NULL, "role" TEXT NOT NULL, "unit" TEXT NOT NULL)',
+        'CREATE UNIQUE INDEX "app_user_login" ON "app_user" ("login")',
+        'CREATE TABLE "audit" ("id" INTEGER NOT NULL PRIMARY KEY, "entry" INTEGER NOT NULL, '
+        '"at" DATETIME NOT NULL, "login" TEXT NOT NULL, "name" TEXT NOT NULL, '
+        '"action" TEXT NOT NULL, "lead_id" INTEGER, "unit_id" INTEGER, "subject" TEXT NOT NULL, '
+        '"field" TEXT NOT NULL, "before" TEXT, "after" TEXT)',
+        'CREATE INDEX "audit_at" ON "audit" ("at")',
+        'CREATE INDEX "audit_login_at" ON "audit" ("login", "at")',
+        'CREATE INDEX "audit_unit_id_at" ON "audit" ("unit_id", "at")',
+        'CREATE INDEX "audit_lead_id_at" ON "audit" ("lead_id", "at")',
+        'CREATE INDEX "audit_entry" ON "audit" ("entry")',
+        'ALTER TABLE "stage_change" ADD COLUMN "reverses" INTEGER',
+    ):
+        run_sql(sql, db)
+    db.execute_sql(BASELINE_SQL, (str(datetime.now()),))  # type: ignore[no-untyped-call]
+    for sql in APPEND_ONLY:
+        run_sql(sql, db)
+
+
 UPGRADES: dict[int, Callable[[Database], None]] = {
     1: _upgrade_1_to_2,
     2: _upgrade_2_to_3,
     3: _upgrade_3_to_4,
     4: _upgrade_4_to_5,
+    5: _upgrade_5_to_6,
 }
 
 
@@ -539,14 +569,11 @@ def write_prepared(prepare: Callable[[], P], write: Callable[[P], R], db: Databa
 
 
 def current_user() -> str:
-    """Who is making a change, for stage history: the OS user (from the environment, so
-    cleaned like any text that becomes data)."""
-    from models.usertext import clean_text
+    """Who is making a change, for stage history: the OS account of the process (never an
+    environment variable: ``LOGNAME=区长`` changes nothing)."""
+    from models.identity import os_login
 
-    try:
-        return clean_text(getpass.getuser()) or "unknown"
-    except (KeyError, OSError):
-        return "unknown"
+    return os_login()
 
 
 def close_store() -> None:

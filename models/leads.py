@@ -16,6 +16,8 @@ from typing import Any
 
 from peewee import JOIN, SQL, fn
 
+from models import audit
+from models.access import Actor, authorize, current_actor
 from models.db import immediate
 from models.ledger import ids_by_name
 from models.queries import CARD_COLUMNS, card
@@ -92,6 +94,8 @@ class LeadDetail:
     lead: LeadRecord
     history: tuple[HistoryEntry, ...]
     follow_ups: tuple[FollowUpEntry, ...]
+    #: its whole audit, oldest first
+    audit: tuple[audit.AuditLine, ...] = ()
 
 
 class Refused(Exception):
@@ -121,6 +125,25 @@ class Change:
     version_after: int
     history_ids: tuple[int, ...] = ()
     follow_up_ids: tuple[int, ...] = ()
+    #: the audit entry that recorded it (undo's entry names it)
+    entry: int = 0
+
+
+#: The audit's word for each kind of change.
+AUDIT_ACTIONS = {
+    "done.create": "create",
+    "done.move": "move",
+    "done.advance": "move",
+    "done.valid": "valid",
+    "done.unvalid": "valid",
+    "done.drop": "drop",
+    "done.follow_up": "follow-up",
+    "done.next_follow_up": "follow-up",
+}
+
+
+def _subject(company: str, project: str) -> str:
+    return f"{company} · {project}"
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -280,7 +303,8 @@ def lead_detail(lead_id: int) -> LeadDetail | None:
             .order_by(FollowUp.on.desc(), FollowUp.id.desc())
         )
     )
-    return LeadDetail(lead=lead, history=history, follow_ups=notes)
+    lines = tuple(audit.audit_lines(audit.AuditQuery(lead_id=lead_id)))
+    return LeadDetail(lead=lead, history=history, follow_ups=notes, audit=lines)
 
 
 # --- changing -------------------------------------------------------------------------------
@@ -300,13 +324,16 @@ class _Plan:
 def _apply(lead_id: int, version: int, user: str, decide: Callable[[LeadRecord], _Plan]) -> Change:
     """Read the lead, check its version, let ``decide`` plan the change (or refuse), write it."""
     with immediate():
+        actor = current_actor()
         row = Lead.get_or_none(Lead.id == lead_id)
         if row is None:
             raise LeadChanged(None)
         current = _record(row, _unit_name(row))
+        authorize(actor, "lead", current.unit)  # a clerk may hand a lead on, not take one
         if row.version != version:
             raise LeadChanged(current)
         plan = decide(current)
+        state = audit.lead_state(lead_id)
         before = {k: getattr(row, k) for k in plan.fields}
         touched = plan.move[2] if plan.move else plan.follow_up[0] if plan.follow_up else None
         extra: dict[str, object] = {}
@@ -330,6 +357,17 @@ def _apply(lead_id: int, version: int, user: str, decide: Callable[[LeadRecord],
             follow_up_ids = (
                 FollowUp.insert(lead=lead_id, on=on, note=note, by_user=user).execute(),
             )
+        changes = audit.diff(state, audit.lead_state(lead_id))
+        if plan.follow_up is not None:
+            changes.append(("note", None, plan.follow_up[1]))
+        entry = audit.record(
+            actor,
+            AUDIT_ACTIONS.get(plan.what, "change"),
+            changes,
+            lead_id=lead_id,
+            unit_id=row.__data__["unit"],
+            subject=_subject(current.company, current.project),
+        )
         return Change(
             lead_id=lead_id,
             what=plan.what,
@@ -338,6 +376,7 @@ def _apply(lead_id: int, version: int, user: str, decide: Callable[[LeadRecord],
             version_after=version + 1,
             history_ids=history_ids,
             follow_up_ids=follow_up_ids,
+            entry=entry,
         )
 
 
@@ -549,6 +588,8 @@ def create_lead(fields_: LeadFields, user: str, today: date) -> Change:
     """A new lead from the form, at 线索; new leads wait in triage until someone reviews them."""
     fields_ = clean_fields(fields_)  # every change passes here: the store's backstop
     with immediate():
+        actor = current_actor()
+        authorize(actor, "lead", fields_.unit)
         if _duplicate(fields_.company, fields_.project):
             raise Refused(Refusal("rule.duplicate"))
         data = _form_data(fields_)
@@ -556,7 +597,20 @@ def create_lead(fields_: LeadFields, user: str, today: date) -> Change:
         history = StageChange.insert(
             lead=lead_id, from_stage=None, to_stage="lead", on=today, by_user=user
         ).execute()
-    return Change(lead_id, "done.create", {"company": fields_.company}, None, 1, (history,))
+        entry = _record_created(actor, lead_id, data["unit_id"], fields_)
+    values: dict[str, object] = {"company": fields_.company}
+    return Change(lead_id, "done.create", values, None, 1, (history,), entry=entry)
+
+
+def _record_created(actor: Actor, lead_id: int, unit_id: object, fields_: LeadFields) -> int:
+    return audit.record(
+        actor,
+        "create",
+        [(audit.WHOLE, None, audit.whole(audit.lead_state(lead_id)))],
+        lead_id=lead_id,
+        unit_id=int(str(unit_id)),
+        subject=_subject(fields_.company, fields_.project),
+    )
 
 
 def update_lead(lead_id: int, version: int, fields_: LeadFields, user: str) -> Change:
@@ -591,20 +645,50 @@ def lead_fields(lead: LeadRecord) -> LeadFields:
 
 
 def undo(change: Change) -> None:
-    """Reverse a change, unless someone changed the lead since (then LeadChanged)."""
+    """Reverse a change, unless someone changed the lead since (then LeadChanged). The undo is
+    a new audit entry that names the one it reverses, and a stage change back: history is never
+    deleted (the lead a creation made is, with its history; the audit keeps both entries)."""
     with immediate():
+        actor = current_actor()
         row = Lead.get_or_none(Lead.id == change.lead_id)
         if row is None or row.version != change.version_after:
             current = _record(row, _unit_name(row)) if row else None
             raise LeadChanged(current)
+        authorize(actor, "lead", _unit_name(row))
+        state = audit.lead_state(change.lead_id)
+        subject = _subject(row.company, row.project)
+        reverses = [("entry", None, change.entry)] if change.entry else []
         if change.before is None:
             Lead.delete().where(Lead.id == change.lead_id).execute()
+            audit.record(
+                actor,
+                "undo",
+                [*reverses, (audit.WHOLE, audit.whole(state), None)],
+                lead_id=change.lead_id,
+                unit_id=row.__data__["unit"],
+                subject=subject,
+            )
             return
         Lead.update(
             **change.before, version=change.version_after + 1, updated_at=datetime.now()
         ).where(Lead.id == change.lead_id).execute()
-        if change.history_ids:
-            StageChange.delete().where(StageChange.id.in_(change.history_ids)).execute()
+        audit.record(
+            actor,
+            "undo",
+            [*reverses, *audit.diff(state, audit.lead_state(change.lead_id))],
+            lead_id=change.lead_id,
+            unit_id=row.__data__["unit"],
+            subject=subject,
+        )
+        for moved in StageChange.select().where(StageChange.id.in_(change.history_ids)):
+            StageChange.insert(
+                lead=change.lead_id,
+                from_stage=moved.to_stage,
+                to_stage=moved.from_stage or moved.to_stage,
+                on=moved.on,
+                by_user=actor.login,
+                reverses=moved.id,
+            ).execute()
         if change.follow_up_ids:
             FollowUp.delete().where(FollowUp.id.in_(change.follow_up_ids)).execute()
 
@@ -627,6 +711,7 @@ def save_view(name: str, f: LeadFilter, user: str) -> None:
     """Keep a filter under a name (replacing one of that name)."""
     name, f = clean_text(name), clean_fields(f)  # the store's backstop
     with immediate():
+        authorize(current_actor(), "view")
         SavedView.delete().where(SavedView.name == name).execute()
         SavedView.insert(name=name, filter_json=f.to_json(), by_user=user).execute()
 
@@ -644,4 +729,5 @@ def saved_views() -> list[tuple[str, LeadFilter]]:
 def delete_view(name: str) -> None:
     """Forget a saved view."""
     with immediate():
+        authorize(current_actor(), "view")
         SavedView.delete().where(SavedView.name == name).execute()

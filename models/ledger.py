@@ -15,6 +15,8 @@ from typing import Any
 
 from peewee import fn
 
+from models import audit
+from models.access import Actor, authorize, authorize_rows, current_actor
 from models.db import PRAGMAS, StoreError, immediate, write_prepared
 from models.records import ActivityKind, StageName
 from models.search import search_key
@@ -197,6 +199,7 @@ def upsert_leads(
         # the rows wait in a file, not in memory: 100,000 of them took ~90 MB
         run_sql("PRAGMA temp_store = FILE", db)
     run_sql(f"DROP TABLE IF EXISTS {_STAGING}", db)
+    run_sql(f"DROP TABLE IF EXISTS {_AUDIT_STAGING}", db)
     run_sql(
         f"CREATE TABLE {_STAGING} (pos INTEGER PRIMARY KEY, company, project, industry, "
         "amount_wan, is_industrial, source, unit, stage, found_on, valid_since, signed_on, "
@@ -213,6 +216,8 @@ def upsert_leads(
         def prepare() -> int:
             progress("prepare", 0)
             matched = _match_staged()
+            _authorize_staged(current_actor())
+            _stage_audit()
             progress("ready", matched)
             return matched
 
@@ -223,6 +228,7 @@ def upsert_leads(
         return write_prepared(prepare, write)
     finally:
         run_sql(f"DROP TABLE IF EXISTS {_STAGING}", db)
+        run_sql(f"DROP TABLE IF EXISTS {_AUDIT_STAGING}", db)
         if not db.in_transaction():
             run_sql(f"PRAGMA temp_store = {PRAGMAS['temp_store']}", db)
 
@@ -256,9 +262,74 @@ def _match_staged() -> int:
     return int(sql_value(f"SELECT COUNT(*) FROM {_STAGING} WHERE lead_id IS NOT NULL"))
 
 
+_AUDIT_STAGING = "temp.import_audit"
+# the ledger's columns as the audit names them
+_AUDITED = tuple("unit" if c == "unit_id" else c for c in _COMPARED)
+
+
+def _authorize_staged(actor: Actor) -> None:
+    """Refuse the whole import unless every row's unit, and the unit of every stored lead a
+    row changes, is the actor's to write (a clerk's rows only for their own unit)."""
+    if actor.role == "office":
+        return
+    query = (
+        f"SELECT s.pos, CASE WHEN s.unit IS NOT ? THEN s.unit ELSE u.name END FROM {_STAGING} s "
+        "LEFT JOIN main.lead l ON l.id = s.lead_id LEFT JOIN main.unit u ON u.id = l.unit_id "
+        "WHERE s.unit IS NOT ? OR (u.name IS NOT NULL AND u.name IS NOT ?) ORDER BY s.pos"
+    )
+    found = database.execute_sql(query, (actor.unit,) * 3).fetchall()  # type: ignore[no-untyped-call]
+    authorize_rows(actor, "lead", [(int(n), str(unit)) for n, unit in found])
+
+
+def _stage_audit() -> None:
+    """The audit lines of the import, made before the lock: for each stored lead a row changes,
+    its changed fields (before, after); for each new lead, its fields as one ``*`` line."""
+    run_sql(f"DROP TABLE IF EXISTS {_AUDIT_STAGING}")
+    run_sql(
+        f"CREATE TABLE {_AUDIT_STAGING} (pos, lead_id, unit_id, subject, field, before, after, "
+        "new_rank)"
+    )
+    value = {c: f"CAST(s.{c} AS TEXT)" for c in _COMPARED}
+    stored = {c: f"CAST(l.{c} AS TEXT)" for c in _COMPARED}
+    value["unit_id"], stored["unit_id"] = "s.unit", "u.name"
+    changed = " UNION ALL ".join(
+        f"SELECT s.pos, l.id, l.unit_id, s.company || ' · ' || s.project, '{name}', "
+        f"{stored[c]}, {value[c]}, NULL FROM {_STAGING} s JOIN main.lead l ON l.id = s.lead_id "
+        f"JOIN main.unit u ON u.id = l.unit_id WHERE s.{c} IS NOT l.{c}"
+        for c, name in zip(_COMPARED, _AUDITED, strict=True)
+    )
+    run_sql(f"INSERT INTO {_AUDIT_STAGING} {changed}")
+    fields = ", ".join(f"'{name}', {value[c]}" for c, name in zip(_COMPARED, _AUDITED, strict=True))
+    run_sql(
+        f"INSERT INTO {_AUDIT_STAGING} SELECT s.pos, NULL, s.unit_id, "
+        f"s.company || ' · ' || s.project, '{audit.WHOLE}', NULL, json_object({fields}), "
+        f"ROW_NUMBER() OVER (ORDER BY s.pos) FROM {_STAGING} s WHERE s.lead_id IS NULL"
+    )
+
+
+def _write_audit(actor: Actor, now: str, last: int, added: int, updated: int) -> None:
+    """The import's entry: one batch line, then its rows' lines (the new leads' ids are the ones
+    after ``last``, in the file's order)."""
+    entry = audit.next_entry()
+    head = (entry, now, actor.login, actor.name, "import")
+    database.execute_sql(  # type: ignore[no-untyped-call]
+        "INSERT INTO audit (entry, at, login, name, action, subject, field) "
+        "VALUES (?, ?, ?, ?, ?, ?, '')",
+        (*head, f"+{added} ~{updated}"),
+    )
+    database.execute_sql(  # type: ignore[no-untyped-call]
+        "INSERT INTO audit (entry, at, login, name, action, lead_id, unit_id, subject, field, "
+        "before, after) SELECT ?, ?, ?, ?, ?, COALESCE(a.lead_id, ? + a.new_rank), a.unit_id, "
+        "a.subject, "
+        f"a.field, a.before, a.after FROM {_AUDIT_STAGING} a ORDER BY a.pos",
+        (*head, last),
+    )
+
+
 def _write_staged(matched: int, user: str, today: date) -> WriteResult:
     """The bulk statements, under the lock: stage history, updates, then the new leads."""
     now = str(datetime.now())
+    actor = current_actor()
     cursor = database.cursor()  # type: ignore[no-untyped-call]
     differs = " OR ".join(f"s.{c} IS NOT l.{c}" for c in _COMPARED)
     # the history of a changed stage, before the update overwrites the old one
@@ -309,6 +380,7 @@ def _write_staged(matched: int, user: str, today: date) -> WriteResult:
         "SELECT id, NULL, stage, touched_on, ?, ? FROM main.lead WHERE id > ? ORDER BY id",
         (user, now, last),
     )
+    _write_audit(actor, now, last, added, updated)
     return WriteResult(added=added, updated=updated, unchanged=matched - updated)
 
 
@@ -353,6 +425,9 @@ def add_activities(records: Iterable[ActivityInput], progress: Progress = _quiet
 
     def prepare() -> tuple[list[tuple[object, ...]], int]:
         progress("prepare", 0)
+        authorize_rows(
+            current_actor(), "activity", [(n, key[1]) for n, key in enumerate(wanted, start=1)]
+        )
         units = unit_ids()
         stored_rows = rows(
             Activity.select(*ACTIVITY_COLUMNS, fn.COUNT(Activity.id))
@@ -390,9 +465,38 @@ def add_activities(records: Iterable[ActivityInput], progress: Progress = _quiet
             ("on", "unit", "kind", "led_by_principal", "destination", "company", "note"),
             new,
         )
+        _audit_activities(current_actor(), "import", new, batch=True)
         return WriteResult(added=len(new), unchanged=unchanged)
 
     return write_prepared(prepare, write)
+
+
+def _audit_activities(
+    actor: Actor, action: str, added: Sequence[Sequence[object]], *, batch: bool = False
+) -> None:
+    """One entry for activities added (rows in storage form: day, unit id, kind, principal,
+    destination, company, note): a batch line for an import, then a line per activity."""
+    entry, now = audit.next_entry(), str(datetime.now())
+    head = (entry, now, actor.login, actor.name, action)
+    lines: list[tuple[object, ...]] = (
+        [(*head, None, f"+{len(added)}", "", None, None)] if batch else []
+    )
+    lines += [
+        (
+            *head,
+            unit_id,
+            f"{day} {kind}",
+            "activity",
+            None,
+            " ".join(str(v) for v in (destination, company, note) if v),
+        )
+        for day, unit_id, kind, _principal, destination, company, note in added
+    ]
+    database.cursor().executemany(  # type: ignore[no-untyped-call]
+        "INSERT INTO audit (entry, at, login, name, action, unit_id, subject, field, before, "
+        "after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        lines,
+    )
 
 
 def _defaults(model: type[BaseModel], given: Sequence[str]) -> dict[str, object]:
@@ -477,6 +581,8 @@ def log_activity(record: ActivityInput, lead_companies: Sequence[str] = ()) -> i
     record = clean_fields(record)  # the backstop: the form cleaned it already
     lead_companies = [clean_text(n) for n in lead_companies]
     with immediate():
+        actor = current_actor()
+        authorize(actor, "activity", record.unit)
         unit_id = unit_ids().get(record.unit)
         if unit_id is None:
             raise UnknownCompanies([record.unit])
@@ -527,6 +633,8 @@ def log_activity(record: ActivityInput, lead_companies: Sequence[str] = ()) -> i
         )
         for lead_id in lead_ids:
             ActivityLead.insert(activity=activity_id, lead=lead_id).execute()
+        row = (record.on, unit_id, record.kind, 0, record.destination, record.company, record.note)
+        _audit_activities(actor, "activity", [row])
         if lead_ids and record.kind in ("trip", "visit"):
             # meeting the company is contact: the lead is not stale as of that day
             Lead.update(touched_on=record.on).where(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.access import Actor, actor_for, authorize, current_actor, os_login
 from models.db import (
     SCHEMA_VERSION,
     NotAllowed,
@@ -149,6 +150,18 @@ def _search_content_problems() -> list[Problem]:
     return []
 
 
+def _audit_problems() -> list[Problem]:
+    from models.audit import replay_problems
+
+    return [
+        Problem(
+            "check.audit_replay",
+            {"lead": lead, "field": field, "replayed": replayed, "stored": stored},
+        )
+        for lead, field, replayed, stored in replay_problems()
+    ]
+
+
 def check_store() -> CheckResult:
     """Check the open store: SQLite's integrity and foreign keys, and every total the triggers
     keep (per stage, per day, the search index) against a count of what they summarise."""
@@ -161,6 +174,7 @@ def check_store() -> CheckResult:
         _stage_problems(),
         _day_problems(),
         _search_problems(),
+        _audit_problems(),
     ]
     shown = [p for kind in kinds for p in kind[:SHOWN]]
     hidden = sum(max(0, len(kind) - SHOWN) for kind in kinds)
@@ -181,6 +195,7 @@ def backup_store(dest: Path, *, replace: bool = False) -> Path:
     """
     opened = opened_store()
     assert opened is not None, "open the store first"
+    authorize(current_actor(), "backup")
     if dest.is_dir():
         dest = dest / f"{opened.path.stem}-backup-{stamp()}{opened.path.suffix}"
     if not dest.parent.is_dir():
@@ -225,6 +240,34 @@ def _checked_copy(source: Path, tmp: Path) -> None:
         copy.execute("PRAGMA journal_mode = WAL")
 
 
+def _store_actor(store: Path) -> Actor:
+    """Who this process is by the users of the store at ``store`` (not open: it is about to be
+    replaced); the office when there is none yet, or it has no users."""
+    users: list[tuple[str, str, str, str]] = []
+    if store.is_file():
+        with suppress(sqlite3.DatabaseError), closing(connect_read_only(store)) as conn:
+            users = [
+                (str(a), str(b), str(c), str(d))
+                for a, b, c, d in conn.execute("SELECT login, name, role, unit FROM app_user")
+            ]
+    return actor_for(os_login(), users)
+
+
+def _record_restore(copy: Path, actor: Actor, source: Path) -> None:
+    """The restore's own audit entry, in the restored copy (a copy from before the audit gets
+    its baseline when next opened)."""
+    with closing(sqlite3.connect(copy)) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "audit" in tables:
+            with conn:
+                conn.execute(
+                    "INSERT INTO audit (entry, at, login, name, action, subject, field) "
+                    "SELECT COALESCE(MAX(entry), 0) + 1, datetime('now', 'localtime'), ?, ?, "
+                    "'restore', ?, '' FROM audit",
+                    (actor.login, actor.name, str(source)),
+                )
+
+
 def restore_store(store: Path, source: Path, *, read_only: bool = False) -> Path | None:
     """Put a copy of ``source`` in place of the store at ``store``; returns where the store as
     it was is kept (``store.sqlite3.before-restore-<time>``, never deleted), None if there was
@@ -239,6 +282,8 @@ def restore_store(store: Path, source: Path, *, read_only: bool = False) -> Path
     if why is not None:
         raise NotAllowed(key=f"store.read_only.{why}", path=store)
     check_place(store)
+    actor = _store_actor(store)
+    authorize(actor, "restore")
     if _same_file(source, store):
         raise StoreError(key="backup.same", path=source)
     make_dirs(store.parent)
@@ -247,6 +292,7 @@ def restore_store(store: Path, source: Path, *, read_only: bool = False) -> Path
         tmp.unlink()
     try:
         _checked_copy(source, tmp)
+        _record_restore(tmp, actor, source)
         if not store.exists():
             install(tmp, store, replace=False)
             return None

@@ -13,6 +13,7 @@ from peewee import JOIN, Case, fn
 
 from models.records import (
     EVENT_KINDS,
+    ROLES,
     UNIT_KINDS,
     AssessmentRule,
     CampaignSettings,
@@ -23,14 +24,17 @@ from models.records import (
     LeadCard,
     ProjectFacts,
     Quotas,
+    Role,
     TargetSpec,
     TargetStage,
     UnitKind,
     UnitSpec,
+    UserSpec,
     stage_name,
 )
 from models.tables import (
     ActivityDay,
+    AppUser,
     Campaign,
     Consultant,
     Event,
@@ -117,7 +121,15 @@ def load_campaign() -> CampaignSettings | None:
             min_signed=row.nominee_min_signed, all_quota_months=row.nominee_all_quota_months
         ),
         is_demo=row.is_demo,
+        users=tuple(
+            UserSpec(login=u.login, name=u.name, role=_role(u.role), unit=u.unit)
+            for u in AppUser.select().order_by(AppUser.id)
+        ),
     )
+
+
+def _role(value: str) -> Role:
+    return next((r for r in ROLES if r == value), "leader")
 
 
 def _unit_kind(value: str) -> UnitKind:

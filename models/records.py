@@ -145,6 +145,40 @@ class UnitSpec:
     group: str | None = None
 
 
+#: Who may do what (DOMAIN.md "Who may change what"): the campaign office, a unit's clerk, a
+#: district leader.
+Role = Literal["office", "clerk", "leader"]
+ROLES: tuple[Role, ...] = ("office", "clerk", "leader")
+
+
+@dataclass(frozen=True)
+class UserSpec:
+    """A person of the campaign file's ``[[users]]``: their OS account, name, role and, for a
+    clerk, the unit whose ledger they keep."""
+
+    login: str
+    name: str
+    role: Role
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person making a change: login, the name shown, role and (a clerk's) unit."""
+
+    login: str
+    name: str
+    role: Role
+    unit: str = ""
+    #: False when the campaign lists no users (everyone is office; nothing to show)
+    listed: bool = True
+
+    @property
+    def shown(self) -> str:
+        """The name with the login, for the audit and refusals (``张三 (zhangsan)``)."""
+        return self.login if self.name == self.login else f"{self.name} ({self.login})"
+
+
 @dataclass(frozen=True)
 class CampaignSettings:
     """Everything the campaign file says: window, quotas, targets and the organisation."""
@@ -160,6 +194,7 @@ class CampaignSettings:
     events: tuple[EventSpec, ...] = ()
     assessment: AssessmentRule = field(default_factory=AssessmentRule)
     is_demo: bool = False
+    users: tuple[UserSpec, ...] = ()
 
     def unit(self, name: str) -> UnitSpec | None:
         """The unit of that name, if the campaign has one."""

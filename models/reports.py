@@ -124,7 +124,13 @@ def stale_as_of(until: date, stale_days: int) -> list[tuple[int, int]]:
     def touched_since(on: Any, lead: Any) -> Any:
         return (lead == Lead.id) & (on > stale_by) & (on <= until)
 
-    moved = StageChange.select(1).where(touched_since(StageChange.on, StageChange.lead))
+    # an undone move and the undo's move back are no touch (history keeps both)
+    reversed_ = StageChange.select(StageChange.reverses).where(StageChange.reverses.is_null(False))
+    moved = StageChange.select(1).where(
+        touched_since(StageChange.on, StageChange.lead),
+        StageChange.reverses.is_null(),
+        StageChange.id.not_in(reversed_),
+    )
     followed = FollowUp.select(1).where(touched_since(FollowUp.on, FollowUp.lead))
     met = (
         ActivityLead.select(1)

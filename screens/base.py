@@ -14,6 +14,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from models.access import Action, Actor, allows
 from yeji_tui.strings import MESSAGES, TEXTUAL_ZH, Catalog
 from yeji_tui.text import clean_text
 
@@ -107,3 +108,19 @@ class YejiScreen(Screen[None]):
             report = getattr(self.app, "report_error", None)
             if callable(report):
                 report(event.worker.error)
+
+
+def may(node: DOMNode, action: Action, unit: str | None = None) -> bool:
+    """Whether the person the app runs as may make this write (keys they may not use are not
+    offered: screens' ``check_action`` asks here)."""
+    actor: Actor | None = getattr(node.app, "actor", None)
+    return actor is None or allows(actor, action, unit)
+
+
+def who_line(node: DOMNode) -> str:
+    """Who the app runs as, for the heading: ``张三 · 录入员 三元镇``."""
+    actor: Actor | None = getattr(node.app, "actor", None)
+    if actor is None or not actor.listed:
+        return ""
+    role = session(node).t(f"role.{actor.role}")
+    return f"{actor.name} · {role} {actor.unit}".rstrip()

@@ -14,6 +14,7 @@ from models import leads
 from models.db import session as store_session
 from models.leads import LeadDetail
 from screens.base import YejiScreen, plain, session
+from yeji_tui.audit_view import audit_row
 from yeji_tui.strings import Catalog
 from yeji_tui.text import yi
 from yeji_tui.widgets.footer import KeyBar
@@ -54,11 +55,16 @@ class LeadDetailScreen(YejiScreen):
     def on_lead_detail_screen_loaded(self, message: Loaded) -> None:
         t = session(self).t
         body = self.query_one("#detail-body", Static)
-        body.update(render_detail(message.detail, t) if message.detail else Content(t("rule.gone")))
+        body.update(
+            render_detail(message.detail, t, with_audit=True)
+            if message.detail
+            else Content(t("rule.gone"))
+        )
 
 
-def render_detail(detail: LeadDetail, t: Catalog) -> Content:
-    """The lead's page as text: user text literally, labels from the catalog."""
+def render_detail(detail: LeadDetail, t: Catalog, *, with_audit: bool = False) -> Content:
+    """The lead's page as text: user text literally, labels from the catalog (and its whole
+    audit on the lead's own page)."""
     lead = detail.lead
     industrial = t("field.industrial")
     rows: list[tuple[str, Content | str]] = [
@@ -110,6 +116,19 @@ def render_detail(detail: LeadDetail, t: Catalog) -> Content:
                 plain(f.note),
                 "  ",
                 (plain(f.by_user).plain, "$text-muted"),
+            )
+        )
+    if not with_audit:
+        return Content("\n").join(lines)
+    lines += [Content(""), Content.assemble((t("audit.title"), "bold $text-accent"))]
+    if not detail.audit:
+        lines.append(Content.assemble((t("detail.none"), "$text-muted")))
+    for line in detail.audit:
+        when, who, action, _subject, field, before, after = audit_row(line)
+        change = f"{before} → {after}" if before else after
+        lines.append(
+            Content.assemble(
+                (f"{when}  ", "$text-muted"), plain(who), f"  {action}  {field}  ", plain(change)
             )
         )
     return Content("\n").join(lines)

@@ -33,7 +33,7 @@ from models.leads import (
 )
 from models.records import STAGES, LeadCard, LeadRecord, StageName
 from models.rules import next_stage, previous_stage
-from screens.base import session
+from screens.base import may, session, who_line
 from screens.changes import LeadScreen, describe
 from screens.dialogs import (
     DROP_REASONS,
@@ -61,6 +61,10 @@ class FilterLine(TextInput):
     async def _on_key(self, event: events.Key) -> None:
         if self.can_focus:
             await super()._on_key(event)
+
+
+#: The board's keys that write a lead (the card's unit decides for a clerk).
+_LEAD_WRITES = frozenset({"move", "valid", "drop", "follow_up", "undo", "new", "edit"})
 
 
 class PipelineScreen(LeadScreen):
@@ -172,6 +176,8 @@ class PipelineScreen(LeadScreen):
     def _heading(self) -> Content:
         t = session(self).t
         parts: list[Content | str | tuple[str, str]] = [(t("section.pipeline"), "bold")]
+        if who_line(self):
+            parts += ["  ", (who_line(self), "$text-muted")]
         if self.filter.active:
             parts += ["  ", (t("filter.active", line=filter_line(self.filter)), "$text-accent")]
         if self.message:
@@ -284,7 +290,12 @@ class PipelineScreen(LeadScreen):
         """While the filter line is open the board's keys stand down: every key is typing."""
         if action in ("clear_filter", "filter"):
             return True
-        return not self._filter_open()
+        if self._filter_open():
+            return False
+        if action in _LEAD_WRITES:  # a role's refused keys are not offered
+            card = self.column.current() if self.columns else None
+            return may(self, "lead", card.unit if card and action != "new" else None)
+        return True
 
     def _filter_open(self) -> bool:
         box = getattr(self, "filter_box", None)  # checked before compose too

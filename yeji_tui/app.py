@@ -118,6 +118,10 @@ class YejiApp(App[None]):
         self.stale_days = self.user_settings.stale_days
         translate_bindings(self, self.t)
         self.title = self.t("app.title")
+        from models.access import current_actor
+
+        #: who the app runs as (the keys offered follow their role)
+        self.actor = current_actor()
 
     def on_mount(self) -> None:
         if self.user_settings.theme != self.theme:

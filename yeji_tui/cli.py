@@ -21,6 +21,7 @@ from yeji_tui.strings import Catalog, Lang, parse_lang
 
 if TYPE_CHECKING:
     from yeji_tui.progress import Progress
+    from yeji_tui.reports import Report
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="默认按 --out 后缀，否则 md / default: from --out, else md",
     )
     report.add_argument("--out", metavar="FILE", help="默认输出到屏幕 / default: stdout")
+
+    aud = sub.add_parser("audit", help="操作记录 / who changed what")
+    aud.add_argument("--since", metavar="YYYY-MM-DD", help="起 / from this day")
+    aud.add_argument("--until", metavar="YYYY-MM-DD", help="止 / to this day (inclusive)")
+    aud.add_argument("--user", metavar="LOGIN", help="账号 / an account")
+    aud.add_argument("--unit", metavar="NAME", help="单位 / a unit")
+    aud.add_argument("--lead", type=int, metavar="ID", help="线索编号 / a lead")
+    aud.add_argument("--format", choices=("md", "csv", "xlsx"), help="默认按 --out 后缀，否则 md")
+    aud.add_argument("--out", metavar="FILE", help="默认输出到屏幕 / default: stdout")
 
     export = sub.add_parser("export", help="导出台账 / export a ledger")
     export.add_argument("what", choices=("leads", "activities"))
@@ -289,6 +299,8 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
         return cmd_import(ctx, args.what, Path(args.file), dry_run=args.dry_run)
     if args.command == "report":
         return cmd_report(ctx, args)
+    if args.command == "audit":
+        return cmd_audit(ctx, args)
     if args.command == "export":
         return cmd_export_ledger(ctx, args.what, args.format, args.out)
     if args.command == "backup":
@@ -349,13 +361,48 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
             report = reports.dispatch(settings, since, until, ctx.t, stale_days=stale)
         else:
             report = reports.assessment(settings, ctx.today, ctx.t, stale_days=stale)
-        if out is None:
-            text = reports.write(report, fmt, None)  # type: ignore[arg-type]
-        else:
-            from yeji_tui.output import replacing
+        text = _write_report(ctx, report, fmt, out)
+    if out is None:
+        sys.stdout.write(text or "")
+    else:
+        print(ctx.t("rep.written", path=out), file=sys.stderr)
+    return 0
 
-            with replacing(out, ctx.t) as scratch:
-                reports.write(report, fmt, scratch)  # type: ignore[arg-type]
+
+def _write_report(ctx: Context, report: Report, fmt: str, out: Path | None) -> str | None:
+    """A report's text (no ``out``), or the report written to ``out`` whole or not at all."""
+    from yeji_tui import reports
+
+    if out is None:
+        return reports.write(report, fmt, None)  # type: ignore[arg-type]
+    from yeji_tui.output import replacing
+
+    with replacing(out, ctx.t) as scratch:
+        reports.write(report, fmt, scratch)  # type: ignore[arg-type]
+    return None
+
+
+def cmd_audit(ctx: Context, args: argparse.Namespace) -> int:
+    """``yeji audit [--since D] [--until D] [--user L] [--unit U] [--lead ID] [--format F]
+    [--out FILE]``: the audit's lines, oldest first."""
+    from models.audit import AuditQuery, audit_lines
+    from yeji_tui.audit_view import audit_report
+    from yeji_tui.text import clean_text
+
+    fmt = _format(args.format, args.out, "md")
+    if fmt == "xlsx" and not args.out:
+        raise CliError(ctx.t("rep.xlsx_needs_out"))
+    out = _out_path(ctx, args.out)
+    query = AuditQuery(
+        since=_parse_day_flag("--since", args.since),
+        until=_parse_day_flag("--until", args.until),
+        login=clean_text(args.user or ""),
+        unit=clean_text(args.unit or ""),
+        lead_id=args.lead,
+    )
+    _open(ctx, create=False)
+    report = audit_report(audit_lines(query), ctx.t)
+    text = _write_report(ctx, report, fmt, out)
     if out is None:
         sys.stdout.write(text or "")
     else:

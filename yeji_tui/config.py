@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from models.records import (
     EVENT_KINDS,
+    ROLES,
     UNIT_KINDS,
     AssessmentRule,
     CampaignSettings,
@@ -25,6 +26,7 @@ from models.records import (
     TargetSpec,
     TargetStage,
     UnitSpec,
+    UserSpec,
 )
 from models.usertext import clean_fields
 from yeji_tui.strings import both
@@ -44,7 +46,9 @@ _TOP_KEYS = {
     "consultants",
     "events",
     "assessment",
+    "users",
 }
+_USER_KEYS = {"login", "name", "role", "unit"}
 _EVENT_KEYS = {"kind", "title", "planned_on", "place"}
 _CAMPAIGN_KEYS = {"name", "start", "end"}
 _QUOTA_KEYS = {"trips", "principal_trips", "visits", "valid_leads"}
@@ -226,6 +230,7 @@ def parse_campaign(text: str, source: str = "<campaign>") -> CampaignSettings:
         min_signed=r.count(a, "min_signed", "assessment", 1) or 0, all_quota_months=all_months
     )
     _check_references(r, targets, groups, units)
+    users = _users(r, data, {u.name for u in units})
     if r.problems:
         raise ConfigError(r.problems)
     return CampaignSettings(
@@ -239,7 +244,25 @@ def parse_campaign(text: str, source: str = "<campaign>") -> CampaignSettings:
         consultants=tuple(consultants),
         events=tuple(events),
         assessment=assessment,
+        users=tuple(users),
     )
+
+
+def _users(r: _Reader, data: dict[str, Any], unit_names: set[str]) -> list[UserSpec]:
+    """``[[users]]``: each login once, a role of ROLES, and a clerk's unit one of the campaign's."""
+    out: list[UserSpec] = []
+    for i, raw in enumerate(r.array(data, "users")):
+        path = f"users[{i}]"
+        u = r.table(raw, path, _USER_KEYS)
+        login = r.text(u, "login", path)
+        if login and any(o.login == login for o in out):
+            r.problem(f"{path}.login", f"重复的账号 {login!r} / duplicate")
+        role = r.choice(u, "role", path, ROLES, "leader")
+        unit = r.text(u, "unit", path, required=role == "clerk")
+        if unit and unit not in unit_names:
+            r.problem(f"{path}.unit", f"没有名为 {unit!r} 的单位 / no such unit")
+        out.append(UserSpec(login=login, name=r.text(u, "name", path), role=role, unit=unit))
+    return out
 
 
 def _consultants(r: _Reader, data: dict[str, Any]) -> list[ConsultantSpec]:
@@ -366,6 +389,16 @@ def campaign_to_toml(settings: CampaignSettings) -> str:
         doc["consultants"] = [
             {"name": c.name, "role": c.role, "organisation": c.organisation}
             for c in settings.consultants
+        ]
+    if settings.users:
+        doc["users"] = [
+            {
+                "login": u.login,
+                "name": u.name,
+                "role": u.role,
+                **({"unit": u.unit} if u.unit else {}),
+            }
+            for u in settings.users
         ]
     doc["assessment"] = {
         "min_signed": settings.assessment.min_signed,

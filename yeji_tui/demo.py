@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from models.audit import BASELINE_SQL
 from models.campaigns import clear_campaign_data, save_campaign
 from models.db import current_user, immediate
 from models.ledger import bulk_insert, unit_ids
@@ -25,6 +26,7 @@ from models.tables import (
     FollowUp,
     Lead,
     StageChange,
+    database,
     rows,
 )
 from yeji_tui.config import builtin_campaign
@@ -356,6 +358,8 @@ def build_demo(
             activity_rows,
         )
         _hold_past_events(today)
+        # every demo lead's life starts in the audit: ``yeji check`` replays it
+        database.execute_sql(BASELINE_SQL, (now,))  # type: ignore[no-untyped-call]
     return DemoMade(leads=len(lead_rows), activities=len(activity_rows))
 
 

@@ -694,6 +694,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "超过 {n} 个字符：活动配置中的名称与导入的名称同样以 {n} 字为限",
         "longer than {n} characters: names in the campaign file have the same limit as imported ones",
     ),
+    # --- roles and the audit (issue 10)
+    "role.office": ("办公室", "office"),
+    "role.clerk": ("录入员", "clerk"),
+    "role.leader": ("领导", "leader"),
+    "access.refused": (
+        "{user}（{role}）无权{what}，未作任何修改",
+        "{user} ({role}) may not {what}: nothing was changed",
+    ),
+    "access.of_unit": ("{what}（{unit}）", "{what} of {unit}"),
+    "access.rows": ("{what}，第 {rows} 行", "{what}, rows {rows}"),
+    "access.what.campaign": ("修改活动配置", "change the campaign file"),
+    "access.what.lead": ("修改线索", "change leads"),
+    "access.what.activity": ("登记活动", "log activities"),
+    "access.what.view": ("保存视图", "save views"),
+    "access.what.backup": ("备份数据库", "back up the store"),
+    "access.what.restore": ("恢复数据库", "restore the store"),
+    "audit.time": ("时间", "time"),
+    "audit.user": ("用户", "user"),
+    "audit.action": ("操作", "action"),
+    "audit.subject": ("对象", "subject"),
+    "audit.field": ("字段", "field"),
+    "audit.before": ("原值", "before"),
+    "audit.after": ("新值", "after"),
+    "audit.title": ("操作记录", "Audit"),
+    "audit.none": ("（无记录）", "(no entries)"),
+    "check.audit_replay": (
+        "线索 {lead} 的 {field}：操作记录重放得 {replayed}，现存 {stored}",
+        "lead {lead} {field}: the audit replayed gives {replayed}, the store holds {stored}",
+    ),
 }
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from models.db import close_store
 from models.ledger import add_activities, upsert_leads
-from models.tables import Event, FollowUp, Lead, SavedView
+from models.tables import APPEND_ONLY, APPEND_ONLY_NAMES, Event, FollowUp, Lead, SavedView
 from tests.conftest import activity, lead
 
 HOSTILE = (
@@ -113,7 +113,13 @@ def write_as_an_older_version(store: Path) -> None:
     close_store()
     db = sqlite3.connect(store)
     with db:
+        # an older version had neither the audit nor append-only history
+        for name in APPEND_ONLY_NAMES:
+            db.execute(f"DROP TRIGGER {name}")
         db.execute("UPDATE lead SET dropped_reason = '资金未落实' WHERE stage = 'dropped'")
         for table, column, where in _DIRTY:
             db.execute(f'UPDATE {table} SET "{column}" = "{column}" || ? WHERE {where}', (EVIL,))
+        db.execute("DELETE FROM audit")
+        for sql in APPEND_ONLY:
+            db.execute(sql)
     db.close()
