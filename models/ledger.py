@@ -274,11 +274,17 @@ def _write_staged(matched: int, user: str, today: date) -> WriteResult:
         # the latest touch stays the latest (the as-of rebuilds rely on it)
         "touched_on = CASE WHEN l.stage IS NOT s.stage "
         "THEN MAX(COALESCE(l.touched_on, s.stage_day), s.stage_day) ELSE l.touched_on END, "
-        f"search_key = s.search_key, updated_at = ?, version = l.version + 1 FROM {_STAGING} s "
+        f"updated_at = ?, version = l.version + 1 FROM {_STAGING} s "
         f"WHERE s.lead_id = l.id AND ({differs})",
         (now,),
     )
     updated = int(sql_value("SELECT changes()"))
+    # a name repaired (stored raw by an older version): its search key too — apart, since
+    # naming search_key in an UPDATE re-indexes the lead in the trigram index even unchanged
+    cursor.execute(
+        f"UPDATE main.lead AS l SET search_key = s.search_key FROM {_STAGING} s "
+        "WHERE s.lead_id = l.id AND l.search_key IS NOT s.search_key"
+    )
     last = int(sql_value("SELECT COALESCE(MAX(id), 0) FROM main.lead"))
     defaults = _defaults(Lead, (*_LEDGER_COLUMNS, "search_key", "touched_on", "reviewed_on"))
     extra = "".join(f", {c}" for c in defaults)
