@@ -20,6 +20,7 @@ from models.records import ActivityKind, StageName
 from models.search import search_key
 from models.tables import (
     SEARCH_INDEX,
+    STAGE_TRIGGERS,
     Activity,
     ActivityLead,
     BaseModel,
@@ -148,6 +149,7 @@ _LEDGER_COLUMNS = (*_ROW_COLUMNS[:6], "unit_id", *_ROW_COLUMNS[6:])
 _COMPARED = _LEDGER_COLUMNS
 _STAGING = "temp.import_lead"
 _SEARCH_TRIGGER = "lead_fts_insert"
+_TOTALS_TRIGGER = "stage_total_insert"
 _IMPORT_LOG_EVERY = 5000
 
 
@@ -291,9 +293,11 @@ def _write_staged(matched: int, user: str, today: date) -> WriteResult:
     marks = "".join(", ?" for _ in defaults)
     columns = ", ".join(_LEDGER_COLUMNS)
     # The search index's trigger, row by row, made this insert twice as slow as indexing the
-    # new leads afterwards in one statement; it is back before the commit (a crash rolls back
-    # both), so no other connection ever sees the store without it.
+    # new leads afterwards in one statement; so are the stage totals', a row's UPDATE each.
+    # Both are back before the commit (a crash rolls back both), so no other connection ever
+    # sees the store without them.
     run_sql(f"DROP TRIGGER {_SEARCH_TRIGGER}")
+    run_sql(f"DROP TRIGGER {_TOTALS_TRIGGER}")
     # a new bare lead waits in triage; one further along was decided already
     cursor.execute(
         f"INSERT INTO main.lead ({columns}, search_key, touched_on, reviewed_on{extra}) "
@@ -309,6 +313,14 @@ def _write_staged(matched: int, user: str, today: date) -> WriteResult:
         (last,),
     )
     run_sql(next(sql for sql in SEARCH_INDEX if _SEARCH_TRIGGER in sql))
+    cursor.execute(
+        "INSERT INTO stage_total (stage, leads, amount_wan) "
+        "SELECT stage, COUNT(*), TOTAL(amount_wan) FROM main.lead WHERE id > ? GROUP BY stage "
+        "ON CONFLICT (stage) DO UPDATE SET leads = leads + excluded.leads, "
+        "amount_wan = amount_wan + excluded.amount_wan",
+        (last,),
+    )
+    run_sql(next(sql for sql in STAGE_TRIGGERS if _TOTALS_TRIGGER in sql))
     # we hold the lock: the leads after the last id are the ones just added
     cursor.execute(
         'INSERT INTO stage_change (lead_id, from_stage, to_stage, "on", by_user, at) '
