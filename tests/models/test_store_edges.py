@@ -221,6 +221,7 @@ def test_a_store_file_with_only_a_campaign_and_leads_is_ours(tmp_path: Path) -> 
     assert open_store(path).upgraded_from == 0
     assert schema_version(database) == SCHEMA_VERSION
     assert Lead.select().count() == 3
+    assert "dropped_on" in [c.name for c in database.get_columns("lead")]  # upgraded, not re-made
 
 
 def test_a_damaged_store_is_refused_with_sqlites_words(tmp_path: Path) -> None:
