@@ -212,7 +212,7 @@ def test_an_sqlite_file_of_someone_else_is_refused_untouched(tmp_path: Path) -> 
     before = path.read_bytes()
     with pytest.raises(StoreError) as refused:
         open_store(path)
-    assert refused.value.key == "store.not_ours"
+    assert (refused.value.key, refused.value.values) == ("store.not_ours", {"path": path})
     assert path.read_bytes() == before
 
 
@@ -231,6 +231,7 @@ def test_a_damaged_store_is_refused_with_sqlites_words(tmp_path: Path) -> None:
         open_store(path)
     assert refused.value.key == "store.cannot_open"
     assert refused.value.values["path"] == path
+    assert isinstance(refused.value.values["error"], sqlite3.DatabaseError)
 
 
 # --- upgrades ------------------------------------------------------------------------------
@@ -314,6 +315,7 @@ def test_an_upgrade_that_fails_half_way_leaves_the_old_schema_whole(tmp_path: Pa
         open_store(path)
     assert refused.value.key == "store.cannot_open"
     assert "saved_view" in str(refused.value.values["error"])
+    assert refused.value.values["path"] == path
     assert layout(path) == before
     assert opened_store() is None and database.is_closed()
     # the copy kept before the attempt is the old store, and the file still opens as version 1
@@ -345,7 +347,7 @@ def test_migrate_refuses_newer_and_read_only_upgrades_and_leaves_current_alone(
     database.connect()
     with pytest.raises(StoreError) as refused:
         migrate(database, read_only=True)
-    assert refused.value.key == "store.not_ours"
+    assert (refused.value.key, refused.value.values) == ("store.not_ours", {"path": str(empty)})
     assert migrate(database) is None  # a new file: created, nothing to keep a copy of
     assert migrate(database) is None
     run = sql_value
