@@ -208,9 +208,11 @@ def _create(path: Path) -> None:
     except OSError as exc:
         raise StoreError(key="store.cannot_create", path=path, error=exc.strerror) from exc
     finally:
-        database.close()
+        close_store()  # not database.close(): that raises when the file was never bound
         for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
-            with suppress(FileNotFoundError):
+            # not only "not there": under a path that is no directory (NotADirectoryError) the
+            # clean-up must not replace the StoreError that says why with an OSError of its own
+            with suppress(OSError):
                 leftover.unlink()
 
 
