@@ -19,7 +19,7 @@ def presence_text(people: tuple[Person, ...], t: Catalog) -> str:
         return ""
     names = [clean_text(p.name) for p in people[:MAX_NAMES]]
     shown = t("presence.sep").join(
-        fit(name, NAME_CELLS) if cell_width(name) > NAME_CELLS else name for name in names
+        fit(name, NAME_CELLS).rstrip() if cell_width(name) > NAME_CELLS else name for name in names
     )
     if len(people) > MAX_NAMES:
         shown += t("presence.more")
