@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from yeji_tui.strings import MESSAGES, TEXTUAL_ZH, Catalog
 from yeji_tui.text import clean_text
+from yeji_tui.widgets.presence import PresenceMark
 
 if TYPE_CHECKING:
     from models.leads import Change
@@ -86,6 +87,10 @@ class YejiScreen(Screen[None]):
 
     _asking = False
     _shown = False
+
+    def on_mount(self) -> None:
+        """Every section shows who else is here at its heading's right end."""
+        self.mount(PresenceMark())
 
     async def ask(self, dialog: Screen[Any]) -> Any:
         """Show a dialog and wait for its answer (from a worker)."""

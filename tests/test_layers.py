@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
         "yeji_tui.reports",
         "yeji_tui.xlsx",
         "yeji_tui.units_view",
+        "models.presence",
+        "yeji_tui.presence",
     ],
 )
 def test_module_imports_no_textual_or_rich(module: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future
 from datetime import date
@@ -16,9 +17,11 @@ from textual.binding import Binding
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from models.db import ChangeWatcher, is_busy, set_busy_notice
+from models.presence import BEAT_EVERY_S, Heartbeat, Person
 from screens.base import translate_bindings
 from yeji_tui.settings import UserSettings
 from yeji_tui.strings import Catalog, Lang
@@ -100,6 +103,7 @@ class YejiApp(App[None]):
         first_load: Future[object] | None = None,
         section: str = "overview",
         notices: tuple[str, ...] = (),
+        heartbeat: Heartbeat | None = None,
     ) -> None:
         if section in SECTIONS:
             # read by App.__init__: start straight in that section
@@ -116,6 +120,11 @@ class YejiApp(App[None]):
         self._changes: list[Change] = []
         self.what_if: dict[int, LeadCard] = {}
         self.stale_days = self.user_settings.stale_days
+        self._heartbeat = heartbeat or Heartbeat(db_path)
+        #: who else has the store open, as of the last heartbeat
+        self.present: tuple[Person, ...] = ()
+        #: published with ``present`` when it changes, for the heading's presence mark
+        self.presence_changed: Signal[tuple[Person, ...]] = Signal(self, "presence")
         translate_bindings(self, self.t)
         self.title = self.t("app.title")
 
@@ -127,6 +136,8 @@ class YejiApp(App[None]):
         self._watcher = ChangeWatcher(self.db_path)
         set_busy_notice(self._busy_notice)
         self.set_interval(self.watch_seconds, self.check_store)
+        self.set_interval(BEAT_EVERY_S, self.beat)
+        self.beat()
         self.call_after_refresh(_started)
         for notice in self._notices:
             self.notify(notice, markup=False, timeout=10)
@@ -135,6 +146,7 @@ class YejiApp(App[None]):
         set_busy_notice(None)
         if self._watcher is not None:
             self._watcher.close()
+        self._heartbeat.leave()
 
     def take_first_load(self) -> Future[object] | None:
         """The data read while the app started (for the section it opened on), once."""
@@ -187,6 +199,21 @@ class YejiApp(App[None]):
         """Tell the current screen when another process changed the store."""
         if self._watcher is not None and self._watcher.changed():
             self.call_from_thread(self._store_changed)
+
+    @work(thread=True, exclusive=True, group="presence", exit_on_error=False)
+    def beat(self) -> None:
+        """Say this app is here (in the presence file beside the store, never the store: its
+        readers would all reload) and tell the headings when who else is here has changed."""
+        try:
+            found = self._heartbeat.beat()
+        except (OSError, sqlite3.Error):
+            found = ()  # a directory we may not write in: presence is off, the app goes on
+        if found != self.present:
+            self.call_from_thread(self._presence_found, found)
+
+    def _presence_found(self, found: tuple[Person, ...]) -> None:
+        self.present = found
+        self.presence_changed.publish(found)
 
     def _store_changed(self) -> None:
         handler = getattr(self.screen, "store_changed", None)

@@ -314,7 +314,18 @@ def cmd_status(ctx: Context, *, as_json: bool) -> int:
     else:
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         sys.stdout.write(render_text(status, ctx.t, color=color))
+        _say_who_else(ctx)
     return 0
+
+
+def _say_who_else(ctx: Context) -> None:
+    """One line, when others have the store open in the TUI (read from their heartbeats)."""
+    from models.presence import others_now
+    from yeji_tui.presence import presence_text
+
+    line = presence_text(others_now(ctx.db_path), ctx.t)
+    if line:
+        sys.stdout.write(f"\n{line}\n")
 
 
 def _format(flag: str | None, out: str | None, default: str) -> str:

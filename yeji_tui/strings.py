@@ -694,6 +694,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "超过 {n} 个字符：活动配置中的名称与导入的名称同样以 {n} 字为限",
         "longer than {n} characters: names in the campaign file have the same limit as imported ones",
     ),
+    # --- presence: who else has the store open (issue 10, the heartbeat beside the store)
+    "presence.other": ("另有 {n} 人在用：{names}", "{n} other here: {names}"),
+    "presence.others": ("另有 {n} 人在用：{names}", "{n} others here: {names}"),
+    "presence.sep": ("、", ", "),
+    "presence.more": ("等", " and more"),
 }
 
 
