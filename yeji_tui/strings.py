@@ -694,6 +694,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "超过 {n} 个字符：活动配置中的名称与导入的名称同样以 {n} 字为限",
         "longer than {n} characters: names in the campaign file have the same limit as imported ones",
     ),
+    # --- issue 11, the clerk's keyboard: forms, triage, keys (footer, help, palette)
+    "form.after_day": (
+        "晚于{what}（{day}）：日期顺序不对",
+        "after {what} ({day}): dates out of order",
+    ),
+    "form.day_valid": ("有效线索日期", "the valid-lead day"),
+    "form.day_signed": ("签约日期", "the signing day"),
+    "form.day_started": ("开工日期", "the start day"),
+    "key.toggle": ("勾选", "Check"),
+    "key.next_field": ("下一项", "Next field"),
 }
 
 
