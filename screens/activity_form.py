@@ -15,9 +15,10 @@ from models.db import session as store_session
 from models.ledger import ACTIVITY_EVENTS, ActivityInput, UnknownCompanies
 from models.records import ACTIVITY_KINDS
 from screens.base import YejiScreen, session
-from screens.lead_form import FormDialog, Picker
+from screens.lead_form import FormDialog
 from yeji_tui.text import MAX_TEXT, parse_day
 from yeji_tui.widgets.checkbox import FormCheckbox
+from yeji_tui.widgets.picker import Picker
 from yeji_tui.widgets.user_text import TextInput
 
 _TEXTS = ("destination", "company", "leads", "note")

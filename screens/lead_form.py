@@ -9,20 +9,19 @@ from datetime import date
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Label, Static
 
 from models.leads import LeadFields
 from models.records import INDUSTRIES, SOURCES, LeadRecord
-from models.search import normalise_query, search_key
-from screens.base import plain, session, translate_bindings
+from screens.base import session, translate_bindings
 from screens.dialogs import Dialog
 from yeji_tui.importer import MAX_AMOUNT_WAN
 from yeji_tui.strings import Catalog
 from yeji_tui.text import MAX_TEXT, clean_text, parse_day, yi
 from yeji_tui.widgets.checkbox import FormCheckbox
+from yeji_tui.widgets.picker import Picker
 from yeji_tui.widgets.user_text import TextInput
 
 _CHECKED = (
@@ -40,69 +39,6 @@ _CHECKED = (
 
 def _day(value: date | None) -> str:
     return value.isoformat() if value else "—"
-
-
-class Picker(Vertical):
-    """An input whose list of choices narrows as you type; ↑/↓ pick, Enter takes the pick."""
-
-    DEFAULT_CSS = """
-    Picker { height: auto; }
-    Picker OptionList { height: auto; max-height: 4; border: none; padding: 0; }
-    """
-
-    def __init__(self, choices: tuple[str, ...], value: str, *, id: str) -> None:
-        super().__init__(id=id)
-        self.choices = choices
-        self._keys = {c: search_key(c, "") for c in choices}
-        self._initial = value
-
-    def compose(self) -> ComposeResult:
-        yield TextInput(self._initial, id=f"{self.id}-input")
-        options = OptionList(id=f"{self.id}-options")
-        options.can_focus = False
-        options.display = False
-        yield options
-
-    @property
-    def value(self) -> str:
-        """The chosen value, or "" if what is typed is not one of the choices."""
-        text = self.query_one(Input).value.strip()
-        return text if text in self.choices else ""
-
-    def matches(self, text: str) -> list[str]:
-        """Choices whose name, pinyin or initials contain ``text``."""
-        query = normalise_query(text)
-        return [c for c in self.choices if query in self._keys[c]] if query else list(self.choices)
-
-    @on(Input.Changed)
-    def _narrow(self, event: Input.Changed) -> None:
-        options = self.query_one(OptionList)
-        found = [] if event.value in self.choices else self.matches(event.value)
-        options.clear_options()
-        options.add_options([Option(plain(c)) for c in found[:20]])
-        options.display = bool(found) and self.query_one(Input).has_focus
-        if found:
-            options.highlighted = 0
-
-    def on_descendant_blur(self) -> None:
-        self.query_one(OptionList).display = False
-
-    def on_key(self, event: object) -> None:
-        options = self.query_one(OptionList)
-        key = getattr(event, "key", "")
-        if not options.display or key not in ("up", "down", "enter"):
-            return
-        if key == "down":
-            options.action_cursor_down()
-        elif key == "up":
-            options.action_cursor_up()
-        else:
-            index = options.highlighted
-            if index is not None:
-                prompt = options.get_option_at_index(index).prompt
-                self.query_one(Input).value = str(prompt)
-                options.display = False
-        getattr(event, "stop")()  # noqa: B009 (Key events stop this way)
 
 
 class FormDialog(Dialog):
@@ -155,6 +91,7 @@ class FormDialog(Dialog):
         self._show(only=(event.input.id or "").removesuffix("-input"))
 
     @on(Input.Submitted)
+    @on(Picker.Picked)
     def _next_field(self) -> None:
         self.focus_next()
 

@@ -704,6 +704,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.day_started": ("开工日期", "the start day"),
     "key.toggle": ("勾选", "Check"),
     "key.next_field": ("下一项", "Next field"),
+    "pick.placeholder": ("输入名称、拼音或首字母筛选", "type a name, its pinyin or initials"),
+    "pick.hint": ("↑↓ 选择 · Enter 确定 · Esc 取消", "↑↓ move · Enter picks · Esc cancels"),
+    "triage.already": ("已在{stage}", "already at {stage}"),
 }
 
 
