@@ -184,6 +184,28 @@ class PickDialog(Dialog):
             self.dismiss(value)
 
 
+class ConfirmDialog(Dialog):
+    """A yes-or-no question: ``y`` or ``enter`` yes; ``n`` or ``esc`` no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "key.yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "key.no", id="confirm.no"),
+    ]
+
+    def __init__(self, title: str, question: str) -> None:
+        super().__init__(title)
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with self.box():
+            yield Static(Content(self.question))
+            yield Static(session(self).t("confirm.hint"), classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        """Answer the question."""
+        self.dismiss(yes)
+
+
 @dataclass(frozen=True)
 class FollowUpAnswer:
     """A follow-up note and the next follow-up day (None: none set)."""

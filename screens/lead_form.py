@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, Static
 from models.leads import LeadFields
 from models.records import INDUSTRIES, SOURCES, LeadRecord
 from screens.base import session, translate_bindings
-from screens.dialogs import Dialog
+from screens.dialogs import ConfirmDialog, Dialog
 from yeji_tui.importer import MAX_AMOUNT_WAN
 from yeji_tui.strings import Catalog
 from yeji_tui.text import MAX_TEXT, clean_text, parse_day, yi
@@ -55,9 +55,27 @@ class FormDialog(Dialog):
 
     @on(events.Mount)
     def _translate_fields(self) -> None:
-        """The checkboxes' keys (space, enter) in the app's language, for help."""
+        """The checkboxes' keys (space, enter) in the app's language, for help; and what the
+        form opened with, to know whether Esc would lose anything typed."""
         for box in self.query(FormCheckbox):
             translate_bindings(box, session(self).t)
+        self._opened_with = self._typed()
+
+    def _typed(self) -> tuple[object, ...]:
+        return tuple(w.value for w in self.query("Input, FormCheckbox"))  # type: ignore[attr-defined]
+
+    def action_cancel(self) -> None:
+        """Close without an answer; if anything was typed, only once the user says so."""
+        if self._typed() == getattr(self, "_opened_with", ()):
+            self.dismiss(None)
+            return
+        t = session(self).t
+
+        def answered(discard: object) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(self.title_text, t("form.discard")), answered)
 
     def problems(self) -> dict[str, str]:
         """Every field that is wrong, with what is wrong (empty when the form is valid)."""
@@ -101,6 +119,7 @@ class LeadForm(FormDialog):
 
     CHECKED = _CHECKED
     BINDINGS = [Binding("ctrl+s", "save", "key.save", id="form.save")]
+    AUTO_FOCUS = "#company"  # typing starts in the first field, not on the scroll area
 
     def __init__(
         self,

@@ -707,6 +707,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pick.placeholder": ("输入名称、拼音或首字母筛选", "type a name, its pinyin or initials"),
     "pick.hint": ("↑↓ 选择 · Enter 确定 · Esc 取消", "↑↓ move · Enter picks · Esc cancels"),
     "triage.already": ("已在{stage}", "already at {stage}"),
+    "form.discard": ("放弃已填写的内容？", "Discard what you typed?"),
+    "confirm.hint": ("y 放弃 · n 继续填写", "y discards · n goes back to the form"),
+    "key.yes": ("是", "Yes"),
+    "key.no": ("否", "No"),
 }
 
 

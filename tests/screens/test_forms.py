@@ -172,3 +172,27 @@ async def test_tab_scrolls_the_activity_form_to_the_focused_field(valid_store: P
             if fields in focused.ancestors:
                 assert fields.region.contains_region(focused.region), focused
         assert fields.scroll_y > 0
+
+
+async def test_esc_on_a_filled_lead_form_asks_before_discarding(valid_store: Path) -> None:
+    from screens.dialogs import ConfirmDialog
+
+    app = make_app(valid_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot, "n")
+        await pilot.press("escape")  # nothing typed: closes at once
+        await until(pilot, lambda: not isinstance(app.screen, LeadForm))
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, LeadForm))
+        form = app.screen
+        await pilot.press(*"abc")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")  # back to the form, the typing kept
+        await until(pilot, lambda: app.screen is form)
+        assert form.query_one("#company").value == "abc"  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await until(pilot, lambda: not isinstance(app.screen, (LeadForm, ConfirmDialog)))
+        assert Lead.select().count() == 1
