@@ -21,6 +21,7 @@ from yeji_tui.importer import MAX_AMOUNT_WAN
 from yeji_tui.strings import Catalog
 from yeji_tui.text import MAX_TEXT, clean_text, parse_day, yi
 from yeji_tui.widgets.checkbox import FormCheckbox
+from yeji_tui.widgets.footer import KeyBar
 from yeji_tui.widgets.picker import Picker
 from yeji_tui.widgets.user_text import TextInput
 
@@ -60,6 +61,7 @@ class FormDialog(Dialog):
         for box in self.query(FormCheckbox):
             translate_bindings(box, session(self).t)
         self._opened_with = self._typed()
+        self.mount(KeyBar())  # the form's own keys (save, cancel), not the screen's behind
 
     def _typed(self) -> tuple[object, ...]:
         return tuple(w.value for w in self.query("Input, FormCheckbox"))  # type: ignore[attr-defined]

@@ -117,13 +117,15 @@ class YejiApp(App[None]):
         self.what_if: dict[int, LeadCard] = {}
         self.stale_days = self.user_settings.stale_days
         translate_bindings(self, self.t)
+        if self.user_settings.keymap:
+            # before any screen exists: the section opened on (--section) shows the keys in
+            # force from its first frame, as one reached later does
+            self.set_keymap(dict(self.user_settings.keymap))
         self.title = self.t("app.title")
 
     def on_mount(self) -> None:
         if self.user_settings.theme != self.theme:
             self.theme = self.user_settings.theme  # restyles every widget: only when it differs
-        if self.user_settings.keymap:
-            self.set_keymap(dict(self.user_settings.keymap))
         self._watcher = ChangeWatcher(self.db_path)
         set_busy_notice(self._busy_notice)
         self.set_interval(self.watch_seconds, self.check_store)

@@ -1,0 +1,87 @@
+"""The key bar and the keymap, driven with Pilot: the keys in force however a screen was
+reached, fitted to the width with help and the palette always there, the focused context's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screens.lead_form import LeadForm
+from tests.screens import test_pipeline
+from tests.screens.pilot import settle
+from tests.screens.test_pipeline import TODAY, until
+from yeji_tui.app import YejiApp
+from yeji_tui.settings import UserSettings
+from yeji_tui.widgets.footer import KeyBar
+
+board_store = test_pipeline.board_store  # the pipeline tests' leads at every stage
+
+KEYMAP = (("app.quit", "ctrl+q"), ("pipeline.next", "L"))
+
+
+def remapped(store: Path, section: str, lang: str = "zh") -> YejiApp:
+    settings = UserSettings(lang=lang, keymap=KEYMAP)  # type: ignore[arg-type]
+    return YejiApp(
+        db_path=store,
+        today=TODAY,
+        lang=lang,  # type: ignore[arg-type]
+        settings=settings,
+        section=section,
+        watch_seconds=3600,
+    )
+
+
+def footer(app: YejiApp) -> str:
+    return str(app.screen.query_one(KeyBar).render())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("reached", ["--section", "key 2"])
+async def test_the_footer_shows_the_remapped_keys_however_the_pipeline_was_reached(
+    board_store: Path, lang: str, reached: str
+) -> None:
+    app = remapped(board_store, "pipeline" if reached == "--section" else "overview", lang)
+    async with app.run_test(size=(200, 24)) as pilot:
+        await settle(app, pilot)
+        if reached == "key 2":
+            await pilot.press("2")
+            await settle(app, pilot)
+        shown = footer(app)
+        advance, quit_ = ("L 推进", "^q 退出") if lang == "zh" else ("L Advance", "^q Quit")
+        assert shown.lstrip().startswith(advance)  # its own place: first
+        assert quit_ in shown and " > " not in shown and " q " not in shown
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_footer_fits_the_width_and_keeps_help_and_the_palette(
+    board_store: Path, width: int
+) -> None:
+    app = remapped(board_store, "pipeline")
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(app, pilot)
+        shown = footer(app)
+        assert len(shown) <= width  # one line, nothing cut
+        assert "? 帮助" in shown and shown.rstrip().endswith("^p 命令")
+        assert shown.lstrip().startswith("L 推进")  # the most useful first
+
+
+async def test_a_form_shows_its_own_keys_not_the_pipelines(board_store: Path) -> None:
+    app = remapped(board_store, "pipeline")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, LeadForm))
+        await pilot.pause()
+        shown = footer(app)
+        assert "^s 保存" in shown and "推进" not in shown
+
+
+async def test_s_is_not_offered_on_the_heatmap_only_on_the_ranking(board_store: Path) -> None:
+    app = YejiApp(db_path=board_store, today=TODAY, section="units", watch_seconds=3600)
+    async with app.run_test(size=(200, 24)) as pilot:
+        await settle(app, pilot)
+        assert "按此列排序" not in footer(app)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert "按此列排序" in footer(app)
