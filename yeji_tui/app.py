@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette, Provider
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
@@ -58,6 +58,12 @@ def _triage() -> Screen[None]:
     return TriageScreen()
 
 
+def _palette() -> type[Provider]:
+    from yeji_tui.widgets.palette import YejiCommands  # when the palette first opens
+
+    return YejiCommands
+
+
 def _started() -> None:
     """After the first frame: what start-up made stays for good, so later collections skip
     it (``yeji`` turned collection off while it started)."""
@@ -70,6 +76,7 @@ class YejiApp(App[None]):
 
     CSS_PATH = "yeji.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {_palette}
     BINDINGS = [
         Binding("q", "quit", "key.quit", id="app.quit"),
         Binding("question_mark,f1", "toggle_help", "key.help", id="app.help"),
@@ -158,8 +165,12 @@ class YejiApp(App[None]):
         return self._changes.pop() if self._changes else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No switching sections while a dialog waits for an answer."""
-        return not (action == "switch_section" and isinstance(self.screen, ModalScreen))
+        """No switching sections while a dialog waits for an answer (the command palette is
+        no such dialog: it offers the sections)."""
+        waiting = isinstance(self.screen, ModalScreen) and not isinstance(
+            self.screen, CommandPalette
+        )
+        return not (action == "switch_section" and waiting)
 
     def action_switch_section(self, name: str) -> None:
         """Show one of the four sections."""
@@ -247,15 +258,3 @@ class YejiApp(App[None]):
             timeout=timeout,
             markup=markup,
         )
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every section and action is in the command palette too."""
-        yield from super().get_system_commands(screen)
-        for name in SECTIONS:
-            label = self.t(f"section.{name}")
-            yield SystemCommand(
-                self.t("cmd.goto", name=label), label, partial(self.action_switch_section, name)
-            )
-        refresh = getattr(screen, "action_refresh_data", None)
-        if callable(refresh):
-            yield SystemCommand(self.t("cmd.refresh"), self.t("key.refresh"), refresh)

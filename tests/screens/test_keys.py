@@ -85,3 +85,69 @@ async def test_s_is_not_offered_on_the_heatmap_only_on_the_ranking(board_store: 
         await pilot.press("o")
         await settle(app, pilot)
         assert "按此列排序" in footer(app)
+
+
+async def palette(app: YejiApp, pilot, typed: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the command palette lists for ``typed``."""
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    if not isinstance(app.screen, CommandPalette):
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    box = app.screen.query_one("#--input Input")
+    box.value = typed  # type: ignore[attr-defined]
+    results = app.screen.query_one(OptionList)
+
+    def listed() -> list[str]:
+        return [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+
+    await until(
+        pilot, lambda: bool(listed()) and app.screen.query_one("#--input Input").value == typed
+    )  # type: ignore[attr-defined]
+    for _ in range(5):  # the search runs in the background: let it finish
+        await pilot.pause()
+    return listed()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_palette_lists_the_screens_actions_and_sections_with_the_keys_in_force(
+    board_store: Path, lang: str
+) -> None:
+    app = remapped(board_store, "pipeline", lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        listed = await palette(app, pilot, "")
+        text = "\n".join(listed)
+        if lang == "zh":
+            assert "推进  L" in text and "退出  ^q" in text and "编辑  e" in text
+            assert "切换到单位  3" in text and "刷新  r" in text
+        else:
+            assert "Advance  L" in text and "Quit  ^q" in text and "Go to Units  3" in text
+        for textual_own in ("Keys", "Screenshot", "Theme"):
+            assert not any(line.startswith(textual_own) for line in listed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("jiashe", "假设签约"), ("jsqy", "假设签约"), ("danwei", "切换到单位"), ("活动", "记活动")],
+)
+async def test_the_palette_finds_by_chinese_pinyin_and_initials(
+    board_store: Path, typed: str, found: str
+) -> None:
+    app = YejiApp(db_path=board_store, today=TODAY, watch_seconds=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert any(found in line for line in await palette(app, pilot, typed))
+
+
+async def test_choosing_a_palette_entry_runs_it(board_store: Path) -> None:
+    from screens.pipeline import PipelineScreen
+
+    app = YejiApp(db_path=board_store, today=TODAY, watch_seconds=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await palette(app, pilot, "xiangmu")  # 切换到项目看板
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PipelineScreen)

@@ -54,7 +54,10 @@ class KeyBar(Widget):
         # order it declares them: a key remapped by the keymap keeps its place
         ordered = sorted(
             screen.active_bindings.items(),
-            key=lambda item: (item[1].node is self.app, _declared(item[1].node, item[1].binding)),
+            key=lambda item: (
+                item[1].node is self.app,
+                declared_order(item[1].node, item[1].binding),
+            ),
         )
         for key, active in ordered:
             binding = active.binding
@@ -129,7 +132,7 @@ def _width(item: tuple[str, str, bool, str]) -> int:
     return Content(f" {display} {description} ").cell_length
 
 
-def _declared(node: DOMNode, binding: Binding) -> int:
+def declared_order(node: DOMNode, binding: Binding) -> int:
     """Where ``binding`` stands in its owner's BINDINGS (by action: a remapped key is a new
     Binding with the same action)."""
     for at, declared in enumerate(type(node).BINDINGS):
