@@ -151,3 +151,25 @@ async def test_choosing_a_palette_entry_runs_it(board_store: Path) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, PipelineScreen)
+
+
+@pytest.mark.parametrize("section", ["pipeline", "overview"])
+async def test_help_lists_every_remapped_action_with_its_key_in_force(
+    board_store: Path, section: str
+) -> None:
+    from rich.console import Console
+    from textual.widgets._key_panel import BindingsTable
+
+    app = remapped(board_store, section)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        if section == "overview":
+            await pilot.press("2")  # reached by its key, not --section
+            await settle(app, pilot)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        console = Console(width=80, record=True, color_system=None)
+        console.print(app.screen.query_one(BindingsTable).render())
+        lines = [" ".join(line.split()) for line in console.export_text().splitlines()]
+        assert "L 推进" in lines and "^q 退出" in lines
+        assert not any(line.startswith("> ") for line in lines)
