@@ -160,6 +160,10 @@ class PickDialog(Dialog):
     """Pick one name of many (a unit) with the forms' picker: the list narrows by name, pinyin
     or initials as you type; ``↑`` ``↓`` move, ``enter`` takes the highlighted one."""
 
+    DEFAULT_CSS = """
+    PickDialog Picker OptionList { max-height: 10; }
+    """
+
     def __init__(self, title: str, choices: tuple[str, ...]) -> None:
         super().__init__(title)
         self.choices = choices
