@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from screens.base import plain, session, translate_bindings
 from yeji_tui.text import parse_day, yi
+from yeji_tui.widgets.picker import Picker
 from yeji_tui.widgets.user_text import TextInput
 
 DROP_REASONS = (
@@ -153,6 +154,60 @@ class ChoiceDialog(Dialog):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
+
+
+class PickDialog(Dialog):
+    """Pick one name of many (a unit) with the forms' picker: the list narrows by name, pinyin
+    or initials as you type; ``↑`` ``↓`` move, ``enter`` takes the highlighted one."""
+
+    DEFAULT_CSS = """
+    PickDialog Picker OptionList { max-height: 10; }
+    """
+
+    def __init__(self, title: str, choices: tuple[str, ...]) -> None:
+        super().__init__(title)
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        t = session(self).t
+        with self.box():
+            yield Picker(self.choices, "", id="pick", placeholder=t("pick.placeholder"))
+            yield Static(t("pick.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        picker = self.query_one(Picker)
+        picker.query_one(Input).focus()
+        self.call_after_refresh(picker.show_choices, "")  # once focused: the list shows then
+
+    def on_picker_picked(self, event: Picker.Picked) -> None:
+        self.dismiss(event.value)
+
+    def on_input_submitted(self) -> None:
+        value = self.query_one(Picker).value
+        if value:
+            self.dismiss(value)
+
+
+class ConfirmDialog(Dialog):
+    """A yes-or-no question: ``y`` or ``enter`` yes; ``n`` or ``esc`` no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "key.yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "key.no", id="confirm.no"),
+    ]
+
+    def __init__(self, title: str, question: str) -> None:
+        super().__init__(title)
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with self.box():
+            yield Static(Content(self.question))
+            yield Static(session(self).t("confirm.hint"), classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        """Answer the question."""
+        self.dismiss(yes)
 
 
 @dataclass(frozen=True)

@@ -536,7 +536,7 @@ class PipelineScreen(LeadScreen):
         version = record.version if record else 0
         title = t("form.edit_title", company=record.company) if record else t("form.new_title")
         while True:
-            answer = await self.ask(LeadForm(title, fields, units, consultants))
+            answer = await self.ask(LeadForm(title, fields, units, consultants, record))
             if not isinstance(answer, LeadFields):
                 return
             fields = answer  # from here on the form reopens with what was typed

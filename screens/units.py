@@ -309,6 +309,13 @@ class UnitsScreen(LogsActivities):
             return
         self._sort_by(self._ranking_table().cursor_coordinate.column)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``s`` sorts the ranking: on the heatmap it is not offered (footer, help, palette)."""
+        if action == "sort":
+            switchers = self.query(ContentSwitcher)
+            return bool(switchers) and switchers.first().current == "ranking"
+        return True
+
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         """A click on a ranking header sorts by that column, as ``s`` does."""
         self._sort_by(event.column_index)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette, Provider
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
@@ -61,6 +61,12 @@ def _triage() -> Screen[None]:
     return TriageScreen()
 
 
+def _palette() -> type[Provider]:
+    from yeji_tui.widgets.palette import YejiCommands  # when the palette first opens
+
+    return YejiCommands
+
+
 def _started() -> None:
     """After the first frame: what start-up made stays for good, so later collections skip
     it (``yeji`` turned collection off while it started)."""
@@ -73,6 +79,7 @@ class YejiApp(App[None]):
 
     CSS_PATH = "yeji.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {_palette}
     BINDINGS = [
         Binding("q", "quit", "key.quit", id="app.quit"),
         Binding("question_mark,f1", "toggle_help", "key.help", id="app.help"),
@@ -126,13 +133,15 @@ class YejiApp(App[None]):
         #: published with ``present`` when it changes, for the heading's presence mark
         self.presence_changed: Signal[tuple[Person, ...]] = Signal(self, "presence")
         translate_bindings(self, self.t)
+        if self.user_settings.keymap:
+            # before any screen exists: the section opened on (--section) shows the keys in
+            # force from its first frame, as one reached later does
+            self.set_keymap(dict(self.user_settings.keymap))
         self.title = self.t("app.title")
 
     def on_mount(self) -> None:
         if self.user_settings.theme != self.theme:
             self.theme = self.user_settings.theme  # restyles every widget: only when it differs
-        if self.user_settings.keymap:
-            self.set_keymap(dict(self.user_settings.keymap))
         self._watcher = ChangeWatcher(self.db_path)
         set_busy_notice(self._busy_notice)
         self.set_interval(self.watch_seconds, self.check_store)
@@ -168,8 +177,12 @@ class YejiApp(App[None]):
         return self._changes.pop() if self._changes else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No switching sections while a dialog waits for an answer."""
-        return not (action == "switch_section" and isinstance(self.screen, ModalScreen))
+        """No switching sections while a dialog waits for an answer (the command palette is
+        no such dialog: it offers the sections)."""
+        waiting = isinstance(self.screen, ModalScreen) and not isinstance(
+            self.screen, CommandPalette
+        )
+        return not (action == "switch_section" and waiting)
 
     def action_switch_section(self, name: str) -> None:
         """Show one of the four sections."""
@@ -272,15 +285,3 @@ class YejiApp(App[None]):
             timeout=timeout,
             markup=markup,
         )
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every section and action is in the command palette too."""
-        yield from super().get_system_commands(screen)
-        for name in SECTIONS:
-            label = self.t(f"section.{name}")
-            yield SystemCommand(
-                self.t("cmd.goto", name=label), label, partial(self.action_switch_section, name)
-            )
-        refresh = getattr(screen, "action_refresh_data", None)
-        if callable(refresh):
-            yield SystemCommand(self.t("cmd.refresh"), self.t("key.refresh"), refresh)

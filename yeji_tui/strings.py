@@ -699,6 +699,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "presence.others": ("另有 {n} 人在用：{names}", "{n} others here: {names}"),
     "presence.sep": ("、", ", "),
     "presence.more": ("等", " and more"),
+    # --- issue 11, the clerk's keyboard: forms, triage, keys (footer, help, palette)
+    "form.after_day": (
+        "晚于{what}（{day}）：日期顺序不对",
+        "after {what} ({day}): dates out of order",
+    ),
+    "form.day_valid": ("有效线索日期", "the valid-lead day"),
+    "form.day_signed": ("签约日期", "the signing day"),
+    "form.day_started": ("开工日期", "the start day"),
+    "key.toggle": ("勾选", "Check"),
+    "key.next_field": ("下一项", "Next field"),
+    "pick.placeholder": ("输入名称、拼音或首字母筛选", "type a name, its pinyin or initials"),
+    "pick.hint": ("↑↓ 选择 · Enter 确定 · Esc 取消", "↑↓ move · Enter picks · Esc cancels"),
+    "triage.already": ("已在{stage}", "already at {stage}"),
+    "form.discard": ("放弃已填写的内容？", "Discard what you typed?"),
+    "confirm.hint": ("y 放弃 · n 继续填写", "y discards · n goes back to the form"),
+    "key.yes": ("是", "Yes"),
+    "key.no": ("否", "No"),
 }
 
 
