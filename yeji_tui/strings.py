@@ -694,6 +694,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "超过 {n} 个字符：活动配置中的名称与导入的名称同样以 {n} 字为限",
         "longer than {n} characters: names in the campaign file have the same limit as imported ones",
     ),
+    # --- units, overview, CLI widths (issue 11, engineer B)
+    "units.report_where": ("报表写入的文件夹", "Folder to write the report to"),
+    "units.report_files": ("将写入：{files}", "Files written: {files}"),
+    "units.report_no_folder": ("没有这个文件夹：{folder}", "No such folder: {folder}"),
 }
 
 
