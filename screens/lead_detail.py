@@ -15,7 +15,7 @@ from models.db import session as store_session
 from models.leads import LeadDetail
 from screens.base import YejiScreen, plain, session
 from yeji_tui.strings import Catalog
-from yeji_tui.text import yi
+from yeji_tui.text import cell_width, fit, yi
 from yeji_tui.widgets.footer import KeyBar
 
 
@@ -89,8 +89,11 @@ def render_detail(detail: LeadDetail, t: Catalog) -> Content:
             rows.append((t(key), day.isoformat()))
     if lead.dropped_reason:
         rows.append((t("field.dropped_reason"), plain(lead.dropped_reason)))
+    # padded by display width: a full-width space pads Chinese labels but puts English ones
+    # ("Company", "Follow-up") out of line
+    width = max(cell_width(label) for label, _ in rows)
     lines: list[Content] = [
-        Content.assemble((f"{label:　<6}", "$text-muted"), " ", value) for label, value in rows
+        Content.assemble((fit(label, width), "$text-muted"), " ", value) for label, value in rows
     ]
     lines += [Content(""), Content.assemble((t("detail.history"), "bold $text-accent"))]
     for h in detail.history:

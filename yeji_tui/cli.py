@@ -132,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="默认按 --out 后缀，否则 md / default: from --out, else md",
     )
     report.add_argument("--out", metavar="FILE", help="默认输出到屏幕 / default: stdout")
+    report.add_argument(
+        "--wide",
+        action="store_true",
+        help="表格不按终端宽度折行 / tables as wide as they are, not fitted to the terminal",
+    )
 
     export = sub.add_parser("export", help="导出台账 / export a ledger")
     export.add_argument("what", choices=("leads", "activities"))
@@ -361,7 +366,8 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
         else:
             report = reports.assessment(settings, ctx.today, ctx.t, stale_days=stale)
         if out is None:
-            text = reports.write(report, fmt, None)  # type: ignore[arg-type]
+            width = None if args.wide else _terminal_width()
+            text = reports.write(report, fmt, None, width=width)  # type: ignore[arg-type]
         else:
             from yeji_tui.output import replacing
 
@@ -372,6 +378,17 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     else:
         print(ctx.t("rep.written", path=out), file=sys.stderr)
     return 0
+
+
+def _terminal_width() -> int | None:
+    """The columns a table on stdout may take: the terminal's (``COLUMNS`` first, as
+    ``shutil.get_terminal_size`` reads it); None — the full table — when stdout is a pipe or a
+    file and ``COLUMNS`` is not set, since a file is read in an editor, not at 80 columns."""
+    import shutil
+
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def _out_path(ctx: Context, out: str | None) -> Path | None:

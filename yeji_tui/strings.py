@@ -716,6 +716,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "confirm.hint": ("y 放弃 · n 继续填写", "y discards · n goes back to the form"),
     "key.yes": ("是", "Yes"),
     "key.no": ("否", "No"),
+    # --- units, overview, CLI widths (issue 11, engineer B)
+    "units.report_where": ("报表写入的文件夹", "Folder to write the report to"),
+    "units.report_files": ("将写入：{files}", "Files written: {files}"),
+    "units.report_no_folder": ("没有这个文件夹：{folder}", "No such folder: {folder}"),
 }
 
 
