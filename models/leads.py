@@ -620,6 +620,17 @@ def unit_names() -> list[str]:
     return [str(n) for (n,) in rows(Unit.select(Unit.name).order_by(Unit.position, Unit.id))]
 
 
+def group_names() -> list[str]:
+    """Every group (攻坚组), in the campaign file's order (the filter line's ``组:``)."""
+    return [str(n) for (n,) in rows(Group.select(Group.name).order_by(Group.position, Group.id))]
+
+
+def shows(lead_id: int, f: LeadFilter, today: date) -> bool:
+    """Whether the filter shows the lead (a lead just saved may be out of sight)."""
+    query = _joined(Lead.select(Lead.id), f).where(Lead.id == lead_id)
+    return bool(_filtered(query, f, today).exists())
+
+
 # --- saved views ----------------------------------------------------------------------------
 
 
