@@ -9,7 +9,7 @@ undo stack.
 
 from __future__ import annotations
 
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -56,8 +56,8 @@ class PipelineScreen(PipelineTools):
         Binding("right,l", "column(1)", "key.right", show=False),
         Binding("down,j", "cursor(1)", "key.down", show=False),
         Binding("up,k", "cursor(-1)", "key.up", show=False),
-        Binding("pagedown", "cursor_page(1)", "key.page_down", show=False),
-        Binding("pageup", "cursor_page(-1)", "key.page_up", show=False),
+        Binding("pagedown", "cursor(0, 1)", "key.page_down", show=False),
+        Binding("pageup", "cursor(0, -1)", "key.page_up", show=False),
         Binding("home,g", "cursor_to(0)", "key.top", id="pipeline.top", show=False),
         Binding("end,G", "cursor_to(-1)", "key.bottom", id="pipeline.bottom", show=False),
     ]
@@ -206,13 +206,9 @@ class PipelineScreen(PipelineTools):
         """Make the column to the left or right active."""
         self.board.activate(self.board.active + delta)
 
-    def action_cursor(self, delta: int) -> None:
-        """Move the cursor up or down the active column."""
-        self.board.move_cursor(delta)
-
-    def action_cursor_page(self, direction: int) -> None:
-        """Move the cursor a screenful."""
-        self.board.move_cursor(direction * self.board.column.fits)
+    def action_cursor(self, delta: int, pages: int = 0) -> None:
+        """Move the cursor up or down the active column, by cards or by screenfuls."""
+        self.board.move_cursor(delta + pages * self.board.column.fits)
 
     def action_cursor_to(self, index: int) -> None:
         """The first (0) or last (-1) card of the column."""
@@ -223,63 +219,6 @@ class PipelineScreen(PipelineTools):
         self.show_dropped = not self.show_dropped
         self.board.show_dropped(self.show_dropped)
         self.load()
-
-    # --- the filter ----------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        """Show the filter line and type in it."""
-        self.filter_box.open()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While the filter line is open the board's keys stand down: every key is typing."""
-        if action in ("clear_filter", "filter"):
-            return True
-        box = getattr(self, "filter_box", None)  # checked before compose too
-        return box is None or not box.is_open
-
-    def on_key(self, event: events.Key) -> None:
-        """Handle "/" and the typing after it here, in the order the keys came.
-
-        Bindings run only once a key has bubbled up to the app, after the screen has taken
-        every key of a burst (typing over SSH arrives in bursts): "hjjj" typed right after "/"
-        would have reached the board. So the screen opens the filter line itself on "/", and
-        puts printable keys that reach it while the line is open into the line.
-        """
-        box = self.filter_box
-        if event.key == "slash" and not box.is_open:
-            box.open()
-        elif box.is_open and event.is_printable and event.character:
-            box.insert_text_at_cursor(event.character)
-        elif box.is_open and event.key == "enter":
-            box.close()  # as the line's own Enter would
-        else:
-            return
-        event.stop()
-        event.prevent_default()
-
-    def on_filter_line_applied(self, message: FilterLine.Applied) -> None:
-        self.apply_filter(message.wanted)
-
-    def on_filter_line_refused(self, message: FilterLine.Refused) -> None:
-        bad = message.error
-        self.say(session(self).t(bad.key, **bad.values), ok=False)
-
-    def apply_filter(self, f: LeadFilter) -> None:
-        """Show the leads ``f`` picks, each column from its first card."""
-        if f != self.filter:
-            self.filter = f
-            self.board.to_top()
-            self.say(None)
-            self.load()
-
-    def show_filter(self, f: LeadFilter) -> None:
-        """Show the leads a filter picks, with the filter in the line (a unit's page asks)."""
-        self.filter_box.show(f)
-        self.apply_filter(f)
-
-    def action_clear_filter(self) -> None:
-        """Show every lead again (Esc)."""
-        self.show_filter(LeadFilter())
 
     def hidden_after_save(self, lead_id: int) -> bool:
         return self.filter.active and not leads.shows(lead_id, self.filter, session(self).today)

@@ -1,12 +1,12 @@
-"""The pipeline's keys beyond moving and acting on a card: saved views (``s``), the gap bridge
-(``b``), choosing leads for the overview's what-if (``w``), a new lead (``n``) and the lead's
-page (``enter``)."""
+"""The pipeline's keys beyond moving and acting on a card: the filter line (``/``, ``esc``),
+saved views (``s``), the gap bridge (``b``), choosing leads for the overview's what-if (``w``),
+a new lead (``n``) and the lead's page (``enter``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.message import Message
 
 from models import leads
@@ -16,6 +16,7 @@ from models.leads import LeadFilter
 from screens.base import session
 from screens.dialogs import ChoiceDialog
 from screens.lead_actions import LeadActions
+from screens.pipeline_filter import FilterLine
 
 if TYPE_CHECKING:
     from yeji_tui.status import Gap
@@ -28,13 +29,68 @@ class PipelineTools(LeadActions):
     filter: LeadFilter
     board: Board
 
-    def apply_filter(self, f: LeadFilter) -> None:
-        """Show the leads ``f`` picks."""
+    filter_box: FilterLine
+
+    def load(self, keep: int | None = None) -> None:
+        """Read the board again for the current filter."""
         raise NotImplementedError
 
+    # --- the filter ----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Show the filter line and type in it."""
+        self.filter_box.open()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the filter line is open the board's keys stand down: every key is typing."""
+        if action in ("clear_filter", "filter"):
+            return True
+        box = getattr(self, "filter_box", None)  # checked before compose too
+        return box is None or not box.is_open
+
+    def on_key(self, event: events.Key) -> None:
+        """Handle "/" and the typing after it here, in the order the keys came.
+
+        Bindings run only once a key has bubbled up to the app, after the screen has taken
+        every key of a burst (typing over SSH arrives in bursts): "hjjj" typed right after "/"
+        would have reached the board. So the screen opens the filter line itself on "/", and
+        puts printable keys that reach it while the line is open into the line.
+        """
+        box = self.filter_box
+        if event.key == "slash" and not box.is_open:
+            box.open()
+        elif box.is_open and event.is_printable and event.character:
+            box.insert_text_at_cursor(event.character)
+        elif box.is_open and event.key == "enter":
+            box.close()  # as the line's own Enter would
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def on_filter_line_applied(self, message: FilterLine.Applied) -> None:
+        self.apply_filter(message.wanted)
+
+    def on_filter_line_refused(self, message: FilterLine.Refused) -> None:
+        bad = message.error
+        self.say(session(self).t(bad.key, **bad.values), ok=False)
+
+    def apply_filter(self, f: LeadFilter) -> None:
+        """Show the leads ``f`` picks, each column from its first card."""
+        if f != self.filter:
+            self.filter = f
+            self.board.to_top()
+            self.say(None)
+            self.load()
+
     def show_filter(self, f: LeadFilter) -> None:
-        """Show the leads ``f`` picks, with ``f`` in the filter line."""
-        raise NotImplementedError
+        """Show the leads a filter picks, with the filter in the line (a unit's page asks)."""
+        self.filter_box.show(f)
+        self.apply_filter(f)
+
+    def action_clear_filter(self) -> None:
+        """Show every lead again (Esc)."""
+        self.show_filter(LeadFilter())
 
     # --- saved views ---------------------------------------------------------------------
 

@@ -165,10 +165,6 @@ class StageColumn(Widget):
             self.refresh()
         return True
 
-    def move_to(self, index: int) -> bool:
-        """Put the cursor on card ``index`` (clamped); False if it was there already."""
-        return self.move_cursor(index - self.cursor)
-
     def scroll_cards(self, delta: int) -> bool:
         """Scroll the view by ``delta`` cards, taking the cursor along where it would leave it."""
         top = max(0, min(self.top + delta, max(0, self.total - self.fits)))

@@ -106,7 +106,7 @@ class Board(Horizontal):
     def move_to(self, index: int) -> None:
         """Put the cursor on card ``index`` of the active column (-1: the last)."""
         column = self.column
-        if column.move_to(index if index >= 0 else column.total - 1):
+        if column.move_cursor((index if index >= 0 else column.total - 1) - column.cursor):
             self._moved()
 
     def show_dropped(self, shown: bool) -> None:
