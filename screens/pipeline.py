@@ -106,7 +106,8 @@ class PipelineScreen(PipelineTools):
             self._fetch_missing()
         else:
             self.load()
-        self._read_names()
+        # the placeholder's examples can wait for the first frame (the cards cannot)
+        self.call_after_refresh(self._read_names)
 
     def on_screen_resume(self) -> None:
         if self.returning_from_elsewhere():
