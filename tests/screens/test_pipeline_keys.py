@@ -249,3 +249,20 @@ async def test_s_with_no_saved_view_goes_straight_to_naming_it(board_store: Path
         await pilot.press(*"家居", "enter")
         await settle(app, pilot)
         assert [v.name for v in SavedView.select()] == ["家居"]
+
+
+# --- item 22: after a move the cursor is on a card ----------------------------------------------
+
+
+async def test_moving_a_columns_last_card_takes_the_cursor_along(board_store: Path) -> None:  # noqa: F811
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pipeline(app, pilot)
+        await pilot.press("l", "l", "less_than_sign")  # 顺达木业, 签约's only card, back to 洽谈
+        await settle(app, pilot)
+        assert stage_of("顺达木业有限公司") == "negotiating"
+        assert screen.board.column.stage == "negotiating"
+        assert screen.board.current().company == "顺达木业有限公司"
+        await pilot.press("greater_than_sign")  # and on again: no "这一列没有线索"
+        await pilot.pause()
+        assert "没有线索" not in heading(screen)

@@ -119,7 +119,7 @@ class Board(Horizontal):
     def show(self, totals: Totals, pages: Pages, keep: int | None) -> None:
         """New totals and pages; the cursor lands on lead ``keep`` if it is still in the active
         column, else on the card now at its place (a moved card's neighbour), else — the
-        column is empty — on the first column that has cards."""
+        column is empty — on lead ``keep`` where it went, or the first column that has cards."""
         for column in self._made:
             column.reset(*totals.get(column.stage, (0, 0)))
             if column.stage in pages:
@@ -127,7 +127,8 @@ class Board(Horizontal):
         if keep is not None and self.column.select(keep):
             return
         if self.column.total == 0:
-            found = [i for i, c in enumerate(self.columns) if c.total]
+            found = [i for i, c in enumerate(self.columns) if keep is not None and c.select(keep)]
+            found += [i for i, c in enumerate(self.columns) if c.total]
             if found:
                 self.activate(found[0], quiet=True)
 
