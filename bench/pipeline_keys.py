@@ -54,7 +54,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     store = ensure_big_store(Path(args.store))
-    work = Path("/tmp/yeji-bench-pipeline.sqlite3")  # the keys change leads: work on a copy
+    # the keys change leads: work on a copy, beside the store (two people benchmarking at once
+    # on one machine each have their own)
+    work = store.with_name(store.stem + "-pipeline.sqlite3")
     for stale in (work, work.with_name(work.name + "-wal"), work.with_name(work.name + "-shm")):
         stale.unlink(missing_ok=True)
     with sqlite3.connect(store) as source, sqlite3.connect(work) as target:

@@ -43,7 +43,7 @@ from models.tables import (
 )
 
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # SQLite's busy timeout, in seconds: how long a statement waits for another writer to finish.
 BUSY_TIMEOUT_S = 5
@@ -383,11 +383,30 @@ def _upgrade_4_to_5(db: Database) -> None:
         run_sql(sql, db)
 
 
+def _upgrade_5_to_6(db: Database) -> None:
+    """Version 6: search keys whose initials keep digits and Latin letters as typed
+    (测试企业018 → csqy018), computed again for every lead and indexed again."""
+    from models.search import search_key
+
+    keys = [
+        (search_key(company, project), lead_id)
+        for lead_id, company, project in rows(Lead.select(Lead.id, Lead.company, Lead.project))
+    ]
+    # one rebuild of the trigram index is faster than its trigger run once per lead
+    run_sql("DROP TRIGGER IF EXISTS lead_fts_update", db)
+    db.cursor().executemany(  # type: ignore[no-untyped-call]
+        'UPDATE "lead" SET "search_key" = ? WHERE "id" = ?', keys
+    )
+    for sql in (*SEARCH_INDEX, SEARCH_REBUILD):
+        run_sql(sql, db)
+
+
 UPGRADES: dict[int, Callable[[Database], None]] = {
     1: _upgrade_1_to_2,
     2: _upgrade_2_to_3,
     3: _upgrade_3_to_4,
     4: _upgrade_4_to_5,
+    5: _upgrade_5_to_6,
 }
 
 

@@ -21,7 +21,7 @@ from models.ledger import ids_by_name
 from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, StageName, stage_name
 from models.rules import Refusal, check_drop, check_move, check_valid, previous_stage
-from models.search import normalise_query, search_key
+from models.search import query_words, search_key
 from models.tables import (
     Consultant,
     FollowUp,
@@ -128,13 +128,13 @@ class Change:
 
 def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
     conditions = []
-    text = normalise_query(f.text)
-    if len(text) >= 3 and not set(text) & set("%_\\"):
-        # the trigram index answers 3+ characters without reading every lead
-        found = SQL("(SELECT rowid FROM lead_fts WHERE search_key LIKE ?)", [f"%{text}%"])
-        conditions.append(Lead.id.in_(found))
-    elif text:
-        conditions.append(fn.instr(Lead.search_key, text) > 0)
+    for word in query_words(f.text):  # every word must match (``csqy 018``)
+        if len(word) >= 3 and not set(word) & set("%_\\"):
+            # the trigram index answers 3+ characters without reading every lead
+            found = SQL("(SELECT rowid FROM lead_fts WHERE search_key LIKE ?)", [f"%{word}%"])
+            conditions.append(Lead.id.in_(found))
+        else:
+            conditions.append(fn.instr(Lead.search_key, word) > 0)
     if f.unit:
         conditions.append(Unit.name == f.unit)
     if f.group:
@@ -618,6 +618,17 @@ def consultant_names() -> list[str]:
 def unit_names() -> list[str]:
     """Every unit, in the campaign file's order (for reassigning a lead)."""
     return [str(n) for (n,) in rows(Unit.select(Unit.name).order_by(Unit.position, Unit.id))]
+
+
+def group_names() -> list[str]:
+    """Every group (攻坚组), in the campaign file's order (the filter line's ``组:``)."""
+    return [str(n) for (n,) in rows(Group.select(Group.name).order_by(Group.position, Group.id))]
+
+
+def shows(lead_id: int, f: LeadFilter, today: date) -> bool:
+    """Whether the filter shows the lead (a lead just saved may be out of sight)."""
+    query = _joined(Lead.select(Lead.id), f).where(Lead.id == lead_id)
+    return bool(_filtered(query, f, today).exists())
 
 
 # --- saved views ----------------------------------------------------------------------------

@@ -132,11 +132,12 @@ class ChoiceDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with self.box():
-            yield OptionList(
-                # saved views are named by users: the prompts are plain text
-                *(Option(plain(f"{i}  {c}"), id=str(i)) for i, c in enumerate(self.choices, 1)),
-                id="choices",
-            )
+            if self.choices:  # none (no saved view yet): the typed answer has the focus at once
+                yield OptionList(
+                    # saved views are named by users: the prompts are plain text
+                    *(Option(plain(f"{i}  {c}"), id=str(i)) for i, c in enumerate(self.choices, 1)),
+                    id="choices",
+                )
             if self.other:
                 yield TextInput(placeholder=self.other, id="other")
             yield Static(session(self).t("form.enter_esc"), classes="hint")
@@ -235,6 +236,10 @@ class FollowUpDialog(Dialog):
 
     def on_input_submitted(self) -> None:
         self.query_one("#next", OptionList).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.value.strip():  # the note is there now: the complaint about it ends
+            self.error("note-error", "")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         note = self.query_one("#note", Input).value.strip()

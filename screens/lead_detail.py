@@ -1,4 +1,5 @@
-"""A lead's page: every field, its stage history (who and when) and its follow-ups."""
+"""A lead's page: every field, its stage history (who and when) and its follow-ups; the keys
+that act on a lead on the pipeline act on it here too (``>`` ``<`` ``f`` ``v`` ``d`` ``e``)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,22 @@ from textual.widgets import Static
 from models import leads
 from models.db import session as store_session
 from models.leads import LeadDetail
-from screens.base import YejiScreen, plain, session
+from models.records import LeadCard
+from screens.base import plain, session
+from screens.lead_actions import LEAD_BINDINGS, LeadActions, as_card
 from yeji_tui.strings import Catalog
 from yeji_tui.text import cell_width, fit, yi
 from yeji_tui.widgets.footer import KeyBar
 
 
-class LeadDetailScreen(YejiScreen):
+class LeadDetailScreen(LeadActions):
     """Pushed from the pipeline or triage; Esc goes back."""
 
     AUTO_FOCUS = ""  # nothing: the screen's own keys work without focus
-    BINDINGS = [Binding("escape,backspace", "app.pop_screen", "key.back", id="detail.back")]
+    BINDINGS = [
+        *LEAD_BINDINGS,
+        Binding("escape,backspace", "app.pop_screen", "key.back", id="detail.back"),
+    ]
 
     class Loaded(Message):
         """The lead and its history, read by a worker."""
@@ -35,8 +41,12 @@ class LeadDetailScreen(YejiScreen):
     def __init__(self, lead_id: int) -> None:
         super().__init__()
         self.lead_id = lead_id
+        self.card: LeadCard | None = None
 
     def compose(self) -> ComposeResult:
+        status = Static("", id="detail-status")
+        status.display = False
+        yield status
         with VerticalScroll(id="detail"):
             yield Static(Content(session(self).t("loading")), id="detail-body")
         yield KeyBar()
@@ -55,6 +65,25 @@ class LeadDetailScreen(YejiScreen):
         t = session(self).t
         body = self.query_one("#detail-body", Static)
         body.update(render_detail(message.detail, t) if message.detail else Content(t("rule.gone")))
+        self.card = as_card(message.detail.lead) if message.detail else None
+
+    def current_card(self) -> LeadCard | None:
+        return self.card
+
+    def say(self, text: str | None, ok: bool = True) -> None:
+        status = self.query_one("#detail-status", Static)
+        status.display = bool(text)
+        if text:
+            mark = "✔ " if ok else "✘ "
+            status.update(Content.assemble((mark, "bold"), plain(text)))
+            status.set_class(not ok, "-refused")
+
+    def reload(self, keep: int | None) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.returning_from_elsewhere():
+            self.load()
 
 
 def render_detail(detail: LeadDetail, t: Catalog) -> Content:

@@ -277,8 +277,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "days_since": ("{n}天", "{n}d"),
     "no_card": ("这一列没有线索", "No lead in this column"),
     "filter.placeholder": (
-        "名称或拼音首字母，如 hjjj；单位:区经信局 组:一组 行业:智能家居 >1亿 有效 停滞:14",
-        "name or pinyin initials, e.g. hjjj; unit:… group:… industry:… >1亿 valid stale:14",
+        "名称或拼音首字母，如 hjjj；单位:{unit} 组:{group} 行业:智能家居 >1亿 有效 停滞:14",
+        "name or pinyin initials, e.g. hjjj; unit:{unit} group:{group} industry:… >1亿 valid stale:14",
     ),
     "filter.active": ("筛选：{line}（Esc 清除）", "Filter: {line} (Esc clears)"),
     "filter.bad": ("看不懂：{token}", "Cannot read: {token}"),
@@ -720,6 +720,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "units.report_where": ("报表写入的文件夹", "Folder to write the report to"),
     "units.report_files": ("将写入：{files}", "Files written: {files}"),
     "units.report_no_folder": ("没有这个文件夹：{folder}", "No such folder: {folder}"),
+    # --- the pipeline and the lead page (issue 11, engineer A: filter tokens, messages)
+    "filter.no_unit": ("没有相符的单位：{token}", "No unit matches: {token}"),
+    "filter.no_group": ("没有相符的攻坚组：{token}", "No group matches: {token}"),
+    "filter.many": (
+        "{token} 相符的有 {n} 个（{names}…），请多打几个字",
+        "{token} matches {n} ({names}…): type more",
+    ),
+    "filter.hides_saved": (
+        "{what}（当前筛选下不显示，Esc 清除筛选）",
+        "{what} (hidden by the filter; Esc clears it)",
+    ),
 }
 
 

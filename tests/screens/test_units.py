@@ -157,7 +157,7 @@ async def test_a_units_page_opens_its_pipeline_filtered_to_it(units_store: Path)
         pipeline = app.screen
         await until(pilot, lambda: pipeline.filter.unit == "区经信局")  # type: ignore[attr-defined]
         await settle(app, pilot)
-        totals = {c.stage: c.total for c in pipeline.columns}  # type: ignore[attr-defined]
+        totals = {c.stage: c.total for c in pipeline.board.columns}  # type: ignore[attr-defined]
         assert totals["signed"] == 1 and totals["negotiating"] == 0
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from models.db import SCHEMA_VERSION
 from tests.conftest import FIXTURES, SAMPLE
 from tests.yeji_tui.test_cli import sample, yeji
 
@@ -106,7 +107,7 @@ def test_an_upgrade_says_where_the_copy_from_before_is(yeji, tmp_path: Path) -> 
         conn.executescript((FIXTURES / "store-v1.sql").read_text(encoding="utf-8"))
     code, out, err = yeji("status")
     assert code == 0 and "旧版活动" in out
-    assert err.startswith("yeji: 数据库已从架构 1 升级到 5；升级前的副本：")
+    assert err.startswith(f"yeji: 数据库已从架构 1 升级到 {SCHEMA_VERSION}；升级前的副本：")
     assert Path(err.rsplit("：", 1)[1].strip()).exists()
     assert yeji("status")[2] == ""  # once
 

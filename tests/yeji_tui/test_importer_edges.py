@@ -464,7 +464,8 @@ def test_no_row_is_handed_out_after_the_first_bad_one(tmp_path: Path) -> None:
         ),
         pytest.param(
             HEADER + ",公司",
-            [Problem(1, "company", "company", T("why.duplicate_column"))],
+            # named as the file's header names it (the second one, 公司)
+            [Problem(1, "公司", "company", T("why.duplicate_column"))],
             id="company-twice-as-公司",
         ),
     ],

@@ -12,7 +12,9 @@ from datetime import date
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.geometry import Region
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -64,6 +66,20 @@ class StageColumn(Widget):
         & > .stage-column--cursor-inactive { text-style: underline; }
     }
     """
+
+    class Picked(Message):
+        """A card was clicked: the board makes this column active and the card the cursor's."""
+
+        def __init__(self, column: StageColumn, index: int) -> None:
+            super().__init__()
+            self.column, self.index = column, index
+
+    class Scrolled(Message):
+        """The mouse wheel scrolled the column: cards may need loading."""
+
+        def __init__(self, column: StageColumn) -> None:
+            super().__init__()
+            self.column = column
 
     def __init__(self, stage: str, t: Catalog, *, today: date, stale_days: int) -> None:
         super().__init__(id=f"column-{stage}")
@@ -148,6 +164,43 @@ class StageColumn(Widget):
         else:
             self.refresh()
         return True
+
+    def scroll_cards(self, delta: int) -> bool:
+        """Scroll the view by ``delta`` cards, taking the cursor along where it would leave it."""
+        top = max(0, min(self.top + delta, max(0, self.total - self.fits)))
+        if top == self.top:
+            return False
+        self.top = top
+        self.cursor = max(top, min(self.cursor, top + self.fits - 1, self.total - 1))
+        self.refresh()
+        return True
+
+    def index_at(self, y: int) -> int | None:
+        """The card drawn at line ``y``, if any."""
+        index, line = divmod(y - 2, CARD_HEIGHT)
+        index += self.top
+        if (
+            y < 2
+            or line >= CARD_LINES
+            or not self.top <= index < min(self.total, self.top + self.fits)
+        ):
+            return None
+        return index
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.index_at(event.y)
+        if index is not None:
+            self.post_message(self.Picked(self, index))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        if self.scroll_cards(1):
+            self.post_message(self.Scrolled(self))
+        event.stop()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if self.scroll_cards(-1):
+            self.post_message(self.Scrolled(self))
+        event.stop()
 
     def _keep_cursor_visible(self) -> None:
         # Jump, don't creep: leaving the view brings a fresh screenful, so only one move in
