@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import sqlite3
 from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -19,7 +18,7 @@ from hypothesis import strategies as st
 
 from models.db import close_store
 from models.queries import load_campaign
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, store_dump
 from tests.yeji_tui.workbooks import EXCEL, INLINE, LIBREOFFICE, WPS, Raw, build
 from yeji_tui.cli import main
 from yeji_tui.importer import (
@@ -116,11 +115,6 @@ def csv_bytes(rows: list[list[str]], encoding: str, quoted: bool) -> bytes:
     return text.encode(encoding)
 
 
-def dump(db: Path) -> str:
-    with sqlite3.connect(db) as conn:
-        return "\n".join(conn.iterdump())
-
-
 def accepted_or_refused(path: Path, what: str) -> str:
     """The checker either refuses the file with its own problems, or accepts rows the store
     may hold: amounts within the limit, no date after today, text cleaned and short. Any other
@@ -209,11 +203,11 @@ def test_a_refused_yeji_import_leaves_the_store_as_it_was(
     path = tmp_path / "fuzz.csv"
     path.write_bytes(csv_bytes(rows, data.draw(st.sampled_from(["utf-8", "gb18030"])), True))
     db = Path(os.environ["YEJI_DB"])
-    before = dump(db)
+    before = store_dump(db)
     code = main(["--today", str(TODAY), "import", what, str(path)])
     close_store()
     err = capsys.readouterr().err
     assert code in (0, 1)
     assert "意外错误" not in err and "Traceback" not in err  # only the importer's own refusals
     if code == 1:
-        assert dump(db) == before
+        assert store_dump(db) == before
