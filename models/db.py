@@ -31,6 +31,7 @@ from models.tables import (
     ALL_TABLES,
     SEARCH_INDEX,
     SEARCH_REBUILD,
+    SEARCH_TRIGGERS,
     STAGE_BACKFILL,
     STAGE_TRIGGERS,
     SUMMARY_BACKFILL,
@@ -43,7 +44,7 @@ from models.tables import (
 )
 
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # SQLite's busy timeout, in seconds: how long a statement waits for another writer to finish.
 BUSY_TIMEOUT_S = 5
@@ -401,12 +402,23 @@ def _upgrade_5_to_6(db: Database) -> None:
         run_sql(sql, db)
 
 
+def _upgrade_6_to_7(db: Database) -> None:
+    """Version 7: a big import indexes its new leads for search after its write, not under its
+    lock (the search backlog; the triggers leave waiting leads alone); and no index on a lead's
+    unit alone, which (unit, stage) serves."""
+    for name in SEARCH_TRIGGERS:
+        run_sql(f'DROP TRIGGER IF EXISTS "{name}"', db)
+    for sql in (*SEARCH_INDEX, 'DROP INDEX IF EXISTS "lead_unit_id"'):
+        run_sql(sql, db)
+
+
 UPGRADES: dict[int, Callable[[Database], None]] = {
     1: _upgrade_1_to_2,
     2: _upgrade_2_to_3,
     3: _upgrade_3_to_4,
     4: _upgrade_4_to_5,
     5: _upgrade_5_to_6,
+    6: _upgrade_6_to_7,
 }
 
 

@@ -22,6 +22,7 @@ from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, StageName, stage_name
 from models.rules import Refusal, check_drop, check_move, check_valid, previous_stage
 from models.search import query_words, search_key
+from models.search_backlog import waiting_ranges
 from models.tables import (
     Consultant,
     FollowUp,
@@ -128,11 +129,16 @@ class Change:
 
 def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
     conditions = []
-    for word in query_words(f.text):  # every word must match (``csqy 018``)
+    words = query_words(f.text)
+    waiting = waiting_ranges() if words else []
+    for word in words:  # every word must match (``csqy 018``)
         if len(word) >= 3 and not set(word) & set("%_\\"):
             # the trigram index answers 3+ characters without reading every lead
             found = SQL("(SELECT rowid FROM lead_fts WHERE search_key LIKE ?)", [f"%{word}%"])
-            conditions.append(Lead.id.in_(found))
+            condition = Lead.id.in_(found)
+            for first, last in waiting:  # leads an import has not indexed yet: read directly
+                condition |= Lead.id.between(first, last) & (Lead.search_key ** f"%{word}%")
+            conditions.append(condition)
         else:
             conditions.append(fn.instr(Lead.search_key, word) > 0)
     if f.unit:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,8 +19,8 @@ from peewee import fn
 from models.db import PRAGMAS, StoreError, immediate, write_prepared
 from models.records import ActivityKind, StageName
 from models.search import search_key
+from models.search_backlog import index_waiting, wait_for_index
 from models.tables import (
-    SEARCH_INDEX,
     STAGE_TRIGGERS,
     Activity,
     ActivityLead,
@@ -148,7 +149,6 @@ _LEDGER_COLUMNS = (*_ROW_COLUMNS[:6], "unit_id", *_ROW_COLUMNS[6:])
 # and differ only for a lead an older version stored with controls in its name).
 _COMPARED = _LEDGER_COLUMNS
 _STAGING = "temp.import_lead"
-_SEARCH_TRIGGER = "lead_fts_insert"
 _TOTALS_TRIGGER = "stage_total_insert"
 _IMPORT_LOG_EVERY = 5000
 
@@ -222,11 +222,15 @@ def upsert_leads(
             progress("write", 0)
             return _write_staged(matched, user, today)
 
-        return write_prepared(prepare, write)
+        written = write_prepared(prepare, write)
     finally:
         run_sql(f"DROP TABLE IF EXISTS {_STAGING}", db)
         if not db.in_transaction():
             run_sql(f"PRAGMA temp_store = {PRAGMAS['temp_store']}", db)
+    # after the commit, in short transactions: this import's new leads and any a crash left
+    progress("index", 0)
+    index_waiting(lambda n: progress("index", n))
+    return written
 
 
 def _match_staged() -> int:
@@ -256,6 +260,29 @@ def _match_staged() -> int:
             f"{unknown}"
         )
     return int(sql_value(f"SELECT COUNT(*) FROM {_STAGING} WHERE lead_id IS NOT NULL"))
+
+
+@contextmanager
+def _indexes_built_after(new: int) -> Iterator[None]:
+    """Around the insert of ``new`` leads: when they are at least as many as the leads stored,
+    the lead table's indexes are dropped and built again after it — sorting all rows once is
+    twice as fast as placing each new one in each index. The unique index stays, to refuse a
+    duplicate as it is inserted."""
+    stored = int(sql_value("SELECT COALESCE(SUM(leads), 0) FROM stage_total"))
+    indexes: list[tuple[str, str]] = []
+    if new >= max(stored, 1):
+        indexes = [
+            (name, sql)
+            for name, sql in database.execute_sql(  # type: ignore[no-untyped-call]
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lead' "
+                "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
+            ).fetchall()
+        ]
+    for name, _ in indexes:
+        run_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        run_sql(sql)
 
 
 def _write_staged(matched: int, user: str, today: date) -> WriteResult:
@@ -288,31 +315,28 @@ def _write_staged(matched: int, user: str, today: date) -> WriteResult:
         "WHERE s.lead_id = l.id AND l.search_key IS NOT s.search_key"
     )
     last = int(sql_value("SELECT COALESCE(MAX(id), 0) FROM main.lead"))
+    new = int(sql_value(f"SELECT COUNT(*) FROM {_STAGING} WHERE lead_id IS NULL"))
     defaults = _defaults(Lead, (*_LEDGER_COLUMNS, "search_key", "touched_on", "reviewed_on"))
     extra = "".join(f", {c}" for c in defaults)
     marks = "".join(", ?" for _ in defaults)
     columns = ", ".join(_LEDGER_COLUMNS)
-    # The search index's trigger, row by row, made this insert twice as slow as indexing the
-    # new leads afterwards in one statement; so are the stage totals', a row's UPDATE each.
-    # Both are back before the commit (a crash rolls back both), so no other connection ever
-    # sees the store without them.
-    run_sql(f"DROP TRIGGER {_SEARCH_TRIGGER}")
+    if new:
+        # found by the filter at once, indexed for search after the commit (models.search_backlog)
+        wait_for_index(last + 1, last + new)
+    # The stage totals' trigger, a row's UPDATE each, made this insert twice as slow as
+    # counting the new leads afterwards in one statement. It is back before the commit (a
+    # crash rolls back both), so no other connection ever sees the store without it.
     run_sql(f"DROP TRIGGER {_TOTALS_TRIGGER}")
-    # a new bare lead waits in triage; one further along was decided already
-    cursor.execute(
-        f"INSERT INTO main.lead ({columns}, search_key, touched_on, reviewed_on{extra}) "
-        f"SELECT {columns}, search_key, stage_day, "
-        f"CASE WHEN stage = 'lead' THEN NULL ELSE ? END{marks} FROM {_STAGING} "
-        "WHERE lead_id IS NULL ORDER BY pos",
-        (today.isoformat(), *defaults.values()),
-    )
-    added = int(sql_value("SELECT changes()"))
-    cursor.execute(
-        "INSERT INTO lead_fts (rowid, search_key) SELECT id, search_key FROM main.lead "
-        "WHERE id > ?",
-        (last,),
-    )
-    run_sql(next(sql for sql in SEARCH_INDEX if _SEARCH_TRIGGER in sql))
+    with _indexes_built_after(new):
+        # a new bare lead waits in triage; one further along was decided already
+        cursor.execute(
+            f"INSERT INTO main.lead ({columns}, search_key, touched_on, reviewed_on{extra}) "
+            f"SELECT {columns}, search_key, stage_day, "
+            f"CASE WHEN stage = 'lead' THEN NULL ELSE ? END{marks} FROM {_STAGING} "
+            "WHERE lead_id IS NULL ORDER BY pos",
+            (today.isoformat(), *defaults.values()),
+        )
+        added = int(sql_value("SELECT changes()"))
     cursor.execute(
         "INSERT INTO stage_total (stage, leads, amount_wan) "
         "SELECT stage, COUNT(*), TOTAL(amount_wan) FROM main.lead WHERE id > ? GROUP BY stage "

@@ -69,7 +69,7 @@ class Progress:
         if key == self._key:
             self.count(n)
         else:
-            self.phase(key, n if phase == "read" else None)
+            self.phase(key, n if phase in _COUNTED else None)
 
     def close(self) -> None:
         """Clear the line: the command's own output follows."""
@@ -112,7 +112,12 @@ _LEDGER_PHASES = {
     "prepare": "progress.preparing",
     "ready": "progress.writing",  # waiting for the lock, if another writer has it
     "write": "progress.writing",
+    "index": "progress.indexing",
 }
+
+
+#: The ledger phases whose message counts rows.
+_COUNTED = ("read", "index")
 
 
 def _is_terminal(stream: TextIO) -> bool:

@@ -681,6 +681,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress.reading": ("读取并检查：{n} 行", "reading and checking: {n} rows"),
     "progress.preparing": ("与已有台账比对…", "matching stored leads…"),
     "progress.writing": ("写入数据库…", "writing to the store…"),
+    "progress.indexing": ("建立检索索引：{n} 条", "indexing for search: {n} leads"),
     "progress.exporting": ("导出：{n} 行", "exporting: {n} rows"),
     "progress.demo": ("生成演示数据…", "making the demo campaign…"),
     "progress.report": ("生成报表…", "making the report…"),
