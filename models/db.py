@@ -404,12 +404,18 @@ def _upgrade_5_to_6(db: Database) -> None:
 
 def _upgrade_6_to_7(db: Database) -> None:
     """Version 7: a big import indexes its new leads for search after its write, not under its
-    lock (the search backlog; the triggers leave waiting leads alone); and no index on a lead's
-    unit alone, which (unit, stage) serves."""
+    lock (the search backlog; the triggers leave waiting leads alone); no index on a lead's
+    unit alone, which (unit, stage) serves; and the signed, started and valid days' indexes
+    hold only the leads that have that day."""
     for name in SEARCH_TRIGGERS:
         run_sql(f'DROP TRIGGER IF EXISTS "{name}"', db)
     for sql in (*SEARCH_INDEX, 'DROP INDEX IF EXISTS "lead_unit_id"'):
         run_sql(sql, db)
+    # the day indexes become partial: only the leads that have the day
+    for index in Lead._meta.fields_to_index():
+        if index._where is not None:
+            run_sql(f'DROP INDEX IF EXISTS "{index._name}"', db)
+    Lead._schema.create_indexes(safe=True)  # type: ignore[attr-defined]
 
 
 UPGRADES: dict[int, Callable[[Database], None]] = {

@@ -32,10 +32,13 @@ def columns(db_path: Path) -> dict[str, list[str]]:
             "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"
         )
     )
-    # a trigger an upgrade replaced (the search index's) must read as a new store's does
-    out["triggers"] = sorted(
+    # an index or trigger an upgrade replaced must read as a new store's does
+    out["definitions"] = sorted(
         f"{name}: {sql}"
-        for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+            "AND sql IS NOT NULL"
+        )
     )
     conn.close()
     return out
