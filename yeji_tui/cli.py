@@ -558,7 +558,9 @@ def cmd_demo(ctx: Context, *, leads: int, seed: int, activities: int | None) -> 
 
     with Progress(ctx.t) as progress:
         progress.phase("progress.demo")
-        made = build_demo(ctx.today, leads=leads, seed=seed, activities=activities)
+        made = build_demo(
+            ctx.today, leads=leads, seed=seed, activities=activities, progress=progress.demo
+        )
     print(ctx.t("cli.demo_done", leads=made.leads, activities=made.activities, path=ctx.db_path))
     return 0
 

@@ -731,6 +731,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{what}（当前筛选下不显示，Esc 清除筛选）",
         "{what} (hidden by the filter; Esc clears it)",
     ),
+    # --- issue 12, past one machine: the streamed demo, yeji serve
+    "progress.demo_leads": ("生成演示数据：{n} 条线索", "making the demo: {n} leads"),
+    "progress.demo_activities": ("生成演示数据：{n} 条活动", "making the demo: {n} activities"),
+    "progress.demo_index": ("建立索引和汇总…", "building the indexes and totals…"),
 }
 
 
