@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from peewee import Model
+
 from models.db import PRAGMAS, immediate
 from models.tables import STAGE_BACKFILL, SUMMARY_BACKFILL, database, run_sql
 
@@ -25,7 +27,7 @@ _TABLES = ("lead", "stage_change", "follow_up", "activity")
 #: stay: nothing is deleted or updated meanwhile).
 _TRIGGERS = ("stage_total_insert", "activity_day_insert")
 #: Rows per INSERT batch: a batch is made, written and let go, so memory stays flat.
-BATCH = 20_000
+BATCH = 5_000
 
 
 def _schema(kind: str, names: Sequence[str], column: str) -> list[tuple[str, str]]:
@@ -37,6 +39,26 @@ def _schema(kind: str, names: Sequence[str], column: str) -> list[tuple[str, str
         (kind, *names),
     )
     return [(str(name), str(sql)) for name, sql in cursor.fetchall()]
+
+
+#: The triggers that keep the search index and the totals as rows are deleted one by one.
+_DELETE_TRIGGERS = ("lead_fts_delete", "stage_total_delete", "activity_day_delete")
+
+
+def clear_tables(models: Sequence[type[Model]]) -> None:
+    """Inside a write transaction: delete every row of these tables (all the tables the search
+    index and the totals summarise among them), without their per-row delete triggers — the
+    search index is emptied at once instead of one lead at a time (a million leads: minutes)."""
+    triggers = _schema("trigger", _DELETE_TRIGGERS, "name")
+    for name, _ in triggers:
+        run_sql(f'DROP TRIGGER "{name}"')
+    for model in models:
+        model.delete().execute()
+    run_sql("INSERT INTO lead_fts (lead_fts) VALUES ('delete-all')")
+    run_sql("DELETE FROM stage_total")
+    run_sql("DELETE FROM activity_day")
+    for _, sql in triggers:
+        run_sql(sql)
 
 
 @contextmanager

@@ -51,6 +51,8 @@ from yeji_tui.targets import demo_window
 #: ``index``: the indexes, the search index and the totals are being built) and a count.
 DemoProgress = Callable[[str, int], None]
 T = TypeVar("T")
+#: From this many rows (leads and activities) on, the rows are made in a child process.
+ASIDE_FROM = 50_000
 
 
 def _quiet(phase: str, n: int) -> None:
@@ -84,13 +86,15 @@ def build_demo(
     activities: int | None = None,
     progress: DemoProgress = _quiet,
     batch: int = BATCH,
+    aside: bool | None = None,
 ) -> DemoMade:
     """Replace the store's contents with the demo campaign as of ``today``.
 
     The rows are made a batch at a time and written as they come, in one transaction with the
     indexes and totals built once at the end (``models.bulk``): memory stays flat whatever the
     number of leads. ``activities`` defaults to half the leads (at least 200); ``batch`` is how
-    many rows of a table are made and written at a time.
+    many rows of a table are made and written at a time, ``aside`` whether in a child process
+    (by default, for ``ASIDE_FROM`` rows or more); the rows are the same either way.
     """
     settings = demo_settings(today)
     clear_campaign_data()
@@ -107,9 +111,10 @@ def build_demo(
     written = {"leads": 0, "activities": 0}
     with bulk_load():
         first_id = int(Lead.select(Lead.id).order_by(Lead.id.desc()).limit(1).scalar() or 0)
-        for phase, tables in made_aside(
-            _batches, plan, seed, (leads, n_activities, batch), first_id + 1
-        ):
+        args = (plan, seed, (leads, n_activities, batch), first_id + 1)
+        if aside is None:  # a child process costs ~0.5 s to start: worth it for large demos
+            aside = leads + n_activities >= ASIDE_FROM
+        for phase, tables in made_aside(_batches, *args) if aside else _batches(*args):
             counted, *beside = tables  # the leads (or activities), then their history and notes
             written[phase] += bulk_insert(*counted)
             for table in beside:
@@ -151,11 +156,14 @@ def made_aside(make: Callable[..., Iterator[T]], *args: object) -> Iterator[T]:
     """What ``make(*args)`` yields, made in a child process a step ahead: while the store
     writes one batch (mostly tokenising names for the search index), the next is made on the
     other core. A thread would not do: it would hold Python's lock while the writer waits for
-    it after every row. An error in the child is raised here; leaving early stops the child."""
+    it after every row. The child is a fresh interpreter (spawned, not forked), so it carries
+    no copy of this process's open store and its write transaction. An error in the child is
+    raised here; leaving early stops the child."""
     import multiprocessing
 
-    receive, send = multiprocessing.Pipe(duplex=False)
-    child = multiprocessing.Process(target=_send_all, args=(send, make, args), daemon=True)
+    spawn = multiprocessing.get_context("spawn")
+    receive, send = spawn.Pipe(duplex=False)
+    child = spawn.Process(target=_send_all, args=(send, make, args), daemon=True)
     child.start()
     send.close()  # the child's end: a child that dies leaves EOF here, not a hang
     try:

@@ -129,3 +129,20 @@ def test_the_demo_tells_its_progress_in_the_users_language(store_path: Path) -> 
     with Progress(Catalog("en"), quiet, delay=0) as progress:
         progress.demo("leads", 5)
     assert quiet.getvalue() == ""
+
+
+def test_a_demo_over_a_demo_leaves_nothing_of_the_first(store_path: Path) -> None:
+    build_demo(TODAY, leads=900, activities=600, seed=5, batch=250)
+    build_demo(TODAY, leads=300, activities=100, seed=6)
+    assert (lead_count(), Activity.select().count()) == (300, 100)
+    assert check_store().problems == []  # the search index and the totals hold the second only
+    assert StageChange.select().where(StageChange.lead > 300).count() == 0
+
+
+def test_rows_made_in_a_child_process_are_the_same_rows(store_path: Path) -> None:
+    build_demo(TODAY, leads=700, activities=300, seed=9, batch=200, aside=False)
+    here = snapshot(), Activity.select(Activity.on, Activity.unit, Activity.kind).tuples()[:]
+    build_demo(TODAY, leads=700, activities=300, seed=9, batch=200, aside=True)
+    aside = snapshot(), Activity.select(Activity.on, Activity.unit, Activity.kind).tuples()[:]
+    assert aside == here and len(aside[0]) == 700
+    assert check_store().problems == []
