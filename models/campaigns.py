@@ -206,8 +206,8 @@ def _units_in_use(keep: set[str]) -> list[str]:
 
 def clear_campaign_data() -> None:
     """Delete every lead and activity, and the campaign itself (used to rebuild the demo)."""
+    from models.bulk import clear_tables
     from models.tables import ALL_TABLES
 
     with immediate():
-        for model in reversed(ALL_TABLES):
-            model.delete().execute()
+        clear_tables(list(reversed(ALL_TABLES)))

@@ -132,13 +132,18 @@ def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
     words = query_words(f.text)
     waiting = waiting_ranges() if words else []
     for word in words:  # every word must match (``csqy 018``)
-        if len(word) >= 3 and not set(word) & set("%_\\"):
-            # the trigram index answers 3+ characters without reading every lead
-            found = SQL("(SELECT rowid FROM lead_fts WHERE search_key LIKE ?)", [f"%{word}%"])
+        if len(word) >= 3:
+            # The trigram index answers 3+ characters without reading every lead: the leads
+            # that hold each of the word's trigrams. (``LIKE '%word%'`` on the index did the
+            # same and then read every candidate's key again through the lead table, one
+            # statement each: 106 ms for ``hjj`` on a million leads, 2 ms so.)
+            found = SQL("(SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)", [_trigrams(word)])
             condition = Lead.id.in_(found)
             for first, last in waiting:  # leads an import has not indexed yet: read directly
-                condition |= Lead.id.between(first, last) & (Lead.search_key ** f"%{word}%")
+                condition |= Lead.id.between(first, last) & (fn.instr(Lead.search_key, word) > 0)
             conditions.append(condition)
+            if len(word) > 3:  # its trigrams need not stand together: the word must
+                conditions.append(fn.instr(Lead.search_key, word) > 0)
         else:
             conditions.append(fn.instr(Lead.search_key, word) > 0)
     if f.unit:
@@ -157,6 +162,13 @@ def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
         since = today - timedelta(days=f.stale_days)
         conditions.append(Lead.touched_on.is_null() | (Lead.touched_on <= since))
     return query.where(*conditions) if conditions else query
+
+
+def _trigrams(word: str) -> str:
+    """An FTS5 query for the leads holding every trigram of ``word``, each quoted (a ``"`` in
+    the word doubled), so no character of the word is read as query syntax."""
+    grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
+    return " AND ".join('"{}"'.format(gram.replace('"', '""')) for gram in grams)
 
 
 def _joined(query: Any, f: LeadFilter, *, always: bool = False) -> Any:

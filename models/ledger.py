@@ -16,6 +16,7 @@ from typing import Any
 
 from peewee import fn
 
+from models.bulk import schema_objects
 from models.db import PRAGMAS, StoreError, immediate, write_prepared
 from models.records import ActivityKind, StageName
 from models.search import search_key
@@ -278,10 +279,8 @@ def _indexes_built_after(new: int) -> Iterator[None]:
     if new >= max(stored, 1):
         indexes = [
             (name, sql)
-            for name, sql in database.execute_sql(  # type: ignore[no-untyped-call]
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lead' "
-                "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
-            ).fetchall()
+            for name, sql in schema_objects("index", ("lead",), "tbl_name")
+            if not sql.startswith("CREATE UNIQUE")
         ]
     for name, _ in indexes:
         run_sql(f'DROP INDEX "{name}"')

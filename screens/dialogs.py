@@ -22,14 +22,6 @@ from yeji_tui.text import parse_day, yi
 from yeji_tui.widgets.picker import Picker
 from yeji_tui.widgets.user_text import TextInput
 
-DROP_REASONS = (
-    "企业投资计划调整",
-    "用地条件不满足",
-    "环评不符合要求",
-    "企业选择其他地区",
-    "资金未落实",
-)
-
 
 @dataclass(frozen=True)
 class MoveAnswer:

@@ -19,11 +19,10 @@ from models.db import current_user
 from models.db import session as store_session
 from models.leads import Change, LeadChanged, LeadFields, Refused
 from models.records import STAGES, LeadCard, LeadRecord, StageName
-from models.rules import next_stage, previous_stage
+from models.rules import DROP_REASONS, next_stage, previous_stage
 from screens.base import session
 from screens.changes import LeadScreen, describe
 from screens.dialogs import (
-    DROP_REASONS,
     ChoiceDialog,
     FollowUpAnswer,
     FollowUpDialog,

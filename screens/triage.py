@@ -24,9 +24,10 @@ from models.db import current_user
 from models.db import session as store_session
 from models.leads import Change, LeadDetail, TriageItem
 from models.records import LeadRecord
+from models.rules import DROP_REASONS
 from screens.base import plain, session
 from screens.changes import LeadScreen
-from screens.dialogs import DROP_REASONS, ChoiceDialog, PickDialog
+from screens.dialogs import ChoiceDialog, PickDialog
 from screens.lead_detail import render_detail
 from yeji_tui.text import yi
 from yeji_tui.widgets.footer import KeyBar

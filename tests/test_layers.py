@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
         "yeji_tui.config",
         "yeji_tui.cli",
         "yeji_tui.demo",
+        "yeji_tui.demo_rows",
+        "yeji_tui.serve",
         "models.reports",
         "yeji_tui.reports",
         "yeji_tui.xlsx",

@@ -146,6 +146,17 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="备份数据库（他人可照常使用） / back up the store")
     backup.add_argument("file", metavar="FILE", help="备份文件或目录 / a file, or a directory")
     backup.add_argument("--force", action="store_true", help="覆盖已有文件 / replace FILE")
+    serve = sub.add_parser("serve", help="在浏览器中使用界面 / the TUI in a browser")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址 / address (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="端口 / port (8000)")
+    serve.add_argument(
+        "--writable", action="store_true", help="允许修改（默认只读） / allow changes"
+    )
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="浏览器访问的地址（反向代理时） / the address browsers use, behind a proxy",
+    )
     sub.add_parser("check", help="检查数据库是否完好 / check the store is whole")
     restore = sub.add_parser("restore", help="用备份恢复数据库 / put a backup in place")
     restore.add_argument("file", metavar="FILE", help="备份文件 / the backup")
@@ -302,6 +313,8 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
         return cmd_check(ctx)
     if args.command == "restore":
         return cmd_restore(ctx, Path(args.file))
+    if args.command == "serve":
+        return cmd_serve(ctx, args)
     if args.command == "demo":
         code = cmd_demo(ctx, leads=args.leads, seed=args.seed, activities=args.activities)
         return run_tui(ctx, args.section) if code == 0 and args.open else code
@@ -558,8 +571,37 @@ def cmd_demo(ctx: Context, *, leads: int, seed: int, activities: int | None) -> 
 
     with Progress(ctx.t) as progress:
         progress.phase("progress.demo")
-        made = build_demo(ctx.today, leads=leads, seed=seed, activities=activities)
+        made = build_demo(
+            ctx.today, leads=leads, seed=seed, activities=activities, progress=progress.demo
+        )
     print(ctx.t("cli.demo_done", leads=made.leads, activities=made.activities, path=ctx.db_path))
+    return 0
+
+
+def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
+    """``yeji serve``: the TUI in a browser, read-only unless ``--writable``."""
+    from yeji_tui.serve import ServeMissing, ServeOptions, serve
+
+    if ctx.read_only and args.writable:
+        raise CliError("--read-only / --writable", EXIT_USAGE)
+    _open(ctx, create=False)  # a store that cannot be opened is said here, not in each tab
+    _campaign(ctx)
+    options = ServeOptions(
+        db_path=ctx.db_path,
+        host=args.host,
+        port=args.port,
+        writable=args.writable,
+        lang=ctx.lang,
+        today=args.today,
+        public_url=args.public_url,
+    )
+    try:
+        serve(options, ctx.t)
+    except ServeMissing as exc:
+        raise CliError(ctx.t("serve.missing", extra=str(exc))) from exc
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        why = ctx.t("serve.cannot_listen", host=args.host, port=args.port, why=exc)
+        raise CliError(why) from exc
     return 0
 
 

@@ -732,6 +732,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{what}（当前筛选下不显示，Esc 清除筛选）",
         "{what} (hidden by the filter; Esc clears it)",
     ),
+    # --- issue 12, past one machine: the streamed demo, yeji serve
+    "progress.demo_leads": ("生成演示数据：{n} 条线索", "making the demo: {n} leads"),
+    "progress.demo_activities": ("生成演示数据：{n} 条活动", "making the demo: {n} activities"),
+    "progress.demo_index": ("建立索引和汇总…", "building the indexes and totals…"),
+    "serve.title": ("叶集“双招双引”百日攻坚", "Yeji investment campaign"),
+    "serve.missing": (
+        "在浏览器中使用需要 textual-serve：请运行 pip install '{extra}'",
+        "serving to a browser needs textual-serve: run pip install '{extra}'",
+    ),
+    "serve.cannot_listen": (
+        "无法在 {host}:{port} 上监听（{why}）：端口已被占用，或地址不属于本机；请换一个 --port 或 --host",
+        "cannot listen on {host}:{port} ({why}): the port is taken or the address is not this machine's; try another --port or --host",
+    ),
 }
 
 

@@ -70,3 +70,18 @@ def test_a_store_from_version_5_gets_its_search_keys_recomputed(tmp_path: Path) 
         assert _names("csqy018") == ["测试企业018有限公司"]
     finally:
         close_store()
+
+
+def test_a_word_is_found_whole_not_as_scattered_trigrams(campaign_store: Path) -> None:
+    # "abcxbce" holds both trigrams of "abce" (abc, bce), apart: it does not hold "abce"
+    upsert_leads(
+        [lead("abcxbce公司", "一号"), lead("abce公司", "二号"), lead('q"x* and (y)公司', "三号")],
+        "t",
+        TODAY,
+    )
+    assert _names("abce") == ["abce公司"]
+    assert sorted(_names("bce")) == ["abce公司", "abcxbce公司"]  # one trigram: both
+    # quotes, stars, brackets and AND are the FTS query language's: here they are letters
+    assert _names('q"x*') == ['q"x* and (y)公司']
+    assert _names("and") == ['q"x* and (y)公司']
+    assert _names("(y)") == ['q"x* and (y)公司']
