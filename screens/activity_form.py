@@ -69,7 +69,7 @@ class ActivityForm(FormDialog):
                 value = "、".join(leads) if name == "leads" else getattr(a, name, "") if a else ""
                 yield TextInput(value, id=name)
                 yield Static("", id=f"{name}-error", classes="error")
-            yield Static(t("act.hint"), classes="hint")
+            yield self.hint()
 
     def on_mount(self) -> None:
         if self.refused is not None:

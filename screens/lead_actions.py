@@ -20,7 +20,7 @@ from models.db import session as store_session
 from models.leads import Change, LeadChanged, LeadFields, Refused
 from models.records import STAGES, LeadCard, LeadRecord, StageName
 from models.rules import next_stage, previous_stage
-from screens.base import session
+from screens.base import key_in_force, session
 from screens.changes import LeadScreen, describe
 from screens.dialogs import (
     DROP_REASONS,
@@ -227,7 +227,11 @@ class LeadActions(LeadScreen):
                 continue
             app.record_change(change)
             said = describe(change, t)
-            self.say(t("filter.hides_saved", what=said) if hidden else said)
+            if hidden:
+                said = t(
+                    "filter.hides_saved", what=said, clear=key_in_force(self, "pipeline.clear")
+                )
+            self.say(said)
             self.reload(change.lead_id)
             return
 

@@ -21,7 +21,7 @@ from textual.widgets import ContentSwitcher, Static
 from models.db import session as store_session
 from models.records import QuotaName
 from screens.activity_log import LogsActivities
-from screens.base import session
+from screens.base import key_in_force, session
 from screens.unit_lists import ListDialog, calendar_lines, cell_reader, list_reader, roster_lines
 from screens.unit_outline import heat_rows, org_lines
 from yeji_tui.prefetch import ready
@@ -134,11 +134,12 @@ class UnitsScreen(LogsActivities):
         status = self.data.status
         view = self.query("#units-views")
         showing = view.first(ContentSwitcher).current if view else "heatmap"
-        what = (
-            t("units.heatmap_of", quota=t(f"quota.{QUOTAS[self.quota_index]}"))
-            if showing == "heatmap"
-            else t("units.ranking")
-        )
+        if showing == "heatmap":
+            quota = t(f"quota.{QUOTAS[self.quota_index]}")
+            keys = {k: key_in_force(self, f"units.{k}_quota") for k in ("previous", "next")}
+            what = t("units.heatmap_of", quota=quota, **keys)
+        else:
+            what = t("units.ranking", sort=key_in_force(self, "units.sort"))
         month = status.current_month or ""
         return Content.assemble(
             (t("section.units"), "bold"),

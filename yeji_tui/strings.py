@@ -41,8 +41,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.log_activity": ("记活动", "Log activity"),
     "key.its_pipeline": ("其项目看板", "Its pipeline"),
     "units.subject": ("小组 / 单位", "group / unit"),
-    "units.heatmap_of": ("月度任务：{quota}（[ ] 切换）", "quota: {quota} ([ ] to switch)"),
-    "units.ranking": ("单位排名（s 按光标列排序）", "ranking (s sorts by the cursor's column)"),
+    "units.heatmap_of": (
+        "月度任务：{quota}（{previous} {next} 切换）",
+        "quota: {quota} ({previous} {next} to switch)",
+    ),
+    "units.ranking": (
+        "单位排名（{sort} 按光标列排序）",
+        "ranking ({sort} sorts by the cursor's column)",
+    ),
     "units.legend": (
         "完成/应完成：✔ 完成  ○ 进行中  ✘ 未完成；回车查看明细，Tab 切换到组织树",
         "done/required: ✔ met  ○ in progress  ✘ missed; Enter shows the records, Tab the tree",
@@ -82,7 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.adviser": ("发展顾问", "adviser"),
     "kind.mobilisation": ("动员会", "mobilisation meeting"),
     "page.leads": ("项目线索（按阶段）", "Leads by stage"),
-    "page.pipeline_hint": ("按 p 打开其项目看板", "p opens its pipeline"),
+    "page.pipeline_hint": ("按 {pipeline} 打开其项目看板", "{pipeline} opens its pipeline"),
     "page.quotas": ("月度任务", "Monthly quotas"),
     "page.principal_trips": ("主要负责人外出（{n} 次）", "Principal's trips ({n})"),
     "page.recent": ("最近的活动", "Recent activities"),
@@ -128,7 +134,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Leads (company names, separated by 、; for the ceremonies, those signed or started)",
     ),
     "act.note": ("备注 / 活动名称", "Note / event title"),
-    "act.hint": ("Ctrl+S 保存　Esc 取消", "Ctrl+S saves  Esc cancels"),
     "act.future": ("不能晚于今天", "cannot be after today"),
     "act.unknown": ("没有这些企业的线索：{names}", "no leads of these companies: {names}"),
     "act.saved": ("已记录：{unit} {kind}", "Logged: {unit} {kind}"),
@@ -280,7 +285,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "名称或拼音首字母，如 hjjj；单位:{unit} 组:{group} 行业:智能家居 >1亿 有效 停滞:14",
         "name or pinyin initials, e.g. hjjj; unit:{unit} group:{group} industry:… >1亿 valid stale:14",
     ),
-    "filter.active": ("筛选：{line}（Esc 清除）", "Filter: {line} (Esc clears)"),
+    "filter.active": ("筛选：{line}（{clear} 清除）", "Filter: {line} ({clear} clears)"),
     "filter.bad": ("看不懂：{token}", "Cannot read: {token}"),
     "views.title": ("视图：选择或另存", "Views: pick one or save as"),
     "views.save_as": ("把当前筛选另存为……", "Save the current filter as…"),
@@ -313,8 +318,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Only leads in negotiation can be picked",
     ),
     "what_if.added": (
-        "◆ {company} 选入假设（共 {n} 个，总览按 w 查看）",
-        "◆ {company} picked ({n}; w on the overview)",
+        "◆ {company} 选入假设（共 {n} 个，总览按 {what_if} 查看）",
+        "◆ {company} picked ({n}; {what_if} on the overview)",
     ),
     "what_if.removed": ("{company} 移出假设（共 {n} 个）", "{company} unpicked ({n})"),
     "key.edit": ("编辑", "Edit"),
@@ -345,8 +350,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "form.pick": ("请从列表中选择（↑↓ 选择，Enter 确定）", "pick one from the list (↑↓, Enter)"),
     "form.save_hint": (
-        "Ctrl+S 保存 · Esc 取消 · Enter 下一项",
-        "Ctrl+S saves · Esc cancels · Enter: next field",
+        "{save} 保存 · esc 取消 · enter 下一项",
+        "{save} saves · esc cancels · enter: next field",
     ),
     "form.conflict": ("该线索已被他人修改", "Someone else changed this lead"),
     "form.theirs": ("【对方保存的版本】", "[Their saved version]"),
@@ -713,7 +718,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pick.hint": ("↑↓ 选择 · Enter 确定 · Esc 取消", "↑↓ move · Enter picks · Esc cancels"),
     "triage.already": ("已在{stage}", "already at {stage}"),
     "form.discard": ("放弃已填写的内容？", "Discard what you typed?"),
-    "confirm.hint": ("y 放弃 · n 继续填写", "y discards · n goes back to the form"),
+    "confirm.hint": ("{yes} 放弃 · {no} 继续填写", "{yes} discards · {no} goes back to the form"),
     "key.yes": ("是", "Yes"),
     "key.no": ("否", "No"),
     # --- units, overview, CLI widths (issue 11, engineer B)
@@ -728,8 +733,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{token} matches {n} ({names}…): type more",
     ),
     "filter.hides_saved": (
-        "{what}（当前筛选下不显示，Esc 清除筛选）",
-        "{what} (hidden by the filter; Esc clears it)",
+        "{what}（当前筛选下不显示，{clear} 清除筛选）",
+        "{what} (hidden by the filter; {clear} clears it)",
     ),
 }
 

@@ -1,0 +1,93 @@
+"""Hints that name keys say the keys in force, as the key bar does: after the settings'
+``[keymap]``, in Chinese and English (forms, dialogs, the pipeline's and the units' headings,
+a unit's page)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screens.activity_form import ActivityForm
+from screens.dialogs import ConfirmDialog
+from screens.lead_form import LeadForm
+from screens.pipeline import PipelineScreen
+from screens.unit_page import SubjectPage
+from tests.screens import test_pipeline
+from tests.screens.pilot import settle
+from tests.screens.test_keys import remapped
+from tests.screens.test_pipeline import heading, until
+from yeji_tui.app import YejiApp
+
+board_store = test_pipeline.board_store  # the pipeline tests' leads at every stage
+
+#: every binding a hint names, on another key
+KEYMAP = (
+    ("activity.save", "ctrl+o"),
+    ("confirm.no", "N"),
+    ("confirm.yes", "Y"),
+    ("form.save", "ctrl+o"),
+    ("overview.what_if", "W"),
+    ("page.pipeline", "P"),
+    ("pipeline.clear", "ctrl+l"),
+    ("units.next_quota", "."),
+    ("units.previous_quota", "comma"),
+    ("units.sort", "S"),
+)
+
+
+def hint(app: YejiApp) -> str:
+    return str(app.screen.query(".hint").last().render())  # under the fields
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_pipelines_hints_name_the_remapped_keys(board_store: Path, lang: str) -> None:
+    zh = lang == "zh"
+    app = remapped(board_store, "pipeline", lang, KEYMAP)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen)
+        await pilot.press("l", "w")  # 恒嘉家居 (洽谈) chosen for the overview's what-if
+        await settle(app, pilot)
+        assert ("总览按 W 查看" if zh else "W on the overview") in heading(screen)
+        await pilot.press("slash", *"hjjj", "enter")
+        await settle(app, pilot)
+        assert ("（^l 清除）" if zh else "(^l clears)") in heading(screen)
+        assert "esc" not in heading(screen).lower()
+
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, LeadForm))
+        assert hint(app).startswith("^o 保存 · esc 取消" if zh else "^o saves · esc cancels")
+        await pilot.press("x", "escape")  # something typed: Esc asks first
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert hint(app) == (
+            "Y 放弃 · N 继续填写" if zh else "Y discards · N goes back to the form"
+        )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_units_hints_name_the_remapped_keys(board_store: Path, lang: str) -> None:
+    zh = lang == "zh"
+    app = remapped(board_store, "units", lang, KEYMAP)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+
+        def units_heading() -> str:
+            return str(app.screen.query_one("#units-heading").render())
+
+        assert ("（, . 切换）" if zh else "(, . to switch)") in units_heading()
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert ("单位排名（S 按光标列排序）" if zh else "ranking (S sorts") in units_heading()
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ActivityForm))
+        assert hint(app).startswith("^o 保存" if zh else "^o saves")
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ActivityForm))
+        app.screen.query_one("#ranking").move_cursor(row=0, column=1)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SubjectPage))
+        await until(pilot, lambda: "P" in str(app.screen.query_one("#subject-text").render()))
+        page = str(app.screen.query_one("#subject-text").render())
+        assert ("按 P 打开其项目看板" if zh else "P opens its pipeline") in page
