@@ -1,6 +1,6 @@
 """Hints that name keys say the keys in force, as the key bar does: after the settings'
 ``[keymap]``, in Chinese and English (forms, dialogs, the pipeline's and the units' headings,
-a unit's page)."""
+a unit's page). Triage's key bar at 80 columns keeps undo and help."""
 
 from __future__ import annotations
 
@@ -12,14 +12,16 @@ from screens.activity_form import ActivityForm
 from screens.dialogs import ConfirmDialog
 from screens.lead_form import LeadForm
 from screens.pipeline import PipelineScreen
+from screens.triage import TriageScreen
 from screens.unit_page import SubjectPage
-from tests.screens import test_pipeline
+from tests.screens import test_pipeline, test_triage
 from tests.screens.pilot import settle
-from tests.screens.test_keys import remapped
-from tests.screens.test_pipeline import heading, until
+from tests.screens.test_keys import footer, remapped
+from tests.screens.test_pipeline import TODAY, heading, until
 from yeji_tui.app import YejiApp
 
 board_store = test_pipeline.board_store  # the pipeline tests' leads at every stage
+queue_store = test_triage.queue_store  # three new leads waiting in triage
 
 #: every binding a hint names, on another key
 KEYMAP = (
@@ -91,3 +93,29 @@ async def test_the_units_hints_name_the_remapped_keys(board_store: Path, lang: s
         await until(pilot, lambda: "P" in str(app.screen.query_one("#subject-text").render()))
         page = str(app.screen.query_one("#subject-text").render())
         assert ("按 P 打开其项目看板" if zh else "P opens its pipeline") in page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_triages_key_bar_at_80_columns_keeps_undo_and_help(
+    queue_store: Path, lang: str
+) -> None:
+    app = YejiApp(db_path=queue_store, today=TODAY, lang=lang, section="triage")  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, TriageScreen)
+        shown = footer(app)
+        assert len(shown) <= 80  # one line, nothing cut
+        undo, help_, palette = (
+            ("u 撤销", "? 帮助", "^p 命令")
+            if lang == "zh"
+            else (
+                "u Undo",
+                "? Help",
+                "^p Commands",
+            )
+        )
+        assert undo in shown and help_ in shown and shown.rstrip().endswith(palette)
+        first = "v 有效  a 转洽谈  d 终止" if lang == "zh" else "v Valid  a To negotiating"
+        assert shown.lstrip().startswith(first)  # the decisions first
+        if lang == "zh":  # every decision fits in Chinese
+            assert all(k in shown for k in ("o 改派", "f 再跟进", "␣ 跳过"))
