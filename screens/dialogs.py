@@ -172,7 +172,13 @@ class PickDialog(Dialog):
     def compose(self) -> ComposeResult:
         t = session(self).t
         with self.box():
-            yield Picker(self.choices, "", id="pick", placeholder=t("pick.placeholder"))
+            yield Picker(
+                self.choices,
+                "",
+                id="pick",
+                placeholder=t("pick.placeholder"),
+                no_match=t("pick.no_unit"),  # the units of triage's reassign
+            )
             yield Static(t("pick.hint"), classes="hint")
 
     def on_mount(self) -> None:

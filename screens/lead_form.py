@@ -171,7 +171,8 @@ class LeadForm(FormDialog):
                 ("consultant", self._consultant_choices(), self._consultant_name(i)),
             ):
                 yield Label(t(f"form.{name}"))
-                yield Picker(choices, value, id=name)
+                none = t("pick.no_unit" if name == "unit" else "pick.no_match")
+                yield Picker(choices, value, id=name, no_match=none)
                 yield Static("", id=f"{name}-error", classes="error")
             for name, day in (
                 ("found_on", (i.found_on if i else today)),

@@ -736,6 +736,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{what}（当前筛选下不显示，{clear} 清除筛选）",
         "{what} (hidden by the filter; {clear} clears it)",
     ),
+    # --- issue 11's leftovers: unit pickers that match nothing say so
+    "pick.no_unit": ("没有匹配的单位", "No unit matches"),
+    "pick.no_match": ("没有匹配的选项", "Nothing matches"),
 }
 
 

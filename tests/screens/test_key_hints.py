@@ -1,15 +1,17 @@
 """Hints that name keys say the keys in force, as the key bar does: after the settings'
 ``[keymap]``, in Chinese and English (forms, dialogs, the pipeline's and the units' headings,
-a unit's page). Triage's key bar at 80 columns keeps undo and help."""
+a unit's page). Triage's key bar at 80 columns keeps undo and help, and a unit picker that
+matches nothing says so."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from textual.widgets import OptionList
 
 from screens.activity_form import ActivityForm
-from screens.dialogs import ConfirmDialog
+from screens.dialogs import ConfirmDialog, PickDialog
 from screens.lead_form import LeadForm
 from screens.pipeline import PipelineScreen
 from screens.triage import TriageScreen
@@ -19,6 +21,7 @@ from tests.screens.pilot import settle
 from tests.screens.test_keys import footer, remapped
 from tests.screens.test_pipeline import TODAY, heading, until
 from yeji_tui.app import YejiApp
+from yeji_tui.widgets.picker import Picker
 
 board_store = test_pipeline.board_store  # the pipeline tests' leads at every stage
 queue_store = test_triage.queue_store  # three new leads waiting in triage
@@ -119,3 +122,50 @@ async def test_triages_key_bar_at_80_columns_keeps_undo_and_help(
         assert shown.lstrip().startswith(first)  # the decisions first
         if lang == "zh":  # every decision fits in Chinese
             assert all(k in shown for k in ("o 改派", "f 再跟进", "␣ 跳过"))
+
+
+def listed(picker: Picker) -> list[str]:
+    options = picker.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_unit_picker_that_matches_nothing_says_so(queue_store: Path, lang: str) -> None:
+    none = "没有匹配的单位" if lang == "zh" else "No unit matches"
+    app = YejiApp(db_path=queue_store, today=TODAY, lang=lang, section="triage")  # type: ignore[arg-type]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o")  # triage's reassign
+        await until(pilot, lambda: isinstance(app.screen, PickDialog))
+        picker = app.screen.query_one(Picker)
+        await pilot.press(*"xyz")
+        await pilot.pause()
+        assert listed(picker) == [none] and picker.query_one(OptionList).display
+        await pilot.press("enter")  # nothing to take: the dialog stays
+        await pilot.pause()
+        assert isinstance(app.screen, PickDialog)
+        await pilot.press(*["backspace"] * 3, *"ylz")  # 姚李镇 by its initials
+        await pilot.pause()
+        assert listed(picker) == ["姚李镇"]
+
+
+async def test_the_forms_unit_picker_says_no_unit_and_enter_still_moves_on(
+    board_store: Path,
+) -> None:
+    app = YejiApp(db_path=board_store, today=TODAY, section="pipeline", watch_seconds=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, LeadForm))
+        form = app.screen
+        form.query_one("#unit-input").focus()
+        await pilot.press(*"qqq")
+        await pilot.pause()
+        assert listed(form.query_one("#unit", Picker)) == ["没有匹配的单位"]
+        form.query_one("#industry-input").focus()
+        await pilot.press(*"qqq")
+        await pilot.pause()
+        assert listed(form.query_one("#industry", Picker)) == ["没有匹配的选项"]
+        await pilot.press("enter")  # to the next field, as everywhere in the form
+        await pilot.pause()
+        assert app.focused is form.query_one("#source-input")
