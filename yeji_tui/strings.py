@@ -222,13 +222,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据库中还没有活动。请先运行 yeji init --config 文件 或 yeji demo",
         "The store holds no campaign yet. Run yeji init --config FILE or yeji demo first",
     ),
-    "amount_yi": ("{yi} 亿元", "{yi} 亿"),
-    "col.quota": ("任务", "Quota"),
-    "col.subject": ("单位/小组", "Unit/group"),
-    "col.progress": ("完成/要求", "Done/req."),
-    "col.status": ("状态", "Status"),
-    "col.date": ("日期", "Date"),
-    "col.stage": ("类型", "Kind"),
     "col.company": ("企业", "Company"),
     "col.amount": ("金额", "Amount"),
     "col.unit": ("单位", "Unit"),
@@ -383,16 +376,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "detail.history": ("阶段记录", "Stage history"),
     "detail.follow_ups": ("跟进记录", "Follow-ups"),
     "detail.none": ("（无）", "(none)"),
-    "refreshed": ("已刷新", "Refreshed"),
     "store_changed": ("数据已由他人更新", "The store was changed elsewhere"),
     "error.load": ("读取数据失败：{error}", "Could not load the data: {error}"),
     "cmd.goto": ("切换到{name}", "Go to {name}"),
-    "cmd.refresh": ("刷新数据", "Refresh the data"),
     # --- CLI
-    "cli.description": (
-        "叶集区“双招双引”百日攻坚行动：终端工具",
-        "Yeji district's 100-day investment-attraction campaign, in the terminal",
-    ),
     "cli.init_done": ("活动已载入：{changes}", "Campaign loaded: {changes}"),
     "cli.init_same": ("活动已是最新，无需改动", "The campaign is up to date; nothing changed"),
     "cli.exported": ("已写出活动配置：{path}", "Campaign written to {path}"),
@@ -420,7 +407,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该数据库已有非演示活动「{name}」，为免覆盖，请另选 --db 文件",
         "This store holds a real campaign ({name}); use another --db file for the demo",
     ),
-    "cli.bad_date": ("日期格式应为 YYYY-MM-DD：{value}", "dates are YYYY-MM-DD: {value}"),
     # --- the store file: opening, read-only, backup, check, restore (issue 8)
     "store.not_found": (
         "数据库不存在：{path}（先运行 yeji init --config 活动配置.toml）",
