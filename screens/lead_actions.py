@@ -22,14 +22,6 @@ from models.records import STAGES, LeadCard, LeadRecord, StageName
 from models.rules import next_stage, previous_stage
 from screens.base import key_in_force, session
 from screens.changes import LeadScreen, describe
-from screens.dialogs import (
-    DROP_REASONS,
-    ChoiceDialog,
-    FollowUpAnswer,
-    FollowUpDialog,
-    MoveAnswer,
-    MoveDialog,
-)
 
 #: the keys that act on a lead, shown first in the footer (most used first); ids are remappable
 LEAD_BINDINGS = [
@@ -104,6 +96,9 @@ class LeadActions(LeadScreen):
 
     @work(exit_on_error=False)
     async def _move(self, card: LeadCard, to: StageName) -> None:
+        # the dialogs load when first needed, not before the pipeline's first frame
+        from screens.dialogs import MoveAnswer, MoveDialog
+
         app = session(self)
         answer: object = MoveAnswer(app.today, None)
         if direction_forward(card.stage, to) and to in ("signed", "started"):
@@ -140,6 +135,8 @@ class LeadActions(LeadScreen):
 
     @work(exit_on_error=False)
     async def _drop(self, card: LeadCard) -> None:
+        from screens.dialogs import DROP_REASONS, ChoiceDialog
+
         t = session(self).t
         reason = await self.ask(
             ChoiceDialog(t("drop.title", company=card.company), DROP_REASONS, other=t("drop.other"))
@@ -156,6 +153,8 @@ class LeadActions(LeadScreen):
 
     @work(exit_on_error=False)
     async def _follow_up(self, card: LeadCard) -> None:
+        from screens.dialogs import FollowUpAnswer, FollowUpDialog
+
         t = session(self).t
         answer = await self.ask(FollowUpDialog(t("follow_up.title", company=card.company)))
         if isinstance(answer, FollowUpAnswer):

@@ -14,7 +14,6 @@ from models.db import current_user
 from models.db import session as store_session
 from models.leads import LeadFilter
 from screens.base import key_in_force, session
-from screens.dialogs import ChoiceDialog
 from screens.lead_actions import LeadActions
 from screens.pipeline_filter import FilterLine
 
@@ -100,6 +99,8 @@ class PipelineTools(LeadActions):
 
     @work(exit_on_error=False)
     async def _views(self) -> None:
+        from screens.dialogs import ChoiceDialog  # not needed for the first frame
+
         t = session(self).t
         with store_session():
             views = leads.saved_views()
