@@ -57,10 +57,12 @@ class ActivityForm(FormDialog):
             yield TextInput(day.isoformat(), placeholder="YYYY-MM-DD", id="date")
             yield Static("", id="date-error", classes="error")
             yield Label(t("form.unit"))
-            yield Picker(self.units, a.unit if a else (self.unit or ""), id="unit")
+            unit = a.unit if a else (self.unit or "")
+            yield Picker(self.units, unit, id="unit", no_match=t("pick.no_unit"))
             yield Static("", id="unit-error", classes="error")
             yield Label(t("act.kind"))
-            yield Picker(kinds, t(f"kind.{a.kind}") if a else kinds[0], id="kind")
+            kind = t(f"kind.{a.kind}") if a else kinds[0]
+            yield Picker(kinds, kind, id="kind", no_match=t("pick.no_match"))
             yield Static("", id="kind-error", classes="error")
             principal = a.led_by_principal if a else False
             yield FormCheckbox(t("act.principal"), principal, id="principal")
@@ -69,7 +71,7 @@ class ActivityForm(FormDialog):
                 value = "、".join(leads) if name == "leads" else getattr(a, name, "") if a else ""
                 yield TextInput(value, id=name)
                 yield Static("", id=f"{name}-error", classes="error")
-            yield Static(t("act.hint"), classes="hint")
+            yield self.hint()
 
     def on_mount(self) -> None:
         if self.refused is not None:

@@ -21,6 +21,7 @@ from yeji_tui.widgets.presence import PresenceMark
 if TYPE_CHECKING:
     from models.leads import Change
     from models.records import LeadCard
+    from yeji_tui.settings import UserSettings
 
 
 class Session(Protocol):
@@ -28,6 +29,8 @@ class Session(Protocol):
 
     t: Catalog
     today: date
+    #: the user's settings (language, theme, ``[keymap]``)
+    user_settings: UserSettings
 
     stale_days: int
     #: 洽谈 leads chosen for the what-if (id → card); the store never sees them
@@ -59,6 +62,29 @@ def translate_bindings(node: DOMNode, t: Catalog) -> None:
     table = node._bindings.key_to_bindings
     for key, bindings in table.items():
         table[key] = [_translated(b, t) for b in bindings]
+
+
+def key_in_force(node: DOMNode, binding_id: str, owner: type[DOMNode] | None = None) -> str:
+    """The key that does ``binding_id`` now, as the key bar shows it (``^s``, ``]``): the
+    settings' ``[keymap]`` key when it remaps the binding, else the first key declared in the
+    BINDINGS of ``owner`` (``node``'s class by default) or of the app. Hints name their keys
+    through this, so that they say what the key bar says."""
+    declared = _declared(owner or type(node), binding_id) or _declared(type(node.app), binding_id)
+    if declared is None:
+        raise LookupError(f"no binding {binding_id!r} on {owner or type(node)} or the app")
+    remapped = dict(session(node).user_settings.keymap).get(binding_id)
+    if remapped:  # as Textual applies a keymap: the binding's own key_display no longer holds
+        declared = replace(declared, key=remapped, key_display=None)
+    first = replace(declared, key=declared.key.split(",")[0].strip())
+    return node.app.get_key_display(first)
+
+
+def _declared(owner: type[DOMNode], binding_id: str) -> Binding | None:
+    for cls in owner.__mro__:
+        for binding in vars(cls).get("BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.id == binding_id:
+                return binding
+    return None
 
 
 def _translated(binding: Binding, t: Catalog) -> Binding:

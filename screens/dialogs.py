@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.base import plain, session, translate_bindings
+from screens.base import key_in_force, plain, session, translate_bindings
 from yeji_tui.text import parse_day, yi
 from yeji_tui.widgets.picker import Picker
 from yeji_tui.widgets.user_text import TextInput
@@ -164,7 +164,13 @@ class PickDialog(Dialog):
     def compose(self) -> ComposeResult:
         t = session(self).t
         with self.box():
-            yield Picker(self.choices, "", id="pick", placeholder=t("pick.placeholder"))
+            yield Picker(
+                self.choices,
+                "",
+                id="pick",
+                placeholder=t("pick.placeholder"),
+                no_match=t("pick.no_unit"),  # the units of triage's reassign
+            )
             yield Static(t("pick.hint"), classes="hint")
 
     def on_mount(self) -> None:
@@ -196,7 +202,8 @@ class ConfirmDialog(Dialog):
     def compose(self) -> ComposeResult:
         with self.box():
             yield Static(Content(self.question))
-            yield Static(session(self).t("confirm.hint"), classes="hint")
+            yes, no = (key_in_force(self, f"confirm.{answer}") for answer in ("yes", "no"))
+            yield Static(Content(session(self).t("confirm.hint", yes=yes, no=no)), classes="hint")
 
     def action_answer(self, yes: bool) -> None:
         """Answer the question."""

@@ -20,15 +20,8 @@ from models.db import session as store_session
 from models.leads import Change, LeadChanged, LeadFields, Refused
 from models.records import STAGES, LeadCard, LeadRecord, StageName
 from models.rules import DROP_REASONS, next_stage, previous_stage
-from screens.base import session
+from screens.base import key_in_force, session
 from screens.changes import LeadScreen, describe
-from screens.dialogs import (
-    ChoiceDialog,
-    FollowUpAnswer,
-    FollowUpDialog,
-    MoveAnswer,
-    MoveDialog,
-)
 
 #: the keys that act on a lead, shown first in the footer (most used first); ids are remappable
 LEAD_BINDINGS = [
@@ -103,6 +96,9 @@ class LeadActions(LeadScreen):
 
     @work(exit_on_error=False)
     async def _move(self, card: LeadCard, to: StageName) -> None:
+        # the dialogs load when first needed, not before the pipeline's first frame
+        from screens.dialogs import MoveAnswer, MoveDialog
+
         app = session(self)
         answer: object = MoveAnswer(app.today, None)
         if direction_forward(card.stage, to) and to in ("signed", "started"):
@@ -139,6 +135,8 @@ class LeadActions(LeadScreen):
 
     @work(exit_on_error=False)
     async def _drop(self, card: LeadCard) -> None:
+        from screens.dialogs import ChoiceDialog
+
         t = session(self).t
         reason = await self.ask(
             ChoiceDialog(t("drop.title", company=card.company), DROP_REASONS, other=t("drop.other"))
@@ -155,6 +153,8 @@ class LeadActions(LeadScreen):
 
     @work(exit_on_error=False)
     async def _follow_up(self, card: LeadCard) -> None:
+        from screens.dialogs import FollowUpAnswer, FollowUpDialog
+
         t = session(self).t
         answer = await self.ask(FollowUpDialog(t("follow_up.title", company=card.company)))
         if isinstance(answer, FollowUpAnswer):
@@ -226,7 +226,11 @@ class LeadActions(LeadScreen):
                 continue
             app.record_change(change)
             said = describe(change, t)
-            self.say(t("filter.hides_saved", what=said) if hidden else said)
+            if hidden:
+                said = t(
+                    "filter.hides_saved", what=said, clear=key_in_force(self, "pipeline.clear")
+                )
+            self.say(said)
             self.reload(change.lead_id)
             return
 

@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Static
 
 from models.leads import LeadFields
 from models.records import INDUSTRIES, SOURCES, LeadRecord
-from screens.base import session, translate_bindings
+from screens.base import key_in_force, session, translate_bindings
 from screens.dialogs import ConfirmDialog, Dialog
 from yeji_tui.importer import MAX_AMOUNT_WAN
 from yeji_tui.strings import Catalog
@@ -62,6 +62,12 @@ class FormDialog(Dialog):
             translate_bindings(box, session(self).t)
         self._opened_with = self._typed()
         self.mount(KeyBar())  # the form's own keys (save, cancel), not the screen's behind
+
+    def hint(self) -> Static:
+        """The form's keys under its fields, its save key as in force (after the ``[keymap]``)."""
+        save = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.action == "save")
+        text = session(self).t("form.save_hint", save=key_in_force(self, save.id or ""))
+        return Static(Content(text), classes="hint")  # a key may be "[": never markup
 
     def _typed(self) -> tuple[object, ...]:
         return tuple(w.value for w in self.query("Input, FormCheckbox"))  # type: ignore[attr-defined]
@@ -165,7 +171,8 @@ class LeadForm(FormDialog):
                 ("consultant", self._consultant_choices(), self._consultant_name(i)),
             ):
                 yield Label(t(f"form.{name}"))
-                yield Picker(choices, value, id=name)
+                none = t("pick.no_unit" if name == "unit" else "pick.no_match")
+                yield Picker(choices, value, id=name, no_match=none)
                 yield Static("", id=f"{name}-error", classes="error")
             for name, day in (
                 ("found_on", (i.found_on if i else today)),
@@ -174,7 +181,7 @@ class LeadForm(FormDialog):
                 yield Label(t(f"form.{name}"))
                 yield TextInput(day.isoformat() if day else "", placeholder="YYYY-MM-DD", id=name)
                 yield Static("", id=f"{name}-error", classes="error")
-            yield Static(t("form.save_hint"), classes="hint")
+            yield self.hint()
 
     def on_mount(self) -> None:
         self.query_one("#amount-error", Static).update(self._amount_hint())

@@ -21,7 +21,7 @@ from models import leads
 from models.db import session as store_session
 from models.leads import BoardData, LeadFilter
 from models.records import LeadCard
-from screens.base import session
+from screens.base import key_in_force, session
 from screens.lead_actions import LEAD_BINDINGS
 from screens.pipeline_filter import FilterLine
 from screens.pipeline_tools import PipelineTools
@@ -120,7 +120,9 @@ class PipelineScreen(PipelineTools):
         t = session(self).t
         parts: list[Content | str | tuple[str, str]] = [(t("section.pipeline"), "bold")]
         if self.filter.active:
-            parts += ["  ", (t("filter.active", line=filter_line(self.filter)), "$text-accent")]
+            clear = key_in_force(self, "pipeline.clear")
+            line = t("filter.active", line=filter_line(self.filter), clear=clear)
+            parts += ["  ", (line, "$text-accent")]
         if self.message:
             text, ok = self.message
             parts += [

@@ -13,8 +13,7 @@ from models import leads
 from models.db import current_user
 from models.db import session as store_session
 from models.leads import LeadFilter
-from screens.base import session
-from screens.dialogs import ChoiceDialog
+from screens.base import key_in_force, session
 from screens.lead_actions import LeadActions
 from screens.pipeline_filter import FilterLine
 
@@ -100,6 +99,8 @@ class PipelineTools(LeadActions):
 
     @work(exit_on_error=False)
     async def _views(self) -> None:
+        from screens.dialogs import ChoiceDialog  # not needed for the first frame
+
         t = session(self).t
         with store_session():
             views = leads.saved_views()
@@ -161,7 +162,10 @@ class PipelineTools(LeadActions):
             self.say(t("what_if.only_negotiating"), ok=False)
         elif chosen.pop(card.id, None) is None:
             chosen[card.id] = card
-            self.say(t("what_if.added", company=card.company, n=len(chosen)))
+            from screens.overview import OverviewScreen  # where the what-if is seen
+
+            what_if = key_in_force(self, "overview.what_if", OverviewScreen)
+            self.say(t("what_if.added", company=card.company, n=len(chosen), what_if=what_if))
         else:
             self.say(t("what_if.removed", company=card.company, n=len(chosen)))
         self.board.column.refresh()

@@ -37,13 +37,16 @@ class TriageScreen(LeadScreen):
     """One lead at a time, large; single keys decide."""
 
     AUTO_FOCUS = ""  # nothing: the screen's own keys work without focus
+    #: in the key bar at any width: every other key here commits at once
+    KEY_BAR_KEEPS = ("undo",)
     BINDINGS = [
         Binding("v", "decide('valid')", "key.valid", id="triage.valid"),
         Binding("a", "decide('advance')", "key.advance", id="triage.advance"),
         Binding("d", "drop", "key.drop", id="triage.drop"),
         Binding("o", "reassign", "key.reassign", id="triage.reassign"),
         Binding("f", "follow_up", "key.next_follow_up", id="triage.follow_up"),
-        Binding("space", "skip", "key.skip", id="triage.skip"),
+        # ␣: "space" would push a decision out of the key bar at 80 columns
+        Binding("space", "skip", "key.skip", id="triage.skip", key_display="␣"),
         Binding("u", "undo", "key.undo", id="triage.undo"),
         Binding("r", "refresh_data", "key.refresh", id="triage.refresh", show=False),
         # the card is taller than 24 lines: its history and notes are below the fold

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from models.db import session as store_session
 from models.ledger import ActivityInput
 from models.records import ACTIVITY_KINDS, UnitPeriod
-from screens.base import YejiScreen, plain, session
+from screens.base import YejiScreen, key_in_force, plain, session
 from yeji_tui import targets as calc
 from yeji_tui.strings import Catalog
 from yeji_tui.text import clean_text, fit, yi
@@ -104,7 +104,12 @@ class SubjectPage(YejiScreen):
                     for stage, (n, wan) in totals.items()
                 )
             ),
-            Content.assemble((t("page.pipeline_hint"), "$text-muted")),
+            Content.assemble(
+                (
+                    t("page.pipeline_hint", pipeline=key_in_force(self, "page.pipeline")),
+                    "$text-muted",
+                )
+            ),
             Content(""),
         ]
 

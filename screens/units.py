@@ -21,8 +21,7 @@ from textual.widgets import ContentSwitcher, Static
 from models.db import session as store_session
 from models.records import QuotaName
 from screens.activity_log import LogsActivities
-from screens.base import session
-from screens.unit_lists import ListDialog, calendar_lines, cell_reader, list_reader, roster_lines
+from screens.base import key_in_force, session
 from screens.unit_outline import heat_rows, org_lines
 from yeji_tui.prefetch import ready
 from yeji_tui.status import STATUS_SYMBOL
@@ -34,7 +33,6 @@ from yeji_tui.widgets.org_list import OrgList
 if TYPE_CHECKING:
     from yeji_tui.widgets.ranking import RankingTable
 
-__all__ = ["ListDialog", "UnitsScreen", "calendar_lines", "roster_lines"]
 
 QUOTAS: tuple[QuotaName, ...] = ("trips", "principal_trips", "visits", "valid_leads")
 #: a quota's state as a symbol (besides its colour: readable without colour, and in print)
@@ -134,11 +132,12 @@ class UnitsScreen(LogsActivities):
         status = self.data.status
         view = self.query("#units-views")
         showing = view.first(ContentSwitcher).current if view else "heatmap"
-        what = (
-            t("units.heatmap_of", quota=t(f"quota.{QUOTAS[self.quota_index]}"))
-            if showing == "heatmap"
-            else t("units.ranking")
-        )
+        if showing == "heatmap":
+            quota = t(f"quota.{QUOTAS[self.quota_index]}")
+            keys = {k: key_in_force(self, f"units.{k}_quota") for k in ("previous", "next")}
+            what = t("units.heatmap_of", quota=quota, **keys)
+        else:
+            what = t("units.ranking", sort=key_in_force(self, "units.sort"))
         month = status.current_month or ""
         return Content.assemble(
             (t("section.units"), "bold"),
@@ -229,6 +228,9 @@ class UnitsScreen(LogsActivities):
     @on(HeatGrid.Picked)
     def _drill(self, event: HeatGrid.Picked) -> None:
         if self.data is not None:
+            # the lists and their dialog load when first asked for, not before the first frame
+            from screens.unit_lists import cell_reader
+
             quota = QUOTAS[self.quota_index]
             t = session(self).t
             self._show_lines(*cell_reader(self.data, event.key, event.month, quota, t))
@@ -256,18 +258,24 @@ class UnitsScreen(LogsActivities):
         """Read lines in a thread, then show them in a dialog."""
         import asyncio
 
+        from screens.unit_lists import ListDialog
+
         lines = await asyncio.to_thread(read)
         await self.ask(ListDialog(title, lines or [session(self).t("units.no_records")]))
 
     def action_calendar(self) -> None:
         """The events calendar: planned and held, and what the ceremonies carried."""
         if self.data is not None:
+            from screens.unit_lists import list_reader
+
             t = session(self).t
             self._show_lines(t("units.calendar_title"), list_reader("calendar", self.data, t))
 
     def action_roster(self) -> None:
         """The consultants and advisers, against the notice's ranges, with their leads."""
         if self.data is not None:
+            from screens.unit_lists import list_reader
+
             t = session(self).t
             self._show_lines(t("units.roster_title"), list_reader("roster", self.data, t))
 

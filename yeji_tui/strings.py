@@ -41,8 +41,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.log_activity": ("记活动", "Log activity"),
     "key.its_pipeline": ("其项目看板", "Its pipeline"),
     "units.subject": ("小组 / 单位", "group / unit"),
-    "units.heatmap_of": ("月度任务：{quota}（[ ] 切换）", "quota: {quota} ([ ] to switch)"),
-    "units.ranking": ("单位排名（s 按光标列排序）", "ranking (s sorts by the cursor's column)"),
+    "units.heatmap_of": (
+        "月度任务：{quota}（{previous} {next} 切换）",
+        "quota: {quota} ({previous} {next} to switch)",
+    ),
+    "units.ranking": (
+        "单位排名（{sort} 按光标列排序）",
+        "ranking ({sort} sorts by the cursor's column)",
+    ),
     "units.legend": (
         "完成/应完成：✔ 完成  ○ 进行中  ✘ 未完成；回车查看明细，Tab 切换到组织树",
         "done/required: ✔ met  ○ in progress  ✘ missed; Enter shows the records, Tab the tree",
@@ -82,7 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.adviser": ("发展顾问", "adviser"),
     "kind.mobilisation": ("动员会", "mobilisation meeting"),
     "page.leads": ("项目线索（按阶段）", "Leads by stage"),
-    "page.pipeline_hint": ("按 p 打开其项目看板", "p opens its pipeline"),
+    "page.pipeline_hint": ("按 {pipeline} 打开其项目看板", "{pipeline} opens its pipeline"),
     "page.quotas": ("月度任务", "Monthly quotas"),
     "page.principal_trips": ("主要负责人外出（{n} 次）", "Principal's trips ({n})"),
     "page.recent": ("最近的活动", "Recent activities"),
@@ -128,7 +134,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Leads (company names, separated by 、; for the ceremonies, those signed or started)",
     ),
     "act.note": ("备注 / 活动名称", "Note / event title"),
-    "act.hint": ("Ctrl+S 保存　Esc 取消", "Ctrl+S saves  Esc cancels"),
     "act.future": ("不能晚于今天", "cannot be after today"),
     "act.unknown": ("没有这些企业的线索：{names}", "no leads of these companies: {names}"),
     "act.saved": ("已记录：{unit} {kind}", "Logged: {unit} {kind}"),
@@ -217,13 +222,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据库中还没有活动。请先运行 yeji init --config 文件 或 yeji demo",
         "The store holds no campaign yet. Run yeji init --config FILE or yeji demo first",
     ),
-    "amount_yi": ("{yi} 亿元", "{yi} 亿"),
-    "col.quota": ("任务", "Quota"),
-    "col.subject": ("单位/小组", "Unit/group"),
-    "col.progress": ("完成/要求", "Done/req."),
-    "col.status": ("状态", "Status"),
-    "col.date": ("日期", "Date"),
-    "col.stage": ("类型", "Kind"),
     "col.company": ("企业", "Company"),
     "col.amount": ("金额", "Amount"),
     "col.unit": ("单位", "Unit"),
@@ -280,7 +278,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "名称或拼音首字母，如 hjjj；单位:{unit} 组:{group} 行业:智能家居 >1亿 有效 停滞:14",
         "name or pinyin initials, e.g. hjjj; unit:{unit} group:{group} industry:… >1亿 valid stale:14",
     ),
-    "filter.active": ("筛选：{line}（Esc 清除）", "Filter: {line} (Esc clears)"),
+    "filter.active": ("筛选：{line}（{clear} 清除）", "Filter: {line} ({clear} clears)"),
     "filter.bad": ("看不懂：{token}", "Cannot read: {token}"),
     "views.title": ("视图：选择或另存", "Views: pick one or save as"),
     "views.save_as": ("把当前筛选另存为……", "Save the current filter as…"),
@@ -313,8 +311,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Only leads in negotiation can be picked",
     ),
     "what_if.added": (
-        "◆ {company} 选入假设（共 {n} 个，总览按 w 查看）",
-        "◆ {company} picked ({n}; w on the overview)",
+        "◆ {company} 选入假设（共 {n} 个，总览按 {what_if} 查看）",
+        "◆ {company} picked ({n}; {what_if} on the overview)",
     ),
     "what_if.removed": ("{company} 移出假设（共 {n} 个）", "{company} unpicked ({n})"),
     "key.edit": ("编辑", "Edit"),
@@ -345,8 +343,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "form.pick": ("请从列表中选择（↑↓ 选择，Enter 确定）", "pick one from the list (↑↓, Enter)"),
     "form.save_hint": (
-        "Ctrl+S 保存 · Esc 取消 · Enter 下一项",
-        "Ctrl+S saves · Esc cancels · Enter: next field",
+        "{save} 保存 · esc 取消 · enter 下一项",
+        "{save} saves · esc cancels · enter: next field",
     ),
     "form.conflict": ("该线索已被他人修改", "Someone else changed this lead"),
     "form.theirs": ("【对方保存的版本】", "[Their saved version]"),
@@ -378,16 +376,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "detail.history": ("阶段记录", "Stage history"),
     "detail.follow_ups": ("跟进记录", "Follow-ups"),
     "detail.none": ("（无）", "(none)"),
-    "refreshed": ("已刷新", "Refreshed"),
     "store_changed": ("数据已由他人更新", "The store was changed elsewhere"),
     "error.load": ("读取数据失败：{error}", "Could not load the data: {error}"),
     "cmd.goto": ("切换到{name}", "Go to {name}"),
-    "cmd.refresh": ("刷新数据", "Refresh the data"),
     # --- CLI
-    "cli.description": (
-        "叶集区“双招双引”百日攻坚行动：终端工具",
-        "Yeji district's 100-day investment-attraction campaign, in the terminal",
-    ),
     "cli.init_done": ("活动已载入：{changes}", "Campaign loaded: {changes}"),
     "cli.init_same": ("活动已是最新，无需改动", "The campaign is up to date; nothing changed"),
     "cli.exported": ("已写出活动配置：{path}", "Campaign written to {path}"),
@@ -415,7 +407,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该数据库已有非演示活动「{name}」，为免覆盖，请另选 --db 文件",
         "This store holds a real campaign ({name}); use another --db file for the demo",
     ),
-    "cli.bad_date": ("日期格式应为 YYYY-MM-DD：{value}", "dates are YYYY-MM-DD: {value}"),
     # --- the store file: opening, read-only, backup, check, restore (issue 8)
     "store.not_found": (
         "数据库不存在：{path}（先运行 yeji init --config 活动配置.toml）",
@@ -714,7 +705,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pick.hint": ("↑↓ 选择 · Enter 确定 · Esc 取消", "↑↓ move · Enter picks · Esc cancels"),
     "triage.already": ("已在{stage}", "already at {stage}"),
     "form.discard": ("放弃已填写的内容？", "Discard what you typed?"),
-    "confirm.hint": ("y 放弃 · n 继续填写", "y discards · n goes back to the form"),
+    "confirm.hint": ("{yes} 放弃 · {no} 继续填写", "{yes} discards · {no} goes back to the form"),
     "key.yes": ("是", "Yes"),
     "key.no": ("否", "No"),
     # --- units, overview, CLI widths (issue 11, engineer B)
@@ -729,8 +720,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{token} matches {n} ({names}…): type more",
     ),
     "filter.hides_saved": (
-        "{what}（当前筛选下不显示，Esc 清除筛选）",
-        "{what} (hidden by the filter; Esc clears it)",
+        "{what}（当前筛选下不显示，{clear} 清除筛选）",
+        "{what} (hidden by the filter; {clear} clears it)",
     ),
     # --- issue 12, past one machine: the streamed demo, yeji serve
     "progress.demo_leads": ("生成演示数据：{n} 条线索", "making the demo: {n} leads"),
@@ -745,6 +736,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法在 {host}:{port} 上监听（{why}）：端口已被占用，或地址不属于本机；请换一个 --port 或 --host",
         "cannot listen on {host}:{port} ({why}): the port is taken or the address is not this machine's; try another --port or --host",
     ),
+    # --- issue 11's leftovers: unit pickers that match nothing say so
+    "pick.no_unit": ("没有匹配的单位", "No unit matches"),
+    "pick.no_match": ("没有匹配的选项", "Nothing matches"),
 }
 
 

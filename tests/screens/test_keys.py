@@ -20,8 +20,10 @@ board_store = test_pipeline.board_store  # the pipeline tests' leads at every st
 KEYMAP = (("app.quit", "ctrl+q"), ("pipeline.next", "L"))
 
 
-def remapped(store: Path, section: str, lang: str = "zh") -> YejiApp:
-    settings = UserSettings(lang=lang, keymap=KEYMAP)  # type: ignore[arg-type]
+def remapped(
+    store: Path, section: str, lang: str = "zh", keymap: tuple[tuple[str, str], ...] = KEYMAP
+) -> YejiApp:
+    settings = UserSettings(lang=lang, keymap=keymap)  # type: ignore[arg-type]
     return YejiApp(
         db_path=store,
         today=TODAY,

@@ -13,9 +13,10 @@ from models.ledger import add_activities, upsert_leads
 from models.tables import Activity, ActivityLead, Event, EventLead
 from screens.activity_form import ActivityForm
 from screens.pipeline import PipelineScreen
+from screens.unit_lists import ListDialog
 from screens.unit_page import SubjectPage
 from screens.unit_reports import ReportPlaceDialog
-from screens.units import ListDialog, UnitsScreen
+from screens.units import UnitsScreen
 from tests.conftest import activity, lead
 from tests.screens.pilot import settle
 from tests.screens.test_pipeline import TODAY, make_app, until

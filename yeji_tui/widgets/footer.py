@@ -35,7 +35,7 @@ class KeyBar(Widget):
         super().__init__()
         self._shown: Shown = ()
         self._palette: tuple[str, str, str] | None = None
-        self._always: set[str] = set()  # the keys shown whatever the width (help)
+        self._always: set[str] = set()  # the keys shown whatever the width (help, KEY_BAR_KEEPS)
         self._spans: list[tuple[int, int, str]] = []  # (start, end, key) for clicks
 
     def on_mount(self) -> None:
@@ -64,7 +64,7 @@ class KeyBar(Widget):
             if binding.action in ("command_palette", "app.command_palette"):
                 palette = (self.app.get_key_display(binding), binding.description, key)
             elif binding.show and (binding.action, binding.description) not in seen:
-                if binding.action in _HELP:
+                if binding.action in _HELP or binding.action in _kept_by(active.node):
                     always.add(key)
                 # one binding on several keys ("?" and f1): show its first key only
                 seen.add((binding.action, binding.description))
@@ -75,8 +75,8 @@ class KeyBar(Widget):
             self.refresh()
 
     def _fitting(self) -> Shown:
-        """The keys that fit the width, most useful first; help (``?``) always, and room kept
-        for the palette key at the right."""
+        """The keys that fit the width, most useful first; help (``?``) and the keys a screen
+        names in ``KEY_BAR_KEEPS`` always, and room kept for the palette key at the right."""
         room = self.size.width or 10_000
         if self._palette:
             display, description, _ = self._palette
@@ -125,6 +125,12 @@ class KeyBar(Widget):
 
 #: the help key's action: its key is shown whatever the width
 _HELP = ("toggle_help", "app.toggle_help")
+
+
+def _kept_by(node: DOMNode) -> tuple[str, ...]:
+    """The actions ``node`` wants in the bar whatever the width (triage's undo: every other
+    key there commits at once)."""
+    return tuple(getattr(node, "KEY_BAR_KEEPS", ()))
 
 
 def _width(item: tuple[str, str, bool, str]) -> int:

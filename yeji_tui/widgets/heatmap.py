@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
 
 from yeji_tui.text import cell_width, clean_text, fit
+from yeji_tui.widgets.lines import LineDrawn
 
 NAME_WIDTH = 21  # 10 CJK characters and a space: the least the name column takes
 MAX_NAME_WIDTH = 25  # a group's 【智能家居产业招商组】 and its gap, before the months
@@ -39,7 +39,7 @@ class HeatRow:
     cells: tuple[HeatCell | None, ...]
 
 
-class HeatGrid(Widget, can_focus=True):
+class HeatGrid(LineDrawn, can_focus=True):
     """Arrows (or h/j/k/l) move the cursor; Enter asks for the records behind a cell."""
 
     COMPONENT_CLASSES = {
@@ -139,7 +139,7 @@ class HeatGrid(Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.base_style
         self._keep_column_visible()  # the width is known only now, on the first frame
         shown = range(self.left, min(len(self.months), self.left + self.visible_months))
         if y == 0:

@@ -16,11 +16,11 @@ from textual import events
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
 
 from models.records import LeadCard
 from yeji_tui.strings import Catalog
 from yeji_tui.text import cell_width, clean_text, fit, yi
+from yeji_tui.widgets.lines import LineDrawn
 
 #: lines a card takes: company, project, amount and industry, unit and days; then a gap
 CARD_LINES = 4
@@ -35,7 +35,7 @@ def _fits(height: int) -> int:
     return max(1, (height - CHROME + 1) // CARD_HEIGHT)
 
 
-class StageColumn(Widget):
+class StageColumn(LineDrawn):
     """The cards of one stage, with its count and total amount in the header."""
 
     COMPONENT_CLASSES = {
@@ -96,7 +96,6 @@ class StageColumn(Widget):
         self._active = False
         #: lead ids chosen for the what-if (the app's, shared)
         self.chosen: dict[int, LeadCard] = {}
-        self._base_style: Style | None = None
 
     # --- state the screen sets -------------------------------------------------------------
 
@@ -243,24 +242,12 @@ class StageColumn(Widget):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"stage-column--{name}")
 
-    @property
-    def _base(self) -> Style:
-        # the widget's own colours, worked out through its parents once per style change (a
-        # hundred lines a frame would each walk the DOM)
-        if self._base_style is None:
-            self._base_style = self.rich_style
-        return self._base_style
-
-    def notify_style_update(self) -> None:
-        self._base_style = None
-        super().notify_style_update()
-
     def render_line(self, y: int) -> Strip:
         # The margin and the edge are drawn here, not by CSS padding and border: each of those
         # costs Textual another pass over every line of every column on every paint.
         size = self.size  # read once: each read works out the layout region again
         width, height = max(8, size.width - 3), size.height
-        base = self._base
+        base = self.base_style
         if y == 0:
             segments = self._header(width)
         elif y == 1:
@@ -298,7 +285,7 @@ class StageColumn(Widget):
 
     def _card_line(self, index: int, line: int, width: int) -> list[Segment]:
         card = self.cards.get(index)
-        base = self._base
+        base = self.base_style
         cursor = Style()
         if index == self.cursor:
             # partial: the cursor adds reverse or underline to each part's own colours

@@ -33,13 +33,21 @@ class Picker(Vertical):
             self.picker, self.value = picker, value
 
     def __init__(
-        self, choices: tuple[str, ...], value: str, *, id: str, placeholder: str = ""
+        self,
+        choices: tuple[str, ...],
+        value: str,
+        *,
+        id: str,
+        placeholder: str = "",
+        no_match: str = "",
     ) -> None:
         super().__init__(id=id)
         self.choices = choices
         self._keys = {c: search_key(c, "") for c in choices}
         self._initial = value
         self._placeholder = placeholder
+        #: what the list says when what is typed matches no choice ("没有匹配的单位")
+        self.no_match = no_match
 
     def compose(self) -> ComposeResult:
         yield TextInput(self._initial, placeholder=self._placeholder, id=f"{self.id}-input")
@@ -60,13 +68,17 @@ class Picker(Vertical):
         return [c for c in self.choices if query in self._keys[c]] if query else list(self.choices)
 
     def show_choices(self, text: str) -> None:
-        """List the choices ``text`` narrows to (all of them for no text), the first highlighted."""
+        """List the choices ``text`` narrows to (all of them for no text), the first highlighted;
+        text that matches none says so in the list, rather than leave it empty."""
         options = self.query_one(OptionList)
         found = [] if text in self.choices else self.matches(text)
         options.clear_options()
         # names come from the campaign file and the store: plain text, never markup
         options.add_options([Option(Content(clean_text(c))) for c in found[:20]])
-        options.display = bool(found) and self.query_one(Input).has_focus
+        nothing = not found and text not in self.choices and bool(self.no_match)
+        if nothing:
+            options.add_option(Option(Content(self.no_match), id="no-match", disabled=True))
+        options.display = (bool(found) or nothing) and self.query_one(Input).has_focus
         if found:
             options.highlighted = 0
 
@@ -81,6 +93,8 @@ class Picker(Vertical):
         options = self.query_one(OptionList)
         if not options.display or event.key not in ("up", "down", "enter"):
             return
+        if event.key == "enter" and options.highlighted is None:
+            return  # nothing to take ("no unit matches"): Enter goes on as the field's own
         if event.key == "down":
             options.action_cursor_down()
         elif event.key == "up":
