@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-from yeji_tui.demo import DROP_REASONS, INDUSTRIAL_SHARE, INDUSTRY_WEIGHTS, _Names, demo_settings
+from yeji_tui.demo import demo_settings
+from yeji_tui.demo_rows import DROP_REASONS, INDUSTRIAL_SHARE, INDUSTRY_WEIGHTS, _Names
 from yeji_tui.importer import CHINESE_HEADERS, LEAD_COLUMNS
 
 STAGES = {"线索": 45, "洽谈": 25, "签约": 15, "开工": 7, "终止": 8}

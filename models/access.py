@@ -1,8 +1,9 @@
 """Who may do what: the one place every write asks (DOMAIN.md "Who may change what").
 
-The person is the OS account of the process (``os_login``), never an environment variable; the
-campaign file's ``[[users]]`` (stored in ``app_user``) give their name, role and unit. With no
-users listed everyone is the office; once there are users, an account not listed is a leader.
+The person is the OS account of the process (``identity.os_login``), never an environment
+variable; the campaign file's ``[[users]]`` (stored in ``app_user``) give their name, role and
+unit. With no users listed everyone is the office; once there are users, an account not listed
+is a leader.
 """
 
 from __future__ import annotations
@@ -21,11 +22,6 @@ Action = Literal["campaign", "lead", "activity", "view", "backup", "restore"]
 _CLERK_MAY: frozenset[str] = frozenset({"lead", "activity", "view"})
 #: At most this many refused rows are named in one refusal.
 NAMED_ROWS = 20
-
-
-def os_login() -> str:
-    """The OS account this process runs as (tests patch this function, nothing else does)."""
-    return identity.os_login()
 
 
 def _role(value: str) -> Role:
@@ -47,7 +43,8 @@ def current_actor(login: str | None = None) -> Actor:
     """Who this process is, by the open store's users (``login``: for tests only)."""
     query = AppUser.select(AppUser.login, AppUser.name, AppUser.role, AppUser.unit)
     return actor_for(
-        login or os_login(), ((str(a), str(b), str(c), str(d)) for a, b, c, d in rows(query))
+        login or identity.os_login(),
+        ((str(a), str(b), str(c), str(d)) for a, b, c, d in rows(query)),
     )
 
 
@@ -110,5 +107,4 @@ __all__ = [
     "authorize",
     "authorize_rows",
     "current_actor",
-    "os_login",
 ]

@@ -235,13 +235,13 @@ def clear_campaign_data() -> None:
     """Delete every lead and activity, and the campaign itself (used to rebuild the demo: the
     one place the append-only triggers are lifted, inside the transaction that puts them back).
     """
+    from models.bulk import clear_tables
     from models.tables import ALL_TABLES
 
     with immediate():
         authorize(current_actor(), "campaign")
         for name in APPEND_ONLY_NAMES:
             run_sql(f"DROP TRIGGER IF EXISTS {name}")
-        for model in reversed(ALL_TABLES):
-            model.delete().execute()
+        clear_tables(list(reversed(ALL_TABLES)))
         for sql in APPEND_ONLY:
             run_sql(sql)

@@ -23,7 +23,8 @@ from models.ledger import ids_by_name
 from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, StageName, stage_name
 from models.rules import Refusal, check_drop, check_move, check_valid, previous_stage
-from models.search import normalise_query, search_key
+from models.search import query_words, search_key
+from models.search_backlog import waiting_ranges
 from models.tables import (
     Consultant,
     FollowUp,
@@ -151,13 +152,23 @@ def _subject(company: str, project: str) -> str:
 
 def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
     conditions = []
-    text = normalise_query(f.text)
-    if len(text) >= 3 and not set(text) & set("%_\\"):
-        # the trigram index answers 3+ characters without reading every lead
-        found = SQL("(SELECT rowid FROM lead_fts WHERE search_key LIKE ?)", [f"%{text}%"])
-        conditions.append(Lead.id.in_(found))
-    elif text:
-        conditions.append(fn.instr(Lead.search_key, text) > 0)
+    words = query_words(f.text)
+    waiting = waiting_ranges() if words else []
+    for word in words:  # every word must match (``csqy 018``)
+        if len(word) >= 3:
+            # The trigram index answers 3+ characters without reading every lead: the leads
+            # that hold each of the word's trigrams. (``LIKE '%word%'`` on the index did the
+            # same and then read every candidate's key again through the lead table, one
+            # statement each: 106 ms for ``hjj`` on a million leads, 2 ms so.)
+            found = SQL("(SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)", [_trigrams(word)])
+            condition = Lead.id.in_(found)
+            for first, last in waiting:  # leads an import has not indexed yet: read directly
+                condition |= Lead.id.between(first, last) & (fn.instr(Lead.search_key, word) > 0)
+            conditions.append(condition)
+            if len(word) > 3:  # its trigrams need not stand together: the word must
+                conditions.append(fn.instr(Lead.search_key, word) > 0)
+        else:
+            conditions.append(fn.instr(Lead.search_key, word) > 0)
     if f.unit:
         conditions.append(Unit.name == f.unit)
     if f.group:
@@ -174,6 +185,13 @@ def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
         since = today - timedelta(days=f.stale_days)
         conditions.append(Lead.touched_on.is_null() | (Lead.touched_on <= since))
     return query.where(*conditions) if conditions else query
+
+
+def _trigrams(word: str) -> str:
+    """An FTS5 query for the leads holding every trigram of ``word``, each quoted (a ``"`` in
+    the word doubled), so no character of the word is read as query syntax."""
+    grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
+    return " AND ".join('"{}"'.format(gram.replace('"', '""')) for gram in grams)
 
 
 def _joined(query: Any, f: LeadFilter, *, always: bool = False) -> Any:
@@ -702,6 +720,17 @@ def consultant_names() -> list[str]:
 def unit_names() -> list[str]:
     """Every unit, in the campaign file's order (for reassigning a lead)."""
     return [str(n) for (n,) in rows(Unit.select(Unit.name).order_by(Unit.position, Unit.id))]
+
+
+def group_names() -> list[str]:
+    """Every group (攻坚组), in the campaign file's order (the filter line's ``组:``)."""
+    return [str(n) for (n,) in rows(Group.select(Group.name).order_by(Group.position, Group.id))]
+
+
+def shows(lead_id: int, f: LeadFilter, today: date) -> bool:
+    """Whether the filter shows the lead (a lead just saved may be out of sight)."""
+    query = _joined(Lead.select(Lead.id), f).where(Lead.id == lead_id)
+    return bool(_filtered(query, f, today).exists())
 
 
 # --- saved views ----------------------------------------------------------------------------

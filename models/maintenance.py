@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.access import Actor, actor_for, authorize, current_actor, os_login
+from models import identity
+from models.access import Actor, actor_for, authorize, current_actor
 from models.db import (
     SCHEMA_VERSION,
     NotAllowed,
@@ -24,6 +25,7 @@ from models.db import (
     opened_store,
     read_only_reason,
 )
+from models.search_backlog import INDEX_ALL_WAITING
 from models.storefile import (
     beside,
     connect_read_only,
@@ -75,8 +77,16 @@ _DAYS_COUNTED = (
     "GROUP BY date, unit_id, kind, led_by_principal"
 )
 _DAYS_KEPT = "SELECT day, unit_id, kind, led_by_principal, n FROM activity_day WHERE n != 0"
-_NOT_INDEXED = "SELECT id FROM lead WHERE id NOT IN (SELECT id FROM lead_fts_docsize) ORDER BY id"
-_INDEXED_GONE = "SELECT id FROM lead_fts_docsize WHERE id NOT IN (SELECT id FROM lead) ORDER BY id"
+_WAITING = "EXISTS (SELECT 1 FROM search_backlog b WHERE {}.id BETWEEN b.first_id AND b.last_id)"
+# a lead waiting for the index after an import is not missing from it; it must not be in it
+_NOT_INDEXED = (
+    "SELECT id FROM lead WHERE id NOT IN (SELECT id FROM lead_fts_docsize) "
+    f"AND NOT {_WAITING.format('lead')} ORDER BY id"
+)
+_INDEXED_GONE = (
+    "SELECT id FROM lead_fts_docsize WHERE id NOT IN (SELECT id FROM lead) "
+    f"OR {_WAITING.format('lead_fts_docsize')} ORDER BY id"
+)
 
 
 def _stage_problems() -> list[Problem]:
@@ -144,6 +154,8 @@ def _search_content_problems() -> list[Problem]:
         copy = copy_database(_conn(), Path(place) / "check.sqlite3", verify=False)
         with closing(sqlite3.connect(copy)) as conn:
             try:
+                # the index is whole only once the leads an import left waiting are in it
+                conn.executescript(INDEX_ALL_WAITING)
                 conn.execute("INSERT INTO lead_fts (lead_fts, rank) VALUES ('integrity-check', 1)")
             except sqlite3.DatabaseError as exc:
                 return [Problem("check.search_index", {"detail": str(exc)})]
@@ -250,7 +262,7 @@ def _store_actor(store: Path) -> Actor:
                 (str(a), str(b), str(c), str(d))
                 for a, b, c, d in conn.execute("SELECT login, name, role, unit FROM app_user")
             ]
-    return actor_for(os_login(), users)
+    return actor_for(identity.os_login(), users)
 
 
 def _record_restore(copy: Path, actor: Actor, source: Path) -> None:

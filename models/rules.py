@@ -9,6 +9,16 @@ from datetime import date
 
 from models.records import PIPELINE, LeadRecord, StageName
 
+#: The usual reasons a lead is dropped: offered by number when dropping one (and given to the
+#: demo's dropped leads).
+DROP_REASONS = (
+    "企业投资计划调整",
+    "用地条件不满足",
+    "环评不符合要求",
+    "企业选择其他地区",
+    "资金未落实",
+)
+
 
 @dataclass(frozen=True)
 class Refusal:

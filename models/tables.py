@@ -117,7 +117,8 @@ class Lead(BaseModel):
     is_head_enterprise = BooleanField(default=False)
     is_listed = BooleanField(default=False)
     source = TextField(default="其他")
-    unit = ForeignKeyField(Unit, backref="leads", on_delete="RESTRICT")
+    # no index of its own: (unit, stage) below serves every lookup by unit
+    unit = ForeignKeyField(Unit, backref="leads", on_delete="RESTRICT", index=False)
     consultant = ForeignKeyField(Consultant, null=True, backref="leads", on_delete="SET NULL")
     task_force = TextField(null=True)  # negotiating | signed (在谈 / 签约 攻坚组)
     stage = TextField(default="lead")
@@ -148,12 +149,22 @@ class Lead(BaseModel):
             # stale leads by stage, and per unit for the dispatch review, from the index alone
             (("stage", "touched_on", "unit"), False),
             (("company", "project"), True),
-            # targets and reports count signings and starts from these alone (covering)
-            (("signed_on", "amount_wan", "is_industrial", "stage", "dropped_on", "unit"), False),
-            (("started_on", "amount_wan", "is_industrial", "stage", "dropped_on", "unit"), False),
-            (("valid_since", "unit"), False),
             (("unit", "stage"), False),
         )
+
+
+# Targets and reports count signings, starts and valid leads from these alone (covering).
+# Partial: most leads are never signed, so each holds only the leads with the day it starts
+# with — smaller to build and keep (an import's write lock), and the same to every query, whose
+# range on that day implies it is not NULL.
+LEAD_DAY_INDEXES = (
+    ("signed_on", "amount_wan", "is_industrial", "stage", "dropped_on", "unit"),
+    ("started_on", "amount_wan", "is_industrial", "stage", "dropped_on", "unit"),
+    ("valid_since", "unit"),
+)
+for _columns in LEAD_DAY_INDEXES:
+    _fields = [getattr(Lead, c) for c in _columns]
+    Lead.add_index(Lead.index(*_fields).where(_fields[0].is_null(False)))
 
 
 class SavedView(BaseModel):
@@ -313,18 +324,35 @@ STAGE_BACKFILL = (
 
 #: A trigram index over the leads' search keys (SQLite FTS5), kept by triggers: the pipeline's
 #: text filter finds 3+ characters anywhere in a name or its pinyin without reading every lead.
+#:
+#: A big import does not index its new leads under its write lock (a second of 100,000): it
+#: records their ids in ``search_backlog`` and indexes them afterwards in short transactions
+#: (models.ledger). Until then the filter reads those leads' keys directly, and the triggers
+#: leave them alone — so a lead is in the index exactly when its id is in no backlog range
+#: (FTS5 must never be told to delete a row it does not hold).
+_NOT_WAITING = (
+    "WHEN NOT EXISTS (SELECT 1 FROM search_backlog b "
+    "WHERE {row}.id BETWEEN b.first_id AND b.last_id)"
+)
 SEARCH_INDEX: tuple[str, ...] = (
+    "CREATE TABLE IF NOT EXISTS search_backlog (first_id INTEGER NOT NULL, "
+    "last_id INTEGER NOT NULL)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS lead_fts USING fts5(search_key, content='lead', "
     "content_rowid='id', tokenize='trigram', detail='none')",
-    "CREATE TRIGGER IF NOT EXISTS lead_fts_insert AFTER INSERT ON lead BEGIN "
+    "CREATE TRIGGER IF NOT EXISTS lead_fts_insert AFTER INSERT ON lead "
+    f"{_NOT_WAITING.format(row='NEW')} BEGIN "
     "INSERT INTO lead_fts (rowid, search_key) VALUES (NEW.id, NEW.search_key); END",
-    "CREATE TRIGGER IF NOT EXISTS lead_fts_delete AFTER DELETE ON lead BEGIN "
+    "CREATE TRIGGER IF NOT EXISTS lead_fts_delete AFTER DELETE ON lead "
+    f"{_NOT_WAITING.format(row='OLD')} BEGIN "
     "INSERT INTO lead_fts (lead_fts, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key); "
     "END",
-    "CREATE TRIGGER IF NOT EXISTS lead_fts_update AFTER UPDATE OF search_key ON lead BEGIN "
+    "CREATE TRIGGER IF NOT EXISTS lead_fts_update AFTER UPDATE OF search_key ON lead "
+    f"{_NOT_WAITING.format(row='OLD')} BEGIN "
     "INSERT INTO lead_fts (lead_fts, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key); "
     "INSERT INTO lead_fts (rowid, search_key) VALUES (NEW.id, NEW.search_key); END",
 )
+#: The triggers of the search index, by name (a schema upgrade replaces them).
+SEARCH_TRIGGERS = ("lead_fts_insert", "lead_fts_delete", "lead_fts_update")
 SEARCH_REBUILD = "INSERT INTO lead_fts (lead_fts) VALUES ('rebuild')"
 
 

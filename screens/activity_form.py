@@ -9,14 +9,16 @@ import asyncio
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Label, Static
+from textual.widgets import Label, Static
 
 from models.db import session as store_session
 from models.ledger import ACTIVITY_EVENTS, ActivityInput, UnknownCompanies
 from models.records import ACTIVITY_KINDS
 from screens.base import YejiScreen, session
-from screens.lead_form import FormDialog, Picker
+from screens.lead_form import FormDialog
 from yeji_tui.text import MAX_TEXT, parse_day
+from yeji_tui.widgets.checkbox import FormCheckbox
+from yeji_tui.widgets.picker import Picker
 from yeji_tui.widgets.user_text import TextInput
 
 _TEXTS = ("destination", "company", "leads", "note")
@@ -35,11 +37,15 @@ class ActivityForm(FormDialog):
         units: tuple[str, ...],
         unit: str | None,
         answer: tuple[ActivityInput, list[str]] | None,
+        refused: tuple[str, str] | None = None,
     ) -> None:
         super().__init__(title)
         self.units = units
         self.unit = unit
         self.answer = answer  # what was typed before a refusal: the form comes back with it
+        #: (field, why) of the store's refusal of that answer: said there, and focused
+        self.refused = refused
+        self._refused_text = "、".join(answer[1]) if answer else ""
 
     def compose(self) -> ComposeResult:
         t = session(self).t
@@ -51,18 +57,27 @@ class ActivityForm(FormDialog):
             yield TextInput(day.isoformat(), placeholder="YYYY-MM-DD", id="date")
             yield Static("", id="date-error", classes="error")
             yield Label(t("form.unit"))
-            yield Picker(self.units, a.unit if a else (self.unit or ""), id="unit")
+            unit = a.unit if a else (self.unit or "")
+            yield Picker(self.units, unit, id="unit", no_match=t("pick.no_unit"))
             yield Static("", id="unit-error", classes="error")
             yield Label(t("act.kind"))
-            yield Picker(kinds, t(f"kind.{a.kind}") if a else kinds[0], id="kind")
+            kind = t(f"kind.{a.kind}") if a else kinds[0]
+            yield Picker(kinds, kind, id="kind", no_match=t("pick.no_match"))
             yield Static("", id="kind-error", classes="error")
-            yield Checkbox(t("act.principal"), a.led_by_principal if a else False, id="principal")
+            principal = a.led_by_principal if a else False
+            yield FormCheckbox(t("act.principal"), principal, id="principal")
             for name in _TEXTS:
                 yield Label(t(f"act.{name}"))
                 value = "、".join(leads) if name == "leads" else getattr(a, name, "") if a else ""
                 yield TextInput(value, id=name)
                 yield Static("", id=f"{name}-error", classes="error")
-            yield Static(t("act.hint"), classes="hint")
+            yield self.hint()
+
+    def on_mount(self) -> None:
+        if self.refused is not None:
+            field, why = self.refused
+            self.error(f"{field}-error", why)
+            self.query_one(f"#{field}").focus()
 
     def problems(self) -> dict[str, str]:
         """Every field that is wrong, with what is wrong (empty when the form is valid)."""
@@ -78,6 +93,8 @@ class ActivityForm(FormDialog):
         for name in _TEXTS:
             if len(self._text(name)) > MAX_TEXT:
                 found[name] = t("why.too_long", n=MAX_TEXT)
+        if self.refused is not None and self._text(self.refused[0]) == self._refused_text:
+            found.setdefault(self.refused[0], self.refused[1])  # until it is changed
         return found
 
     def action_save(self) -> None:
@@ -98,7 +115,7 @@ class ActivityForm(FormDialog):
                     on=day,
                     unit=self.query_one("#unit", Picker).value,
                     kind=kind,
-                    led_by_principal=self.query_one("#principal", Checkbox).value,
+                    led_by_principal=self.query_one("#principal", FormCheckbox).value,
                     destination=self._text("destination"),
                     company=self._text("company"),
                     note=self._text("note"),
@@ -123,8 +140,9 @@ async def log_activity(screen: YejiScreen, unit: str | None) -> bool:
 
     names = await asyncio.to_thread(units)
     answer: tuple[ActivityInput, list[str]] | None = None
+    refused: tuple[str, str] | None = None
     while True:
-        got = await screen.ask(ActivityForm(t("act.title"), names, unit, answer))
+        got = await screen.ask(ActivityForm(t("act.title"), names, unit, answer, refused))
         if not isinstance(got, tuple):
             return False
         record, leads = got
@@ -137,9 +155,8 @@ async def log_activity(screen: YejiScreen, unit: str | None) -> bool:
         try:
             await asyncio.to_thread(save)
         except UnknownCompanies as unknown:
-            screen.app.notify(
-                t("act.unknown", names="、".join(unknown.names)), severity="error", markup=False
-            )
+            refused = ("leads", t("act.unknown", names="、".join(unknown.names)))
+            screen.app.notify(refused[1], severity="error", markup=False)
             continue
         app.wrote()
         event = t("act.event") if record.kind in ACTIVITY_EVENTS else ""

@@ -17,10 +17,12 @@ from textual.worker import Worker, WorkerState
 from models.access import Action, Actor, allows
 from yeji_tui.strings import MESSAGES, TEXTUAL_ZH, Catalog
 from yeji_tui.text import clean_text
+from yeji_tui.widgets.presence import PresenceMark
 
 if TYPE_CHECKING:
     from models.leads import Change
     from models.records import LeadCard
+    from yeji_tui.settings import UserSettings
 
 
 class Session(Protocol):
@@ -28,6 +30,8 @@ class Session(Protocol):
 
     t: Catalog
     today: date
+    #: the user's settings (language, theme, ``[keymap]``)
+    user_settings: UserSettings
 
     stale_days: int
     #: 洽谈 leads chosen for the what-if (id → card); the store never sees them
@@ -61,6 +65,29 @@ def translate_bindings(node: DOMNode, t: Catalog) -> None:
         table[key] = [_translated(b, t) for b in bindings]
 
 
+def key_in_force(node: DOMNode, binding_id: str, owner: type[DOMNode] | None = None) -> str:
+    """The key that does ``binding_id`` now, as the key bar shows it (``^s``, ``]``): the
+    settings' ``[keymap]`` key when it remaps the binding, else the first key declared in the
+    BINDINGS of ``owner`` (``node``'s class by default) or of the app. Hints name their keys
+    through this, so that they say what the key bar says."""
+    declared = _declared(owner or type(node), binding_id) or _declared(type(node.app), binding_id)
+    if declared is None:
+        raise LookupError(f"no binding {binding_id!r} on {owner or type(node)} or the app")
+    remapped = dict(session(node).user_settings.keymap).get(binding_id)
+    if remapped:  # as Textual applies a keymap: the binding's own key_display no longer holds
+        declared = replace(declared, key=remapped, key_display=None)
+    first = replace(declared, key=declared.key.split(",")[0].strip())
+    return node.app.get_key_display(first)
+
+
+def _declared(owner: type[DOMNode], binding_id: str) -> Binding | None:
+    for cls in owner.__mro__:
+        for binding in vars(cls).get("BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.id == binding_id:
+                return binding
+    return None
+
+
 def _translated(binding: Binding, t: Catalog) -> Binding:
     if binding.description in MESSAGES:
         return replace(binding, description=t(binding.description))
@@ -78,8 +105,25 @@ def plain(text: str) -> Content:
     return Content(clean_text(text))
 
 
+#: The actions that write, by what they write: a role that may not make the write is not
+#: offered the key (footer, help, palette), and pressing it does nothing.
+WRITES: dict[str, Action] = {
+    "move": "lead",
+    "valid": "lead",
+    "drop": "lead",
+    "follow_up": "lead",
+    "edit": "lead",
+    "new": "lead",
+    "undo": "lead",
+    "decide": "lead",
+    "reassign": "lead",
+    "log_activity": "activity",
+}
+
+
 class YejiScreen(Screen[None]):
-    """A section or drill-down: keys in the app's language; failed store work reported once."""
+    """A section or drill-down: keys in the app's language; failed store work reported once;
+    the keys of writes the role may not make not offered."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -87,6 +131,25 @@ class YejiScreen(Screen[None]):
 
     _asking = False
     _shown = False
+
+    def on_mount(self) -> None:
+        """Every section shows who else is here at its heading's right end."""
+        self.mount(PresenceMark())
+
+    def write_unit(self, action: str) -> str | None:
+        """The unit whose ledger ``action`` would write, when the screen knows it (the lead
+        under the cursor's); None when any unit of the role's would do."""
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        what = WRITES.get(action)
+        return True if what is None else may(self, what, self.write_unit(action))
+
+    def follow_card(self) -> None:
+        """The lead under the cursor changed: a clerk's keys depend on its unit."""
+        actor: Actor | None = getattr(self.app, "actor", None)
+        if actor is not None and actor.role == "clerk":
+            self.refresh_bindings()
 
     async def ask(self, dialog: Screen[Any]) -> Any:
         """Show a dialog and wait for its answer (from a worker)."""
@@ -115,12 +178,3 @@ def may(node: DOMNode, action: Action, unit: str | None = None) -> bool:
     offered: screens' ``check_action`` asks here)."""
     actor: Actor | None = getattr(node.app, "actor", None)
     return actor is None or allows(actor, action, unit)
-
-
-def who_line(node: DOMNode) -> str:
-    """Who the app runs as, for the heading: ``张三 · 录入员 三元镇``."""
-    actor: Actor | None = getattr(node.app, "actor", None)
-    if actor is None or not actor.listed:
-        return ""
-    role = session(node).t(f"role.{actor.role}")
-    return f"{actor.name} · {role} {actor.unit}".rstrip()

@@ -29,7 +29,8 @@ class LeadScreen(YejiScreen):
     """A screen whose keys change leads (the pipeline, triage)."""
 
     class Done(Message):
-        """A change was written, refused, or undone; ``text`` says which."""
+        """A change was written, refused, or undone (``change`` is then the change undone);
+        ``text`` says which."""
 
         def __init__(
             self, text: str, ok: bool, change: Change | None = None, undone: bool = False
@@ -73,13 +74,14 @@ class LeadScreen(YejiScreen):
         except LeadChanged:
             self.post_message(self.Done(t("undo.refused"), ok=False))
             return
-        self.post_message(self.Done(t("undone", what=describe(change, t)), ok=True, undone=True))
+        text = t("undone", what=describe(change, t))
+        self.post_message(self.Done(text, ok=True, change=change, undone=True))
 
     def on_lead_screen_done(self, message: Done) -> None:
-        if message.change is not None:
-            session(self).record_change(message.change)
-        elif message.undone:
+        if message.undone:
             session(self).wrote()
+        elif message.change is not None:
+            session(self).record_change(message.change)
         self.after_change(message)
 
     def after_change(self, message: Done) -> None:

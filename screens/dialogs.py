@@ -17,17 +17,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.base import plain, session, translate_bindings
+from screens.base import key_in_force, plain, session, translate_bindings
 from yeji_tui.text import parse_day, yi
+from yeji_tui.widgets.picker import Picker
 from yeji_tui.widgets.user_text import TextInput
-
-DROP_REASONS = (
-    "企业投资计划调整",
-    "用地条件不满足",
-    "环评不符合要求",
-    "企业选择其他地区",
-    "资金未落实",
-)
 
 
 @dataclass(frozen=True)
@@ -131,11 +124,12 @@ class ChoiceDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with self.box():
-            yield OptionList(
-                # saved views are named by users: the prompts are plain text
-                *(Option(plain(f"{i}  {c}"), id=str(i)) for i, c in enumerate(self.choices, 1)),
-                id="choices",
-            )
+            if self.choices:  # none (no saved view yet): the typed answer has the focus at once
+                yield OptionList(
+                    # saved views are named by users: the prompts are plain text
+                    *(Option(plain(f"{i}  {c}"), id=str(i)) for i, c in enumerate(self.choices, 1)),
+                    id="choices",
+                )
             if self.other:
                 yield TextInput(placeholder=self.other, id="other")
             yield Static(session(self).t("form.enter_esc"), classes="hint")
@@ -153,6 +147,67 @@ class ChoiceDialog(Dialog):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
+
+
+class PickDialog(Dialog):
+    """Pick one name of many (a unit) with the forms' picker: the list narrows by name, pinyin
+    or initials as you type; ``↑`` ``↓`` move, ``enter`` takes the highlighted one."""
+
+    DEFAULT_CSS = """
+    PickDialog Picker OptionList { max-height: 10; }
+    """
+
+    def __init__(self, title: str, choices: tuple[str, ...]) -> None:
+        super().__init__(title)
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        t = session(self).t
+        with self.box():
+            yield Picker(
+                self.choices,
+                "",
+                id="pick",
+                placeholder=t("pick.placeholder"),
+                no_match=t("pick.no_unit"),  # the units of triage's reassign
+            )
+            yield Static(t("pick.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        picker = self.query_one(Picker)
+        picker.query_one(Input).focus()
+        self.call_after_refresh(picker.show_choices, "")  # once focused: the list shows then
+
+    def on_picker_picked(self, event: Picker.Picked) -> None:
+        self.dismiss(event.value)
+
+    def on_input_submitted(self) -> None:
+        value = self.query_one(Picker).value
+        if value:
+            self.dismiss(value)
+
+
+class ConfirmDialog(Dialog):
+    """A yes-or-no question: ``y`` or ``enter`` yes; ``n`` or ``esc`` no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "key.yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "key.no", id="confirm.no"),
+    ]
+
+    def __init__(self, title: str, question: str) -> None:
+        super().__init__(title)
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with self.box():
+            yield Static(Content(self.question))
+            yes, no = (key_in_force(self, f"confirm.{answer}") for answer in ("yes", "no"))
+            yield Static(Content(session(self).t("confirm.hint", yes=yes, no=no)), classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        """Answer the question."""
+        self.dismiss(yes)
 
 
 @dataclass(frozen=True)
@@ -180,6 +235,10 @@ class FollowUpDialog(Dialog):
 
     def on_input_submitted(self) -> None:
         self.query_one("#next", OptionList).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.value.strip():  # the note is there now: the complaint about it ends
+            self.error("note-error", "")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         note = self.query_one("#note", Input).value.strip()

@@ -1,4 +1,5 @@
-"""A lead's page: every field, its stage history (who and when) and its follow-ups."""
+"""A lead's page: every field, its stage history (who and when) and its follow-ups; the keys
+that act on a lead on the pipeline act on it here too (``>`` ``<`` ``f`` ``v`` ``d`` ``e``)."""
 
 from __future__ import annotations
 
@@ -13,18 +14,23 @@ from textual.widgets import Static
 from models import leads
 from models.db import session as store_session
 from models.leads import LeadDetail
-from screens.base import YejiScreen, plain, session
-from yeji_tui.audit_view import audit_row
+from models.records import LeadCard
+from screens.audit_lines import audit_block
+from screens.base import plain, session
+from screens.lead_actions import LEAD_BINDINGS, LeadActions, as_card
 from yeji_tui.strings import Catalog
-from yeji_tui.text import yi
+from yeji_tui.text import cell_width, fit, yi
 from yeji_tui.widgets.footer import KeyBar
 
 
-class LeadDetailScreen(YejiScreen):
+class LeadDetailScreen(LeadActions):
     """Pushed from the pipeline or triage; Esc goes back."""
 
     AUTO_FOCUS = ""  # nothing: the screen's own keys work without focus
-    BINDINGS = [Binding("escape,backspace", "app.pop_screen", "key.back", id="detail.back")]
+    BINDINGS = [
+        *LEAD_BINDINGS,
+        Binding("escape,backspace", "app.pop_screen", "key.back", id="detail.back"),
+    ]
 
     class Loaded(Message):
         """The lead and its history, read by a worker."""
@@ -36,8 +42,12 @@ class LeadDetailScreen(YejiScreen):
     def __init__(self, lead_id: int) -> None:
         super().__init__()
         self.lead_id = lead_id
+        self.card: LeadCard | None = None
 
     def compose(self) -> ComposeResult:
+        status = Static("", id="detail-status")
+        status.display = False
+        yield status
         with VerticalScroll(id="detail"):
             yield Static(Content(session(self).t("loading")), id="detail-body")
         yield KeyBar()
@@ -55,11 +65,30 @@ class LeadDetailScreen(YejiScreen):
     def on_lead_detail_screen_loaded(self, message: Loaded) -> None:
         t = session(self).t
         body = self.query_one("#detail-body", Static)
+        detail = message.detail
         body.update(
-            render_detail(message.detail, t, with_audit=True)
-            if message.detail
-            else Content(t("rule.gone"))
+            render_detail(detail, t, with_audit=True) if detail else Content(t("rule.gone"))
         )
+        self.card = as_card(detail.lead) if detail else None
+        self.follow_card()
+
+    def current_card(self) -> LeadCard | None:
+        return self.card
+
+    def say(self, text: str | None, ok: bool = True) -> None:
+        status = self.query_one("#detail-status", Static)
+        status.display = bool(text)
+        if text:
+            mark = "✔ " if ok else "✘ "
+            status.update(Content.assemble((mark, "bold"), plain(text)))
+            status.set_class(not ok, "-refused")
+
+    def reload(self, keep: int | None) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.returning_from_elsewhere():
+            self.load()
 
 
 def render_detail(detail: LeadDetail, t: Catalog, *, with_audit: bool = False) -> Content:
@@ -95,8 +124,11 @@ def render_detail(detail: LeadDetail, t: Catalog, *, with_audit: bool = False) -
             rows.append((t(key), day.isoformat()))
     if lead.dropped_reason:
         rows.append((t("field.dropped_reason"), plain(lead.dropped_reason)))
+    # padded by display width: a full-width space pads Chinese labels but puts English ones
+    # ("Company", "Follow-up") out of line
+    width = max(cell_width(label) for label, _ in rows)
     lines: list[Content] = [
-        Content.assemble((f"{label:　<6}", "$text-muted"), " ", value) for label, value in rows
+        Content.assemble((fit(label, width), "$text-muted"), " ", value) for label, value in rows
     ]
     lines += [Content(""), Content.assemble((t("detail.history"), "bold $text-accent"))]
     for h in detail.history:
@@ -120,15 +152,5 @@ def render_detail(detail: LeadDetail, t: Catalog, *, with_audit: bool = False) -
         )
     if not with_audit:
         return Content("\n").join(lines)
-    lines += [Content(""), Content.assemble((t("audit.title"), "bold $text-accent"))]
-    if not detail.audit:
-        lines.append(Content.assemble((t("detail.none"), "$text-muted")))
-    for line in detail.audit:
-        when, who, action, _subject, field, before, after = audit_row(line)
-        change = f"{before} → {after}" if before else after
-        lines.append(
-            Content.assemble(
-                (f"{when}  ", "$text-muted"), plain(who), f"  {action}  {field}  ", plain(change)
-            )
-        )
+    lines += audit_block(t, t("audit.title"), detail.audit)
     return Content("\n").join(lines)

@@ -6,21 +6,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Checkbox, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Label, Static
 
 from models.leads import LeadFields
-from models.records import INDUSTRIES, SOURCES
-from models.search import normalise_query, search_key
-from screens.base import plain, session
-from screens.dialogs import Dialog
+from models.records import INDUSTRIES, SOURCES, LeadRecord
+from screens.base import key_in_force, session, translate_bindings
+from screens.dialogs import ConfirmDialog, Dialog
+from yeji_tui.importer import MAX_AMOUNT_WAN
 from yeji_tui.strings import Catalog
 from yeji_tui.text import MAX_TEXT, clean_text, parse_day, yi
+from yeji_tui.widgets.checkbox import FormCheckbox
+from yeji_tui.widgets.footer import KeyBar
+from yeji_tui.widgets.picker import Picker
 from yeji_tui.widgets.user_text import TextInput
 
 _CHECKED = (
@@ -40,69 +42,6 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else "—"
 
 
-class Picker(Vertical):
-    """An input whose list of choices narrows as you type; ↑/↓ pick, Enter takes the pick."""
-
-    DEFAULT_CSS = """
-    Picker { height: auto; }
-    Picker OptionList { height: auto; max-height: 4; border: none; padding: 0; }
-    """
-
-    def __init__(self, choices: tuple[str, ...], value: str, *, id: str) -> None:
-        super().__init__(id=id)
-        self.choices = choices
-        self._keys = {c: search_key(c, "") for c in choices}
-        self._initial = value
-
-    def compose(self) -> ComposeResult:
-        yield TextInput(self._initial, id=f"{self.id}-input")
-        options = OptionList(id=f"{self.id}-options")
-        options.can_focus = False
-        options.display = False
-        yield options
-
-    @property
-    def value(self) -> str:
-        """The chosen value, or "" if what is typed is not one of the choices."""
-        text = self.query_one(Input).value.strip()
-        return text if text in self.choices else ""
-
-    def matches(self, text: str) -> list[str]:
-        """Choices whose name, pinyin or initials contain ``text``."""
-        query = normalise_query(text)
-        return [c for c in self.choices if query in self._keys[c]] if query else list(self.choices)
-
-    @on(Input.Changed)
-    def _narrow(self, event: Input.Changed) -> None:
-        options = self.query_one(OptionList)
-        found = [] if event.value in self.choices else self.matches(event.value)
-        options.clear_options()
-        options.add_options([Option(plain(c)) for c in found[:20]])
-        options.display = bool(found) and self.query_one(Input).has_focus
-        if found:
-            options.highlighted = 0
-
-    def on_descendant_blur(self) -> None:
-        self.query_one(OptionList).display = False
-
-    def on_key(self, event: object) -> None:
-        options = self.query_one(OptionList)
-        key = getattr(event, "key", "")
-        if not options.display or key not in ("up", "down", "enter"):
-            return
-        if key == "down":
-            options.action_cursor_down()
-        elif key == "up":
-            options.action_cursor_up()
-        else:
-            index = options.highlighted
-            if index is not None:
-                prompt = options.get_option_at_index(index).prompt
-                self.query_one(Input).value = str(prompt)
-                options.display = False
-        getattr(event, "stop")()  # noqa: B009 (Key events stop this way)
-
-
 class FormDialog(Dialog):
     """A form: every field checked as you type, what is wrong shown under the field, Enter to
     the next field; ``Ctrl+S`` (in the subclass) returns only a valid form."""
@@ -114,6 +53,37 @@ class FormDialog(Dialog):
     """
     #: the fields whose problems are shown under them (``#<name>-error``)
     CHECKED: tuple[str, ...] = ()
+
+    @on(events.Mount)
+    def _translate_fields(self) -> None:
+        """The checkboxes' keys (space, enter) in the app's language, for help; and what the
+        form opened with, to know whether Esc would lose anything typed."""
+        for box in self.query(FormCheckbox):
+            translate_bindings(box, session(self).t)
+        self._opened_with = self._typed()
+        self.mount(KeyBar())  # the form's own keys (save, cancel), not the screen's behind
+
+    def hint(self) -> Static:
+        """The form's keys under its fields, its save key as in force (after the ``[keymap]``)."""
+        save = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.action == "save")
+        text = session(self).t("form.save_hint", save=key_in_force(self, save.id or ""))
+        return Static(Content(text), classes="hint")  # a key may be "[": never markup
+
+    def _typed(self) -> tuple[object, ...]:
+        return tuple(w.value for w in self.query("Input, FormCheckbox"))  # type: ignore[attr-defined]
+
+    def action_cancel(self) -> None:
+        """Close without an answer; if anything was typed, only once the user says so."""
+        if self._typed() == getattr(self, "_opened_with", ()):
+            self.dismiss(None)
+            return
+        t = session(self).t
+
+        def answered(discard: object) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(self.title_text, t("form.discard")), answered)
 
     def problems(self) -> dict[str, str]:
         """Every field that is wrong, with what is wrong (empty when the form is valid)."""
@@ -147,6 +117,7 @@ class FormDialog(Dialog):
         self._show(only=(event.input.id or "").removesuffix("-input"))
 
     @on(Input.Submitted)
+    @on(Picker.Picked)
     def _next_field(self) -> None:
         self.focus_next()
 
@@ -156,6 +127,7 @@ class LeadForm(FormDialog):
 
     CHECKED = _CHECKED
     BINDINGS = [Binding("ctrl+s", "save", "key.save", id="form.save")]
+    AUTO_FOCUS = "#company"  # typing starts in the first field, not on the scroll area
 
     def __init__(
         self,
@@ -163,11 +135,14 @@ class LeadForm(FormDialog):
         initial: LeadFields | None,
         units: tuple[str, ...],
         consultants: tuple[str, ...] = (),
+        record: LeadRecord | None = None,
     ) -> None:
         super().__init__(title)
         self.initial = initial
         self.units = units
         self.consultants = consultants
+        #: the stored lead's later days (valid, signed, started): found on none of them after
+        self.later_days = later_days(record)
 
     def compose(self) -> ComposeResult:
         t = session(self).t
@@ -184,9 +159,10 @@ class LeadForm(FormDialog):
             yield Label(t("form.amount"))
             yield TextInput(str(i.amount_wan) if i else "", id="amount")
             yield Static("", id="amount-error", classes="hint")
-            yield Checkbox(t("form.industrial"), i.is_industrial if i else False, id="industrial")
-            yield Checkbox(t("form.head"), i.is_head_enterprise if i else False, id="head")
-            yield Checkbox(t("form.listed"), i.is_listed if i else False, id="listed")
+            industrial = i.is_industrial if i else False
+            yield FormCheckbox(t("form.industrial"), industrial, id="industrial")
+            yield FormCheckbox(t("form.head"), i.is_head_enterprise if i else False, id="head")
+            yield FormCheckbox(t("form.listed"), i.is_listed if i else False, id="listed")
             for name, choices, value in (
                 ("industry", INDUSTRIES, i.industry if i else ""),
                 ("source", SOURCES, i.source if i else ""),
@@ -195,7 +171,8 @@ class LeadForm(FormDialog):
                 ("consultant", self._consultant_choices(), self._consultant_name(i)),
             ):
                 yield Label(t(f"form.{name}"))
-                yield Picker(choices, value, id=name)
+                none = t("pick.no_unit" if name == "unit" else "pick.no_match")
+                yield Picker(choices, value, id=name, no_match=none)
                 yield Static("", id=f"{name}-error", classes="error")
             for name, day in (
                 ("found_on", (i.found_on if i else today)),
@@ -204,7 +181,7 @@ class LeadForm(FormDialog):
                 yield Label(t(f"form.{name}"))
                 yield TextInput(day.isoformat() if day else "", placeholder="YYYY-MM-DD", id=name)
                 yield Static("", id=f"{name}-error", classes="error")
-            yield Static(t("form.save_hint"), classes="hint")
+            yield self.hint()
 
     def on_mount(self) -> None:
         self.query_one("#amount-error", Static).update(self._amount_hint())
@@ -237,12 +214,37 @@ class LeadForm(FormDialog):
 
     # --- checking ------------------------------------------------------------------------
 
-    def _amount_hint(self) -> Content:
+    def _amount_problem(self) -> str:
         t = session(self).t
         raw = self._text("amount").replace(",", "")
-        if raw.isdigit():
-            return Content(t("form.amount_yi", yi=yi(int(raw))))
-        return Content.assemble((t("why.amount"), "$text-error"))
+        if not raw.isdigit():
+            return t("why.amount")
+        # the importer's limit: a form that saved more would export a ledger that cannot return
+        if len(raw.lstrip("0")) > len(str(MAX_AMOUNT_WAN)) or int(raw) > MAX_AMOUNT_WAN:
+            return t("why.amount_max", max=f"{MAX_AMOUNT_WAN:,}")
+        return ""
+
+    def _amount_hint(self) -> Content:
+        problem = self._amount_problem()
+        if problem:
+            return Content.assemble((problem, "$text-error"))
+        raw = self._text("amount").replace(",", "")
+        return Content(session(self).t("form.amount_yi", yi=yi(int(raw))))
+
+    def _found_problem(self) -> str:
+        """The found day as the importer checks it: not after today, nor after the lead's
+        valid, signed or started day."""
+        t = session(self).t
+        found = parse_day(self._text("found_on"))
+        if found is None:
+            return ""
+        today = session(self).today
+        if found > today:
+            return t("why.future", today=today.isoformat())
+        for field, day in self.later_days:
+            if found > day:
+                return t("form.after_day", what=t(field), day=day.isoformat())
+        return ""
 
     def problems(self) -> dict[str, str]:
         """Every field that is wrong, with what is wrong (empty when the form is valid)."""
@@ -254,8 +256,8 @@ class LeadForm(FormDialog):
                 found[name] = t("why.required")
             elif len(value) > MAX_TEXT:
                 found[name] = t("why.too_long", n=MAX_TEXT)
-        if not self._text("amount").replace(",", "").isdigit():
-            found["amount"] = t("why.amount")
+        if amount := self._amount_problem():
+            found["amount"] = amount
         for name in ("industry", "source", "unit", "task_force", "consultant"):
             if not self.query_one(f"#{name}", Picker).value:
                 found[name] = t("form.pick")
@@ -263,6 +265,8 @@ class LeadForm(FormDialog):
             raw = self._text(name)
             if raw and parse_day(raw) is None:
                 found[name] = t("why.date")
+        if "found_on" not in found and (problem := self._found_problem()):
+            found["found_on"] = problem
         return found
 
     def after_check(self) -> None:
@@ -280,17 +284,29 @@ class LeadForm(FormDialog):
                 project=self._text("project"),
                 industry=self.query_one("#industry", Picker).value,
                 amount_wan=int(self._text("amount").replace(",", "")),
-                is_industrial=self.query_one("#industrial", Checkbox).value,
+                is_industrial=self.query_one("#industrial", FormCheckbox).value,
                 source=self.query_one("#source", Picker).value,
                 unit=self.query_one("#unit", Picker).value,
                 found_on=day,
                 next_follow_up=follow,
-                is_head_enterprise=self.query_one("#head", Checkbox).value,
-                is_listed=self.query_one("#listed", Checkbox).value,
+                is_head_enterprise=self.query_one("#head", FormCheckbox).value,
+                is_listed=self.query_one("#listed", FormCheckbox).value,
                 task_force=self._force_value(),
                 consultant=self._consultant_value(),
             )
         )
+
+
+def later_days(record: LeadRecord | None) -> tuple[tuple[str, date], ...]:
+    """The stored lead's days that its found day may not be after, with their labels' keys."""
+    if record is None:
+        return ()
+    days = (
+        ("form.day_valid", record.valid_since),
+        ("form.day_signed", record.signed_on),
+        ("form.day_started", record.started_on),
+    )
+    return tuple((field, day) for field, day in days if day is not None)
 
 
 def describe_fields(f: LeadFields, t: Catalog) -> str:

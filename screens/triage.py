@@ -24,9 +24,10 @@ from models.db import current_user
 from models.db import session as store_session
 from models.leads import Change, LeadDetail, TriageItem
 from models.records import LeadRecord
+from models.rules import DROP_REASONS
 from screens.base import plain, session
 from screens.changes import LeadScreen
-from screens.dialogs import DROP_REASONS, ChoiceDialog
+from screens.dialogs import ChoiceDialog, PickDialog
 from screens.lead_detail import render_detail
 from yeji_tui.text import yi
 from yeji_tui.widgets.footer import KeyBar
@@ -36,15 +37,25 @@ class TriageScreen(LeadScreen):
     """One lead at a time, large; single keys decide."""
 
     AUTO_FOCUS = ""  # nothing: the screen's own keys work without focus
+    #: in the key bar at any width: every other key here commits at once
+    KEY_BAR_KEEPS = ("undo",)
     BINDINGS = [
         Binding("v", "decide('valid')", "key.valid", id="triage.valid"),
         Binding("a", "decide('advance')", "key.advance", id="triage.advance"),
         Binding("d", "drop", "key.drop", id="triage.drop"),
         Binding("o", "reassign", "key.reassign", id="triage.reassign"),
         Binding("f", "follow_up", "key.next_follow_up", id="triage.follow_up"),
-        Binding("space", "skip", "key.skip", id="triage.skip"),
+        # ␣: "space" would push a decision out of the key bar at 80 columns
+        Binding("space", "skip", "key.skip", id="triage.skip", key_display="␣"),
         Binding("u", "undo", "key.undo", id="triage.undo"),
         Binding("r", "refresh_data", "key.refresh", id="triage.refresh", show=False),
+        # the card is taller than 24 lines: its history and notes are below the fold
+        Binding("down,j", "scroll('down')", "key.down", id="triage.down", show=False),
+        Binding("up,k", "scroll('up')", "key.up", id="triage.up", show=False),
+        Binding("pagedown", "scroll('page_down')", "key.page_down", show=False),
+        Binding("pageup", "scroll('page_up')", "key.page_up", show=False),
+        Binding("home,g", "scroll('home')", "key.top", show=False),
+        Binding("end,G", "scroll('end')", "key.bottom", show=False),
     ]
 
     class Loaded(Message):
@@ -109,12 +120,14 @@ class TriageScreen(LeadScreen):
 
     def _show(self, detail: LeadDetail | None) -> None:
         self.detail = detail
+        self.follow_card()
         t = session(self).t
         self._heading()
         body = self.query_one("#triage-body", Static)
         if detail is None or self.index >= len(self.queue):
             body.update(Content.assemble((t("triage.empty"), "$text-success bold")))
             return
+        self.query_one("#triage", VerticalScroll).scroll_home(animate=False)
         lead = detail.lead
         item = self.queue[self.index]
         since = item.since.isoformat() if item.since else ""
@@ -138,6 +151,10 @@ class TriageScreen(LeadScreen):
             )
         )
 
+    def write_unit(self, action: str) -> str | None:
+        lead = self._lead_or_none() if action != "undo" else None
+        return lead.lead.unit if lead else None
+
     def _heading(self) -> None:
         t = session(self).t
         total = len(self.queue)
@@ -152,6 +169,12 @@ class TriageScreen(LeadScreen):
             word = ("✔ " if ok else "✘ ") + text
             parts += ["  ", (word, "$text-success" if ok else "$text-error bold")]
         self.query_one("#triage-heading", Static).update(Content.assemble(*parts))
+
+    def action_scroll(self, where: str) -> None:
+        """Scroll the card (its stage history and follow-ups are below the fold at 80×24)."""
+        card = self.query_one("#triage", VerticalScroll)
+        name = f"action_{where}" if where.startswith("page") else f"action_scroll_{where}"
+        getattr(card, name)()
 
     def _next(self) -> None:
         self.index += 1
@@ -177,6 +200,12 @@ class TriageScreen(LeadScreen):
         if detail is None:
             return
         lead, today = detail.lead, session(self).today
+        if what == "advance" and lead.stage == "negotiating":
+            # what is true, not the rule for leads at other stages
+            t = session(self).t
+            self.message = (t("triage.already", stage=t("stage.negotiating")), False)
+            self._heading()
+            return
         self._write(
             lambda: leads.review(
                 lead.id,
@@ -221,7 +250,7 @@ class TriageScreen(LeadScreen):
             )
 
     def action_reassign(self) -> None:
-        """Give the lead to another unit."""
+        """Give the lead to another unit, picked by name, pinyin or initials."""
         self._ask_then(
             session(self).t("triage.to_unit"),
             None,  # the units, read when asked
@@ -250,8 +279,10 @@ class TriageScreen(LeadScreen):
                     return leads.unit_names()
 
             names = await asyncio.to_thread(read)  # never a query on the UI thread
-            choices = tuple(name for name in names if name != lead.unit)
-        answer = await self.ask(ChoiceDialog(title, choices, other=other))
+            units = tuple(name for name in names if name != lead.unit)
+            answer = await self.ask(PickDialog(title, units))
+        else:
+            answer = await self.ask(ChoiceDialog(title, choices, other=other))
         if isinstance(answer, str):
             self._write(lambda: decide(answer, lead, today))
 
@@ -260,9 +291,19 @@ class TriageScreen(LeadScreen):
 
     def after_change(self, message: LeadScreen.Done) -> None:
         self.message = (message.text, message.ok)
-        if message.change is not None:
+        if message.undone and message.change is not None:
+            self._back_to(message.change.lead_id)
+        elif message.change is not None:
             self._next()  # decided: on to the next lead
-        elif message.undone:
-            self.load()  # the undone lead is back in the queue
         else:
             self._heading()
+
+    def _back_to(self, lead_id: int) -> None:
+        """After an undo: the lead it restored, in front again, at its place in the queue (the
+        counter goes back one, the total stays)."""
+        at = next((i for i, item in enumerate(self.queue) if item.lead_id == lead_id), None)
+        if at is None:
+            self.load()  # not one of this queue's leads (a change made in the pipeline)
+            return
+        self.index = at
+        self._fetch(lead_id)

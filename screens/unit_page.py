@@ -12,10 +12,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from models.audit import AuditLine, AuditQuery, audit_lines
 from models.db import session as store_session
 from models.ledger import ActivityInput
 from models.records import ACTIVITY_KINDS, UnitPeriod
-from screens.base import YejiScreen, plain, session
+from screens.audit_lines import audit_block
+from screens.base import YejiScreen, key_in_force, plain, session
 from yeji_tui import targets as calc
 from yeji_tui.strings import Catalog
 from yeji_tui.text import clean_text, fit, yi
@@ -23,6 +25,8 @@ from yeji_tui.units_view import UnitsData
 from yeji_tui.widgets.footer import KeyBar
 
 RECENT = 12
+#: The unit's latest audit lines on its page (``yeji audit --unit`` prints them all).
+AUDIT_LINES = 20
 
 
 class SubjectPage(YejiScreen):
@@ -74,22 +78,25 @@ class SubjectPage(YejiScreen):
         until = calc.counting_until(settings.start, settings.end, today) or settings.start
         name, kind = self.subject, self.kind
 
-        def read() -> tuple[dict[str, tuple[int, int]], list[ActivityInput], list[ActivityInput]]:
+        def read() -> tuple[
+            dict[str, tuple[int, int]], list[ActivityInput], list[ActivityInput], list[AuditLine]
+        ]:
             with store_session():
                 wanted = LeadFilter(unit=name) if kind == "unit" else LeadFilter(group=name)
                 totals = stage_totals(wanted, today)
                 if kind != "unit":
-                    return totals, [], []
+                    return totals, [], [], []
                 recent = activities_of([name], settings.start, until, ACTIVITY_KINDS, limit=RECENT)
                 principal = activities_of(
                     [name], settings.start, until, ("trip",), principal_only=True
                 )
-                return totals, recent, principal
+                changes = audit_lines(AuditQuery(unit=name), limit=AUDIT_LINES)
+                return totals, recent, principal, changes
 
-        totals, recent, principal = await asyncio.to_thread(read)
+        totals, recent, principal, changes = await asyncio.to_thread(read)
         t = session(self).t
         body = (
-            self._unit_text(t, totals, recent, principal)
+            self._unit_text(t, totals, recent, principal, changes)
             if kind == "unit"
             else self._group_text(t, totals)
         )
@@ -104,7 +111,12 @@ class SubjectPage(YejiScreen):
                     for stage, (n, wan) in totals.items()
                 )
             ),
-            Content.assemble((t("page.pipeline_hint"), "$text-muted")),
+            Content.assemble(
+                (
+                    t("page.pipeline_hint", pipeline=key_in_force(self, "page.pipeline")),
+                    "$text-muted",
+                )
+            ),
             Content(""),
         ]
 
@@ -128,6 +140,7 @@ class SubjectPage(YejiScreen):
         totals: dict[str, tuple[int, int]],
         recent: list[ActivityInput],
         principal: list[ActivityInput],
+        changes: list[AuditLine],
     ) -> Content:
         settings = self.data.status.settings
         unit = settings.unit(self.subject)
@@ -163,6 +176,7 @@ class SubjectPage(YejiScreen):
             plain(f"{a.on}  {fit(t(f'kind.{a.kind}'), 10)} {a.destination or '—'}  {a.company}")
             for a in recent
         ]
+        lines += audit_block(t, t("audit.recent"), changes, with_subject=True)
         return Content("\n").join(lines)
 
     def _group_text(self, t: Catalog, totals: dict[str, tuple[int, int]]) -> Content:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +27,12 @@ from yeji_tui.strings import Catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "notice-2022"
+
+
+def store_dump(path: Path) -> str:
+    """Everything in a store, as SQL: a refusal must leave it byte-for-byte the same."""
+    with closing(sqlite3.connect(path)) as db:
+        return "\n".join(db.iterdump())
 
 
 @pytest.fixture

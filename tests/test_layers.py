@@ -28,10 +28,14 @@ ROOT = Path(__file__).resolve().parents[1]
         "yeji_tui.config",
         "yeji_tui.cli",
         "yeji_tui.demo",
+        "yeji_tui.demo_rows",
+        "yeji_tui.serve",
         "models.reports",
         "yeji_tui.reports",
         "yeji_tui.xlsx",
         "yeji_tui.units_view",
+        "models.presence",
+        "yeji_tui.presence",
     ],
 )
 def test_module_imports_no_textual_or_rich(module: str) -> None:

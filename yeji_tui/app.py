@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Sequence
 from concurrent.futures import Future
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette, Provider
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from models.db import ChangeWatcher, is_busy, set_busy_notice
+from models.presence import BEAT_EVERY_S, Heartbeat, Person
 from screens.base import translate_bindings
 from yeji_tui.settings import UserSettings
 from yeji_tui.strings import Catalog, Lang
@@ -58,6 +61,12 @@ def _triage() -> Screen[None]:
     return TriageScreen()
 
 
+def _palette() -> type[Provider]:
+    from yeji_tui.widgets.palette import YejiCommands  # when the palette first opens
+
+    return YejiCommands
+
+
 def _started() -> None:
     """After the first frame: what start-up made stays for good, so later collections skip
     it (``yeji`` turned collection off while it started)."""
@@ -70,6 +79,7 @@ class YejiApp(App[None]):
 
     CSS_PATH = "yeji.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {_palette}
     BINDINGS = [
         Binding("q", "quit", "key.quit", id="app.quit"),
         Binding("question_mark,f1", "toggle_help", "key.help", id="app.help"),
@@ -100,6 +110,7 @@ class YejiApp(App[None]):
         first_load: Future[object] | None = None,
         section: str = "overview",
         notices: tuple[str, ...] = (),
+        heartbeat: Heartbeat | None = None,
     ) -> None:
         if section in SECTIONS:
             # read by App.__init__: start straight in that section
@@ -116,21 +127,32 @@ class YejiApp(App[None]):
         self._changes: list[Change] = []
         self.what_if: dict[int, LeadCard] = {}
         self.stale_days = self.user_settings.stale_days
-        translate_bindings(self, self.t)
-        self.title = self.t("app.title")
         from models.access import current_actor
 
-        #: who the app runs as (the keys offered follow their role)
+        #: who the app runs as (the keys offered follow their role; others see their name)
         self.actor = current_actor()
+        self._heartbeat = heartbeat or Heartbeat(
+            db_path, login=self.actor.login, name=self.actor.name
+        )
+        #: who else has the store open, as of the last heartbeat
+        self.present: tuple[Person, ...] = ()
+        #: published with ``present`` when it changes, for the heading's presence mark
+        self.presence_changed: Signal[tuple[Person, ...]] = Signal(self, "presence")
+        translate_bindings(self, self.t)
+        if self.user_settings.keymap:
+            # before any screen exists: the section opened on (--section) shows the keys in
+            # force from its first frame, as one reached later does
+            self.set_keymap(dict(self.user_settings.keymap))
+        self.title = self.t("app.title")
 
     def on_mount(self) -> None:
         if self.user_settings.theme != self.theme:
             self.theme = self.user_settings.theme  # restyles every widget: only when it differs
-        if self.user_settings.keymap:
-            self.set_keymap(dict(self.user_settings.keymap))
         self._watcher = ChangeWatcher(self.db_path)
         set_busy_notice(self._busy_notice)
         self.set_interval(self.watch_seconds, self.check_store)
+        self.set_interval(BEAT_EVERY_S, self.beat)
+        self.beat()
         self.call_after_refresh(_started)
         for notice in self._notices:
             self.notify(notice, markup=False, timeout=10)
@@ -139,6 +161,7 @@ class YejiApp(App[None]):
         set_busy_notice(None)
         if self._watcher is not None:
             self._watcher.close()
+        self._heartbeat.leave()
 
     def take_first_load(self) -> Future[object] | None:
         """The data read while the app started (for the section it opened on), once."""
@@ -160,8 +183,12 @@ class YejiApp(App[None]):
         return self._changes.pop() if self._changes else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No switching sections while a dialog waits for an answer."""
-        return not (action == "switch_section" and isinstance(self.screen, ModalScreen))
+        """No switching sections while a dialog waits for an answer (the command palette is
+        no such dialog: it offers the sections)."""
+        waiting = isinstance(self.screen, ModalScreen) and not isinstance(
+            self.screen, CommandPalette
+        )
+        return not (action == "switch_section" and waiting)
 
     def action_switch_section(self, name: str) -> None:
         """Show one of the four sections."""
@@ -191,6 +218,21 @@ class YejiApp(App[None]):
         """Tell the current screen when another process changed the store."""
         if self._watcher is not None and self._watcher.changed():
             self.call_from_thread(self._store_changed)
+
+    @work(thread=True, exclusive=True, group="presence", exit_on_error=False)
+    def beat(self) -> None:
+        """Say this app is here (in the presence file beside the store, never the store: its
+        readers would all reload) and tell the headings when who else is here has changed."""
+        try:
+            found = self._heartbeat.beat()
+        except (OSError, sqlite3.Error):
+            found = ()  # a directory we may not write in: presence is off, the app goes on
+        if found != self.present:
+            self.call_from_thread(self._presence_found, found)
+
+    def _presence_found(self, found: tuple[Person, ...]) -> None:
+        self.present = found
+        self.presence_changed.publish(found)
 
     def _store_changed(self) -> None:
         handler = getattr(self.screen, "store_changed", None)
@@ -249,15 +291,3 @@ class YejiApp(App[None]):
             timeout=timeout,
             markup=markup,
         )
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every section and action is in the command palette too."""
-        yield from super().get_system_commands(screen)
-        for name in SECTIONS:
-            label = self.t(f"section.{name}")
-            yield SystemCommand(
-                self.t("cmd.goto", name=label), label, partial(self.action_switch_section, name)
-            )
-        refresh = getattr(screen, "action_refresh_data", None)
-        if callable(refresh):
-            yield SystemCommand(self.t("cmd.refresh"), self.t("key.refresh"), refresh)

@@ -1,28 +1,44 @@
-"""The audit as a report (``yeji audit``) and as lines for the lead and unit pages."""
+"""The audit as a report (``yeji audit``) and as lines for the lead and unit pages, in the UI
+language: actions and the campaign file's markers translated, user text as typed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from models.audit import AuditLine
 from yeji_tui.reports import Report, Table
-from yeji_tui.strings import Catalog
+from yeji_tui.strings import MESSAGES, Catalog
 
 #: The columns, in order (their header words are ``audit.<column>``).
 COLUMNS = ("time", "user", "action", "subject", "field", "before", "after")
+#: What the store writes for a change to the campaign file: the item was added, changed, removed.
+_CAMPAIGN_MARKS = {"+": "audit.added", "~": "audit.changed", "-": "audit.removed"}
+# An import's batch line: "+3 ~1" (leads added, changed) or "+3" (activities added).
+_BATCH = re.compile(r"\+(\d+)(?: ~(\d+))?")
 
 
-def audit_row(line: AuditLine) -> tuple[str, ...]:
+def audit_row(line: AuditLine, t: Catalog) -> tuple[str, ...]:
     """One line as the table's cells."""
     who = line.login if line.name in ("", line.login) else f"{line.name} ({line.login})"
+    done = line.action.replace("-", "_")  # follow-up → audit.do.follow_up
+    action = t(f"audit.do.{done}") if f"audit.do.{done}" in MESSAGES else line.action
+    subject = line.subject if line.lead_id is None else f"#{line.lead_id} {line.subject}"
+    after = line.after or ""
+    if line.action == "campaign" and after in _CAMPAIGN_MARKS:
+        after = t(_CAMPAIGN_MARKS[after])
+    batch = _BATCH.fullmatch(subject) if line.field == "" else None
+    if batch:
+        added, updated = batch.groups()
+        subject = t("audit.batch", added=added, updated=updated or "0")
     return (
         line.at.strftime("%Y-%m-%d %H:%M:%S"),
         who,
-        line.action,
-        line.subject if line.lead_id is None else f"#{line.lead_id} {line.subject}",
+        action,
+        subject,
         line.field,
         line.before or "",
-        line.after or "",
+        after,
     )
 
 
@@ -34,5 +50,5 @@ def audit_headers(t: Catalog) -> tuple[str, ...]:
 def audit_report(lines: Sequence[AuditLine], t: Catalog, subtitle: str = "") -> Report:
     """The lines as a one-table report (md fits like the other reports; csv/xlsx formula-safe
     through the same writers)."""
-    table = Table(t("audit.title"), audit_headers(t), tuple(audit_row(x) for x in lines))
+    table = Table(t("audit.title"), audit_headers(t), tuple(audit_row(x, t) for x in lines))
     return Report(t("audit.title"), subtitle, (table,))

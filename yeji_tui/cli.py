@@ -133,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="默认按 --out 后缀，否则 md / default: from --out, else md",
     )
     report.add_argument("--out", metavar="FILE", help="默认输出到屏幕 / default: stdout")
+    report.add_argument(
+        "--wide",
+        action="store_true",
+        help="表格不按终端宽度折行 / tables as wide as they are, not fitted to the terminal",
+    )
 
     aud = sub.add_parser("audit", help="操作记录 / who changed what")
     aud.add_argument("--since", metavar="YYYY-MM-DD", help="起 / from this day")
@@ -142,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--lead", type=int, metavar="ID", help="线索编号 / a lead")
     aud.add_argument("--format", choices=("md", "csv", "xlsx"), help="默认按 --out 后缀，否则 md")
     aud.add_argument("--out", metavar="FILE", help="默认输出到屏幕 / default: stdout")
+    aud.add_argument("--wide", action="store_true", help="表格不按终端宽度折行 / not fitted")
 
     export = sub.add_parser("export", help="导出台账 / export a ledger")
     export.add_argument("what", choices=("leads", "activities"))
@@ -151,6 +157,17 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="备份数据库（他人可照常使用） / back up the store")
     backup.add_argument("file", metavar="FILE", help="备份文件或目录 / a file, or a directory")
     backup.add_argument("--force", action="store_true", help="覆盖已有文件 / replace FILE")
+    serve = sub.add_parser("serve", help="在浏览器中使用界面 / the TUI in a browser")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址 / address (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="端口 / port (8000)")
+    serve.add_argument(
+        "--writable", action="store_true", help="允许修改（默认只读） / allow changes"
+    )
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="浏览器访问的地址（反向代理时） / the address browsers use, behind a proxy",
+    )
     sub.add_parser("check", help="检查数据库是否完好 / check the store is whole")
     restore = sub.add_parser("restore", help="用备份恢复数据库 / put a backup in place")
     restore.add_argument("file", metavar="FILE", help="备份文件 / the backup")
@@ -309,6 +326,8 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
         return cmd_check(ctx)
     if args.command == "restore":
         return cmd_restore(ctx, Path(args.file))
+    if args.command == "serve":
+        return cmd_serve(ctx, args)
     if args.command == "demo":
         code = cmd_demo(ctx, leads=args.leads, seed=args.seed, activities=args.activities)
         return run_tui(ctx, args.section) if code == 0 and args.open else code
@@ -326,7 +345,18 @@ def cmd_status(ctx: Context, *, as_json: bool) -> int:
     else:
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         sys.stdout.write(render_text(status, ctx.t, color=color))
+        _say_who_else(ctx)
     return 0
+
+
+def _say_who_else(ctx: Context) -> None:
+    """One line, when others have the store open in the TUI (read from their heartbeats)."""
+    from models.presence import others_now
+    from yeji_tui.presence import presence_text
+
+    line = presence_text(others_now(ctx.db_path), ctx.t)
+    if line:
+        sys.stdout.write(f"\n{line}\n")
 
 
 def _format(flag: str | None, out: str | None, default: str) -> str:
@@ -361,7 +391,8 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
             report = reports.dispatch(settings, since, until, ctx.t, stale_days=stale)
         else:
             report = reports.assessment(settings, ctx.today, ctx.t, stale_days=stale)
-        text = _write_report(ctx, report, fmt, out)
+        width = None if args.wide else _terminal_width()
+        text = _write_report(ctx, report, fmt, out, width)
     if out is None:
         sys.stdout.write(text or "")
     else:
@@ -369,12 +400,15 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_report(ctx: Context, report: Report, fmt: str, out: Path | None) -> str | None:
-    """A report's text (no ``out``), or the report written to ``out`` whole or not at all."""
+def _write_report(
+    ctx: Context, report: Report, fmt: str, out: Path | None, width: int | None
+) -> str | None:
+    """A report's text (no ``out``; its tables fitted to ``width``), or the report written to
+    ``out`` whole or not at all."""
     from yeji_tui import reports
 
     if out is None:
-        return reports.write(report, fmt, None)  # type: ignore[arg-type]
+        return reports.write(report, fmt, None, width=width)  # type: ignore[arg-type]
     from yeji_tui.output import replacing
 
     with replacing(out, ctx.t) as scratch:
@@ -402,12 +436,23 @@ def cmd_audit(ctx: Context, args: argparse.Namespace) -> int:
     )
     _open(ctx, create=False)
     report = audit_report(audit_lines(query), ctx.t)
-    text = _write_report(ctx, report, fmt, out)
+    text = _write_report(ctx, report, fmt, out, None if args.wide else _terminal_width())
     if out is None:
         sys.stdout.write(text or "")
     else:
         print(ctx.t("rep.written", path=out), file=sys.stderr)
     return 0
+
+
+def _terminal_width() -> int | None:
+    """The columns a table on stdout may take: the terminal's (``COLUMNS`` first, as
+    ``shutil.get_terminal_size`` reads it); None — the full table — when stdout is a pipe or a
+    file and ``COLUMNS`` is not set, since a file is read in an editor, not at 80 columns."""
+    import shutil
+
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def _out_path(ctx: Context, out: str | None) -> Path | None:
@@ -577,8 +622,37 @@ def cmd_demo(ctx: Context, *, leads: int, seed: int, activities: int | None) -> 
 
     with Progress(ctx.t) as progress:
         progress.phase("progress.demo")
-        made = build_demo(ctx.today, leads=leads, seed=seed, activities=activities)
+        made = build_demo(
+            ctx.today, leads=leads, seed=seed, activities=activities, progress=progress.demo
+        )
     print(ctx.t("cli.demo_done", leads=made.leads, activities=made.activities, path=ctx.db_path))
+    return 0
+
+
+def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
+    """``yeji serve``: the TUI in a browser, read-only unless ``--writable``."""
+    from yeji_tui.serve import ServeMissing, ServeOptions, serve
+
+    if ctx.read_only and args.writable:
+        raise CliError("--read-only / --writable", EXIT_USAGE)
+    _open(ctx, create=False)  # a store that cannot be opened is said here, not in each tab
+    _campaign(ctx)
+    options = ServeOptions(
+        db_path=ctx.db_path,
+        host=args.host,
+        port=args.port,
+        writable=args.writable,
+        lang=ctx.lang,
+        today=args.today,
+        public_url=args.public_url,
+    )
+    try:
+        serve(options, ctx.t)
+    except ServeMissing as exc:
+        raise CliError(ctx.t("serve.missing", extra=str(exc))) from exc
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        why = ctx.t("serve.cannot_listen", host=args.host, port=args.port, why=exc)
+        raise CliError(why) from exc
     return 0
 
 

@@ -37,17 +37,8 @@ T = TypeVar("T")
 TARGET_STAGES: tuple[TargetStage, ...] = ("signed", "started")
 CONSULTANT_ROLES: tuple[ConsultantRole, ...] = ("consultant", "adviser")
 
-_TOP_KEYS = {
-    "campaign",
-    "quotas",
-    "targets",
-    "groups",
-    "units",
-    "consultants",
-    "events",
-    "assessment",
-    "users",
-}
+_TOP_KEYS = {"campaign", "quotas", "targets", "groups", "units", "consultants", "events"}
+_TOP_KEYS |= {"assessment", "users"}
 _USER_KEYS = {"login", "name", "role", "unit"}
 _EVENT_KEYS = {"kind", "title", "planned_on", "place"}
 _CAMPAIGN_KEYS = {"name", "start", "end"}
@@ -392,12 +383,8 @@ def campaign_to_toml(settings: CampaignSettings) -> str:
         ]
     if settings.users:
         doc["users"] = [
-            {
-                "login": u.login,
-                "name": u.name,
-                "role": u.role,
-                **({"unit": u.unit} if u.unit else {}),
-            }
+            {"login": u.login, "name": u.name, "role": u.role}
+            | ({"unit": u.unit} if u.unit else {})
             for u in settings.users
         ]
     doc["assessment"] = {

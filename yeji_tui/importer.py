@@ -14,7 +14,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO, TypeVar
@@ -214,6 +214,22 @@ def file_encoding(path: Path) -> str | None:
 
 
 Rows = Iterable[tuple[int, dict[str, str]]]
+
+
+class Columns(list[str]):
+    """A file's column keys, and the header each was read from: an error names a column as
+    the file's header does (企业 for a file headed 企业, company for one headed company)."""
+
+    header: dict[str, str]
+    chinese: bool = False  # the file's headers are Chinese: a missing column is named so
+
+    def name(self, key: str) -> str:
+        """The column as the file names it (or would, for a missing one)."""
+        if key in getattr(self, "header", {}):
+            return self.header[key]
+        return CHINESE_HEADERS.get(key, key) if self.chinese else key
+
+
 #: A row's cells outside the named columns, kept under this key to be reported, not dropped.
 STRAY = ""
 #: No ledger line is this long; it is also the csv module's limit for one cell.
@@ -309,7 +325,9 @@ def _table(
     if first is None:
         raise FileRefused(path, t("why.empty"))
     keys = [column_key(h) for h in first[1]]
-    fields = [k for k in keys if k]
+    fields = Columns(k for k in keys if k)
+    fields.header = {k: h.strip() for k, h in zip(keys, first[1], strict=False) if k}
+    fields.chinese = any(not h.isascii() for h in first[1])
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         for number, cells in filled:
@@ -490,14 +508,21 @@ def _check_all(
     today = today or date.today()
     problems = _check_header(fields, required, optional, t)
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(_as_headed(problems, fields))
     for line, cells in rows:
         before = len(problems)
         value = check_row(_Row(line, cells, t, problems, today))
         if value is not None and len(problems) == before and not problems:
             yield value
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(_as_headed(problems, fields))
+
+
+def _as_headed(problems: list[Problem], fields: Sequence[str]) -> list[Problem]:
+    """The problems with each column named as the file's header names it."""
+    if not isinstance(fields, Columns):
+        return problems
+    return [replace(p, column=fields.name(p.column)) if p.column else p for p in problems]
 
 
 def check_leads(
@@ -551,6 +576,7 @@ def each_lead(
             signed_on=dates["signed_on"],
             started_on=dates["started_on"],
             dropped_reason=r.text("dropped_reason"),
+            line=r.line,
         )
         return lead
 

@@ -11,6 +11,8 @@ change or follow-up).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 
 from models.leads import LeadFilter
 from yeji_tui.text import clean_text
@@ -33,7 +35,12 @@ _AMOUNT = re.compile(r"^[>＞](\d+(?:\.\d+)?)(亿|万)?$")
 
 
 class FilterError(ValueError):
-    """A token of the filter line is wrong; the message says which."""
+    """A token of the filter line is wrong; ``key`` and ``values`` say why, in the catalog."""
+
+    def __init__(self, token: str, key: str = "filter.bad", **values: object) -> None:
+        super().__init__(token)
+        self.key = key
+        self.values: dict[str, object] = {"token": token, **values}
 
 
 def parse_filter(line: str) -> LeadFilter:
@@ -45,6 +52,8 @@ def parse_filter(line: str) -> LeadFilter:
         if amount:
             wan = float(amount[1]) * (10000 if amount[2] == "亿" else 1)
             found["min_amount_wan"] = int(wan)
+        elif token[0] in ">＞":  # an amount that is not one (">abc") narrows nothing: say so
+            raise FilterError(token)
         elif token.lower() in ("有效", "valid"):
             found["valid_only"] = True
         elif token.lower() in ("工业", "industrial"):
@@ -63,6 +72,33 @@ def parse_filter(line: str) -> LeadFilter:
         else:
             text.append(token)
     return LeadFilter(text=" ".join(text), **found)  # type: ignore[arg-type]
+
+
+def resolve_names(f: LeadFilter, units: Sequence[str], groups: Sequence[str]) -> LeadFilter:
+    """``f`` with its unit and group named as the campaign names them: a token may give a
+    name, its pinyin or its initials, as the forms' pickers take them (``单位:qjx`` → 区经信局).
+
+    Raises FilterError when no name matches, or several do and none exactly.
+    """
+    found: dict[str, str] = {}
+    for field, names in (("unit", units), ("group", groups)):
+        value: str = getattr(f, field)
+        if value and value not in names:
+            found[field] = _one_name(field, value, names)
+    return replace(f, unit=found.get("unit", f.unit), group=found.get("group", f.group))
+
+
+def _one_name(field: str, value: str, names: Sequence[str]) -> str:
+    from models.search import normalise_query, search_key  # pypinyin: only when asked
+
+    query = normalise_query(value)
+    matches = [name for name in names if query in search_key(name, "")]
+    token = f"{'单位' if field == 'unit' else '组'}:{value}"
+    if not matches:
+        raise FilterError(token, f"filter.no_{field}")
+    if len(matches) > 1:
+        raise FilterError(token, "filter.many", names="、".join(matches[:3]), n=len(matches))
+    return matches[0]
 
 
 def filter_line(f: LeadFilter) -> str:

@@ -1,9 +1,12 @@
 """The first data of the section the TUI opens on, read while Textual is imported.
 
 Where the system can fork (Linux, macOS), a child process opens its own connection to the store,
-reads, and hands the result back through a pipe: on a second core, the reading (imports and
-queries, 20–60 ms) costs the start-up nothing. Nothing of SQLite crosses the fork — the parent
-closes its connection first and opens a new one when it next reads. Elsewhere a thread reads
+reads, and hands the result back through a pipe: on a second core, the queries (20–60 ms) cost
+the start-up nothing. The reader and the types of what it returns are imported before the fork:
+the parent needs them to unpickle the result anyway, and a child that imported them again
+would, on a machine whose other core is busy, take that time from the parent. Nothing of SQLite
+crosses the fork — the parent closes its connection first and opens a new one when it next
+reads. Elsewhere a thread reads
 first, before Textual is imported (alongside the import it would wait on the GIL after every
 SQLite call). Either way the section's first frame has its numbers; a slower store lets the
 screen draw and fill in when the data comes.
@@ -28,11 +31,8 @@ WAIT_S = 0.25
 PIPELINE_PAGE = 40
 
 
-def _loader(section: str, today: date, *, probe: bool = False) -> Callable[[], object] | None:
-    """What reads the section's first data (None for a section without any); with ``probe``,
-    only whether there is such a reader, without importing it."""
-    if probe:
-        return (lambda: None) if section in ("overview", "pipeline", "units") else None
+def _loader(section: str, today: date) -> Callable[[], object] | None:
+    """What reads the section's first data (None for a section without any)."""
     if section == "overview":
         from yeji_tui.status import load_overview
 
@@ -57,23 +57,22 @@ class FirstLoad(Future[object]):
 
 def prefetch(section: str, today: date) -> FirstLoad | None:
     """Start reading the section's first data (in a child process, else on a thread)."""
-    if _loader(section, today, probe=True) is None:
+    load = _loader(section, today)
+    if load is None:
         return None
     if hasattr(os, "fork"):
         with contextlib.suppress(OSError):
-            return _forked(section, today)
-    return _threaded(section, today)
+            return _forked(load)
+    return _threaded(load)
 
 
-def _forked(section: str, today: date) -> FirstLoad:
+def _forked(load: Callable[[], object]) -> FirstLoad:
     database.close()  # the child opens its own connection; the parent reopens on next use
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: read, hand back, and leave without running anything else
         os.close(read_end)
         try:
-            load = _loader(section, today)
-            assert load is not None
             with session():
                 payload = pickle.dumps((True, load()))
         except BaseException as exc:  # reported by the parent, as any failed read
@@ -105,9 +104,7 @@ def _forked(section: str, today: date) -> FirstLoad:
     return future
 
 
-def _threaded(section: str, today: date) -> FirstLoad:
-    load = _loader(section, today)
-    assert load is not None
+def _threaded(load: Callable[[], object]) -> FirstLoad:
     future = FirstLoad()
 
     def run() -> None:

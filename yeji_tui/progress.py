@@ -63,13 +63,21 @@ class Progress:
         if self.shown and now - self._since >= self.delay and now - self._drawn_at >= 0.1:
             self._draw()
 
-    def ledger(self, phase: str, n: int) -> None:
-        """A ledger write's progress (``models.ledger.Progress``): reading, preparing, writing."""
-        key = _LEDGER_PHASES.get(phase, "progress.writing")
+    def step(self, key: str, n: int) -> None:
+        """How far the work has got: a new phase when ``key`` changes, else its count (a
+        message without ``{n}`` ignores the count)."""
         if key == self._key:
             self.count(n)
         else:
-            self.phase(key, n if phase == "read" else None)
+            self.phase(key, n)
+
+    def ledger(self, phase: str, n: int) -> None:
+        """A ledger write's progress (``models.ledger.Progress``): reading, preparing, writing."""
+        self.step(_LEDGER_PHASES.get(phase, "progress.writing"), n)
+
+    def demo(self, phase: str, n: int) -> None:
+        """The demo's progress (``yeji_tui.demo.DemoProgress``): leads, activities, indexes."""
+        self.step(f"progress.demo_{phase}", n)
 
     def close(self) -> None:
         """Clear the line: the command's own output follows."""
@@ -112,6 +120,7 @@ _LEDGER_PHASES = {
     "prepare": "progress.preparing",
     "ready": "progress.writing",  # waiting for the lock, if another writer has it
     "write": "progress.writing",
+    "index": "progress.indexing",  # after the commit: the new leads into the search index
 }
 
 

@@ -18,9 +18,10 @@ from typing import Literal
 from models.records import CampaignSettings, UnitPeriod
 from models.reports import unit_period
 from yeji_tui import targets as calc
+from yeji_tui.md_table import markdown_table
 from yeji_tui.status import gather
 from yeji_tui.strings import Catalog
-from yeji_tui.text import cell_width, remove_controls, spreadsheet_cell, yi
+from yeji_tui.text import remove_controls, spreadsheet_cell, yi
 
 Format = Literal["md", "csv", "xlsx"]
 Cell = str | int | float
@@ -278,35 +279,22 @@ def _yi(amount_wan: int) -> float:
 # --- rendering ----------------------------------------------------------------------------
 
 
-def to_markdown(report: Report) -> str:
-    """Markdown that reads well as plain text too: columns padded by display width."""
+def to_markdown(report: Report, width: int | None = None) -> str:
+    """Markdown that reads well as plain text too: columns padded by display width; with a
+    ``width`` (a terminal's), the widest text columns wrap inside their cells to fit it."""
     out = [f"# {_line(report.title)}", "", _line(report.subtitle), ""]
     for table in report.tables:
         out += [f"## {_line(table.title)}", ""]
         out += [_line(note) for note in table.notes] + ([""] if table.notes else [])
-        out += _markdown_table(table) if table.rows else ["（无）", ""]
+        out += _markdown_table(table, width) if table.rows else ["（无）", ""]
     return "\n".join(out)
 
 
-def _markdown_table(table: Table) -> list[str]:
-    cells = [list(map(_text, table.headers))] + [list(map(_text, r)) for r in table.rows]
+def _markdown_table(table: Table, width: int | None) -> list[str]:
     columns = range(len(table.headers))
-    widths = [max(cell_width(row[i]) for row in cells) for i in columns]
     numeric = [all(isinstance(r[i], int | float) for r in table.rows) for i in columns]
-
-    def line(row: list[str]) -> str:
-        padded = [
-            " " * (widths[i] - cell_width(c)) + c
-            if numeric[i]
-            else c + " " * (widths[i] - cell_width(c))
-            for i, c in enumerate(row)
-        ]
-        return "| " + " | ".join(padded) + " |"
-
-    rule = "|".join(
-        ("-" * (w + 1) + ":") if n else "-" * (w + 2) for w, n in zip(widths, numeric, strict=True)
-    )
-    return [line(cells[0]), f"|{rule}|", *(line(row) for row in cells[1:]), ""]
+    rows = [list(map(_text, r)) for r in table.rows]
+    return markdown_table(list(map(_text, table.headers)), rows, numeric, width)
 
 
 def _text(value: Cell) -> str:
@@ -338,8 +326,9 @@ def to_csv(report: Report) -> str:
     return buffer.getvalue()
 
 
-def write(report: Report, fmt: Format, out: Path | None) -> str | None:
-    """Write the report to ``out`` (xlsx needs a file); returns the text for stdout otherwise."""
+def write(report: Report, fmt: Format, out: Path | None, *, width: int | None = None) -> str | None:
+    """Write the report to ``out`` (xlsx needs a file); returns the text for stdout otherwise,
+    Markdown fitted to ``width`` if given (a file always gets the full table)."""
     if fmt == "xlsx":
         from yeji_tui.xlsx import write_workbook
 
@@ -352,9 +341,9 @@ def write(report: Report, fmt: Format, out: Path | None) -> str | None:
             ],
         )
         return None
-    text = to_markdown(report) if fmt == "md" else to_csv(report)
     if out is None:
-        return text
+        return to_markdown(report, width) if fmt == "md" else to_csv(report)
+    text = to_markdown(report) if fmt == "md" else to_csv(report)
     # CSV with a BOM: Excel on Chinese Windows opens it as UTF-8 only then
     out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
     return None

@@ -21,7 +21,7 @@ from models.tables import Activity, FollowUp, Lead, SavedView
 from screens.activity_form import ActivityForm
 from screens.dialogs import ChoiceDialog, Dialog, FollowUpDialog
 from screens.lead_form import LeadForm
-from screens.units import ListDialog
+from screens.unit_lists import ListDialog
 from tests.conftest import lead
 from tests.hostile.hostile import (
     EVIL,

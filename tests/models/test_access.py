@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from models import access, leads
+from models import identity, leads
 from models.access import AccessRefused, current_actor
 from models.audit import AuditQuery, audit_lines, replay_problems
 from models.campaigns import save_campaign
@@ -38,7 +38,7 @@ USERS = (
 def login(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Who the process is: set ``login[0]``."""
     who = ["office1"]
-    monkeypatch.setattr(access, "os_login", lambda: who[0])
+    monkeypatch.setattr(identity, "os_login", lambda: who[0])
     yield who
 
 
@@ -78,7 +78,7 @@ def test_identity_is_the_os_account_never_the_environment(
     import os
     import pwd
 
-    assert access.os_login() == pwd.getpwuid(os.getuid()).pw_name
+    assert identity.os_login() == pwd.getpwuid(os.getuid()).pw_name
 
 
 def test_a_clerk_changes_their_units_leads_and_hands_one_on_but_takes_none(

@@ -32,6 +32,14 @@ def columns(db_path: Path) -> dict[str, list[str]]:
             "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"
         )
     )
+    # an index or trigger an upgrade replaced must read as a new store's does
+    out["definitions"] = sorted(
+        f"{name}: {sql}"
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+            "AND sql IS NOT NULL"
+        )
+    )
     conn.close()
     return out
 
@@ -65,6 +73,39 @@ def test_an_older_store_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path) 
     # and so were the per-stage totals
     assert summed_stages() == counted_stages() and sum(n for n, _ in summed_stages().values()) == 3
     # an upgraded store has the same tables, columns, indexes and triggers as a new one
+    fresh = tmp_path / "fresh.sqlite3"
+    open_store(fresh)
+    assert columns(old) == columns(fresh)
+
+
+#: The search index's triggers as schema 6 had them (before the import's search backlog).
+_V6_SEARCH_TRIGGERS = """
+CREATE TRIGGER lead_fts_insert AFTER INSERT ON lead BEGIN
+INSERT INTO lead_fts (rowid, search_key) VALUES (NEW.id, NEW.search_key); END;
+CREATE TRIGGER lead_fts_delete AFTER DELETE ON lead BEGIN
+INSERT INTO lead_fts (lead_fts, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key); END;
+CREATE TRIGGER lead_fts_update AFTER UPDATE OF search_key ON lead BEGIN
+INSERT INTO lead_fts (lead_fts, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key);
+INSERT INTO lead_fts (rowid, search_key) VALUES (NEW.id, NEW.search_key); END;
+CREATE INDEX "lead_unit_id" ON "lead" ("unit_id");
+DROP TABLE search_backlog;
+PRAGMA user_version = 6;
+"""
+
+
+def test_a_version_6_store_gets_the_search_backlog_and_its_triggers(tmp_path: Path) -> None:
+    old = tmp_path / "v6.sqlite3"
+    open_store(old)
+    save_campaign(small_campaign())
+    upsert_leads([lead()], "clerk", date(2022, 9, 10))
+    database.close()
+    with sqlite3.connect(old) as conn:
+        for name in ("lead_fts_insert", "lead_fts_delete", "lead_fts_update"):
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.executescript(_V6_SEARCH_TRIGGERS)
+    open_store(old)
+    assert schema_version(database) == SCHEMA_VERSION
+    assert stage_totals(LeadFilter(text="hengjia"), date(2022, 9, 10))["signed"][0] == 1
     fresh = tmp_path / "fresh.sqlite3"
     open_store(fresh)
     assert columns(old) == columns(fresh)

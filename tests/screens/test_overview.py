@@ -142,8 +142,10 @@ async def test_palette_offers_every_section_and_refresh(sample_store: Path) -> N
     app = make_app(sample_store)
     async with app.run_test() as pilot:
         await settle(app, pilot)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"切换到总览", "切换到项目看板", "切换到单位", "切换到待办", "刷新数据"} <= titles
+        from yeji_tui.widgets.palette import commands
+
+        titles = {c.title for c in commands(app.screen)}
+        assert {"切换到总览", "切换到项目看板", "切换到单位", "切换到待办", "刷新"} <= titles
 
 
 async def test_an_empty_store_says_how_to_start(store_path: Path) -> None:

@@ -9,9 +9,11 @@ import pytest
 
 from models.ledger import upsert_leads
 from models.tables import Lead
+from screens.dialogs import PickDialog
 from screens.triage import TriageScreen
 from tests.conftest import lead
 from tests.screens.pilot import settle
+from tests.screens.test_pipeline import until
 from yeji_tui.app import YejiApp
 
 TODAY = date(2022, 9, 10)
@@ -96,3 +98,80 @@ async def test_drop_reassign_skip_and_undo(queue_store: Path) -> None:
         await settle(app, pilot)
         assert row("丙企业").unit.name == "区经信局"
         assert "已撤销" in progress(app)
+
+
+async def test_j_pgdn_and_end_scroll_the_card_to_its_notes_at_80x24(queue_store: Path) -> None:
+    from models.leads import add_follow_up
+
+    first = row("甲企业")
+    for n in range(12):  # a long history of notes: far below the fold at 80×24
+        add_follow_up(first.id, row("甲企业").version, f"第{n}次跟进", TODAY, None, "clerk")
+    app = await open_triage(queue_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(app, pilot)
+        card = app.screen.query_one("#triage")
+        assert card.scroll_y == 0 and card.max_scroll_y > 0
+        await pilot.press("j")
+        await pilot.pause()
+        assert card.scroll_y == 1
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert card.scroll_y > 1
+        await pilot.press("G")
+        await pilot.pause()
+        assert card.scroll_y == card.max_scroll_y  # the last note is on screen
+        assert "第11次跟进" in shown(app)
+        await pilot.press("g")
+        await pilot.pause()
+        assert card.scroll_y == 0
+
+
+async def test_a_on_a_lead_already_in_negotiating_says_so(campaign_store: Path) -> None:
+    upsert_leads(
+        [lead("丁企业", "四", stage="negotiating", signed_on=None, found_on=date(2022, 7, 20))],
+        "clerk",
+        date(2022, 8, 1),  # no change since: stale by 2022-09-10
+    )
+    app = await open_triage(campaign_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert "丁企业" in shown(app)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert "已在洽谈" in progress(app) and "相邻" not in progress(app)
+        assert row("丁企业").stage == "negotiating" and "1 / 1" in progress(app)
+
+
+async def test_undo_returns_to_the_lead_it_restored_and_keeps_the_position(
+    queue_store: Path,
+) -> None:
+    app = await open_triage(queue_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4")
+        await settle(app, pilot)
+        await pilot.press("space", "v")  # skip 甲, 乙 valid
+        await settle(app, pilot)
+        assert "3 / 3" in progress(app) and "丙企业" in shown(app)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert row("乙企业").valid_since is None
+        assert "2 / 3" in progress(app) and "乙企业" in shown(app) and "已撤销" in progress(app)
+
+
+async def test_o_narrows_the_units_by_pinyin_initials(queue_store: Path) -> None:
+    app = await open_triage(queue_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, PickDialog))
+        await pilot.press(*"ylz", "enter")  # 姚李镇 by its initials
+        await settle(app, pilot)
+        assert row("甲企业").unit.name == "姚李镇" and "乙企业" in shown(app)
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, PickDialog))
+        await pilot.press(*"pinggang", "enter")  # 平岗街道 by its full pinyin
+        await settle(app, pilot)
+        assert row("乙企业").unit.name == "平岗街道"

@@ -13,11 +13,14 @@ from models.ledger import add_activities, upsert_leads
 from models.tables import Activity, ActivityLead, Event, EventLead
 from screens.activity_form import ActivityForm
 from screens.pipeline import PipelineScreen
+from screens.unit_lists import ListDialog
 from screens.unit_page import SubjectPage
-from screens.units import ListDialog, UnitsScreen
+from screens.unit_reports import ReportPlaceDialog
+from screens.units import UnitsScreen
 from tests.conftest import activity, lead
 from tests.screens.pilot import settle
 from tests.screens.test_pipeline import TODAY, make_app, until
+from yeji_tui.app import YejiApp
 from yeji_tui.widgets.heatmap import HeatGrid
 from yeji_tui.widgets.org_list import OrgList
 
@@ -61,6 +64,18 @@ async def open_units(app, pilot) -> UnitsScreen:  # type: ignore[no-untyped-def]
     await settle(app, pilot)
     assert isinstance(app.screen, UnitsScreen)
     return app.screen
+
+
+async def open_first_units_page(app, pilot, waiting_for: str) -> str:  # type: ignore[no-untyped-def]
+    """From the units screen, the ranking's first unit's page, once it shows ``waiting_for``;
+    returns its text."""
+    screen = await open_units(app, pilot)
+    await pilot.press("o")
+    screen.query_one("#ranking").move_cursor(row=0, column=1)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, SubjectPage))
+    await until(pilot, lambda: waiting_for in str(app.screen.query_one("#subject-text").render()))
+    return str(app.screen.query_one("#subject-text").render())
 
 
 async def test_tree_shows_groups_units_and_this_months_quota_marks(units_store: Path) -> None:
@@ -132,7 +147,7 @@ async def test_ranking_shows_the_formula_and_sorts_by_the_cursor_column(
         assert first == sorted(first)
         await pilot.press("s")  # again: the other way round
         assert [cell(screen, "ranking", r, 1) for r in range(4)] == sorted(first, reverse=True)
-        table.move_cursor(row=0, column=7)  # type: ignore[attr-defined]
+        table.move_cursor(row=0, column=8)  # type: ignore[attr-defined]
         await pilot.press("s")  # visits, most first
         assert cell(screen, "ranking", 0, 1) == "平岗街道"
 
@@ -140,22 +155,14 @@ async def test_ranking_shows_the_formula_and_sorts_by_the_cursor_column(
 async def test_a_units_page_opens_its_pipeline_filtered_to_it(units_store: Path) -> None:
     app = make_app(units_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_units(app, pilot)
-        await pilot.press("o")
-        screen.query_one("#ranking").move_cursor(row=0, column=1)  # type: ignore[attr-defined]
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, SubjectPage))
-        await until(
-            pilot, lambda: "月度任务" in str(app.screen.query_one("#subject-text").render())
-        )
-        text = str(app.screen.query_one("#subject-text").render())
+        text = await open_first_units_page(app, pilot, "月度任务")
         assert "主要负责人：赵局长" in text and "排名 1/4" in text and "签约 1（1.2亿）" in text
         await pilot.press("p")
         await until(pilot, lambda: isinstance(app.screen, PipelineScreen))
         pipeline = app.screen
         await until(pilot, lambda: pipeline.filter.unit == "区经信局")  # type: ignore[attr-defined]
         await settle(app, pilot)
-        totals = {c.stage: c.total for c in pipeline.columns}  # type: ignore[attr-defined]
+        totals = {c.stage: c.total for c in pipeline.board.columns}  # type: ignore[attr-defined]
         assert totals["signed"] == 1 and totals["negotiating"] == 0
 
 
@@ -291,6 +298,9 @@ async def test_d_writes_the_dispatch_review_beside_and_shows_it(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_units(app, pilot)
         await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, ReportPlaceDialog))
+        assert not list(tmp_path.glob("*.md"))  # nothing written before it is confirmed
+        await pilot.press("enter")  # the folder offered: the current one, shown in full
         await until(pilot, lambda: isinstance(app.screen, ListDialog))
         assert any("统计期间 2022-08-28 至 2022-09-10" in line for line in app.screen.lines)  # type: ignore[attr-defined]
     assert (tmp_path / "双周调度-2022-09-10.md").read_text(encoding="utf-8").startswith("# ")
@@ -337,3 +347,59 @@ async def test_a_trip_logged_from_the_overview_shows_in_its_quotas(units_store: 
             if (r.subject, r.quota, r.month) == ("平岗街道", "trips", "2022-09")
         )
         assert row.actual == 1
+
+
+@pytest.mark.parametrize(("size", "at_least"), [((80, 24), 5), ((120, 40), 8)], ids=str)
+async def test_ranking_keeps_rank_unit_and_score_while_l_scrolls_the_other_columns(
+    units_store: Path, size: tuple[int, int], at_least: int
+) -> None:
+    app = make_app(units_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_units(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        table = screen.query_one("#ranking")
+        header = table.render_line(0).text  # type: ignore[attr-defined]
+        assert header.split()[:3] == ["名次", "单位", "得分"]
+        assert len(header.split()) >= at_least  # rank, unit, score and more, on screen
+        assert not screen.query_one("#unit-tree").display  # no outline beside other rows
+        await pilot.press(*"l" * 10)
+        scrolled = table.render_line(0).text  # type: ignore[attr-defined]
+        assert scrolled.split()[:3] == ["名次", "单位", "得分"]
+        assert "月度任务完成" in scrolled  # the last column
+        assert ("小组" in scrolled) == (size[0] > 80)  # at 80, scrolled out beside the fixed
+        assert "区经信局" in table.render_line(1).text  # type: ignore[attr-defined]
+        await pilot.press(*"h" * 10, "m")
+        assert screen.query_one("#unit-tree").display  # the heatmap has its outline again
+
+
+async def test_esc_on_the_report_folder_writes_nothing_and_a_missing_folder_says_so(
+    units_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = YejiApp(db_path=units_store, today=TODAY, lang="en", watch_seconds=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_units(app, pilot)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ReportPlaceDialog))
+        shown = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "assessment-2022-09-10.md" in shown and "assessment-2022-09-10.xlsx" in shown
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, UnitsScreen))
+        await settle(app, pilot)
+        assert not list(tmp_path.glob("assessment*"))
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ReportPlaceDialog))
+        app.screen.query_one("#folder").value = str(tmp_path / "nowhere")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "No such folder" in str(app.screen.query_one("#folder-error").render())
+        app.screen.query_one("#folder").value = str(tmp_path / "out")  # type: ignore[attr-defined]
+        (tmp_path / "out").mkdir()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ListDialog))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "assessment-2022-09-10.md",
+        "assessment-2022-09-10.xlsx",
+    ]
+    assert not list(tmp_path.glob("assessment*"))

@@ -18,7 +18,7 @@ import pytest
 
 from models.db import close_store, open_store
 from models.ledger import upsert_leads
-from tests.conftest import SAMPLE, lead
+from tests.conftest import SAMPLE, lead, store_dump
 from tests.yeji_tui.workbooks import EXCEL, Raw, build
 from yeji_tui.cli import main
 from yeji_tui.importer import MAX_AMOUNT_WAN
@@ -60,9 +60,8 @@ def ledger(yeji: Run, worked_example: Path) -> Run:
 
 
 def dump() -> str:
-    """Everything in the store, as SQL."""
-    with sqlite3.connect(os.environ["YEJI_DB"]) as db:
-        return "\n".join(db.iterdump())
+    """Everything in the store the CLI uses, as SQL."""
+    return store_dump(Path(os.environ["YEJI_DB"]))
 
 
 def refused(run: Run, *args: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from models import access
+from models import identity
 from models.campaigns import save_campaign
 from models.db import close_store
 from models.records import UserSpec
@@ -28,7 +28,7 @@ LEDGER = (
 @pytest.fixture
 def shared(campaign_store: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     users = (UserSpec("zhangsan", "张三", "clerk", "区经信局"), UserSpec("boss", "区长", "leader"))
-    monkeypatch.setattr(access, "os_login", lambda: "office1")
+    monkeypatch.setattr(identity, "os_login", lambda: "office1")
     save_campaign(dataclasses.replace(small_campaign(), users=users))
     close_store()
     return campaign_store
@@ -43,7 +43,7 @@ def yeji(path: Path, *args: str) -> int:
     return main(["--db", str(path), "--today", "2022-09-10", "--lang", "zh", *args])
 
 
-@pytest.mark.parametrize(("who", "refused"), [("zhangsan", "第 2 行"), ("boss", "领导")])
+@pytest.mark.parametrize(("who", "refused"), [("zhangsan", "第 3 行"), ("boss", "领导")])
 def test_an_import_the_role_may_not_make_exits_3_naming_user_role_and_rows(
     shared: Path,
     tmp_path: Path,
@@ -54,7 +54,7 @@ def test_an_import_the_role_may_not_make_exits_3_naming_user_role_and_rows(
 ) -> None:
     ledger = tmp_path / "leads.csv"
     ledger.write_text(LEDGER, encoding="utf-8")
-    monkeypatch.setattr(access, "os_login", lambda: who)
+    monkeypatch.setattr(identity, "os_login", lambda: who)
     monkeypatch.setenv("LOGNAME", "office1")  # the environment changes nothing
     before = dump(shared)
     assert yeji(shared, "import", "leads", str(ledger)) == EXIT_NOT_ALLOWED
@@ -71,7 +71,7 @@ def test_a_leader_may_not_load_the_campaign_file_but_reads_and_reports(
 ) -> None:
     config = tmp_path / "c.toml"
     config.write_text(campaign_to_toml(small_campaign()), encoding="utf-8")
-    monkeypatch.setattr(access, "os_login", lambda: "boss")
+    monkeypatch.setattr(identity, "os_login", lambda: "boss")
     before = dump(shared)
     assert yeji(shared, "init", "--config", str(config)) == EXIT_NOT_ALLOWED
     assert yeji(shared, "backup", str(tmp_path / "b.sqlite3")) == EXIT_NOT_ALLOWED
@@ -88,7 +88,7 @@ def test_audit_prints_its_columns_and_filters_by_user(
 ) -> None:
     ledger = tmp_path / "leads.csv"
     ledger.write_text(LEDGER.splitlines()[0] + "\n" + LEDGER.splitlines()[1] + "\n", "utf-8")
-    monkeypatch.setattr(access, "os_login", lambda: "zhangsan")
+    monkeypatch.setattr(identity, "os_login", lambda: "zhangsan")
     assert yeji(shared, "import", "leads", str(ledger)) == 0
     capsys.readouterr()
     assert yeji(shared, "audit", "--user", "zhangsan") == 0

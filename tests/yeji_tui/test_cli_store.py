@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from models.db import SCHEMA_VERSION
 from tests.conftest import FIXTURES, SAMPLE
 from tests.yeji_tui.test_cli import sample, yeji
 
@@ -106,7 +107,7 @@ def test_an_upgrade_says_where_the_copy_from_before_is(yeji, tmp_path: Path) -> 
         conn.executescript((FIXTURES / "store-v1.sql").read_text(encoding="utf-8"))
     code, out, err = yeji("status")
     assert code == 0 and "旧版活动" in out
-    assert err.startswith("yeji: 数据库已从架构 1 升级到 6；升级前的副本：")
+    assert err.startswith(f"yeji: 数据库已从架构 1 升级到 {SCHEMA_VERSION}；升级前的副本：")
     assert Path(err.rsplit("：", 1)[1].strip()).exists()
     assert yeji("status")[2] == ""  # once
 
@@ -176,3 +177,15 @@ def test_a_store_in_a_directory_the_user_cannot_write_reads_and_refuses_writes(
     assert refused.returncode == 3 and "数据库为只读" in refused.stderr
     assert locked_store.read_bytes() == before
     assert sorted(p.name for p in locked_store.parent.iterdir()) == ["store.sqlite3"]
+
+
+def test_status_says_who_else_has_the_store_open_in_one_line_and_json_stays_as_documented(
+    sample, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from models.presence import Heartbeat
+
+    assert "在用" not in sample("status")[1]  # nobody yet
+    Heartbeat(tmp_path / "store.sqlite3", login="zhangsan", name="张三").beat()
+    code, out, _ = sample("status")
+    assert code == 0 and out.endswith("\n另有 1 人在用：张三\n")
+    assert "在用" not in sample("status", "--json")[1]

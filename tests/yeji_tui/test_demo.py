@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import io
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from peewee import fn
+
+from models.leads import LeadFilter, stage_totals
+from models.maintenance import check_store
 from models.queries import lead_count, load_campaign
-from models.tables import Activity, Lead, StageChange
-from yeji_tui.demo import build_demo
+from models.tables import Activity, FollowUp, Lead, StageChange
+from yeji_tui.demo import DemoMade, build_demo
+from yeji_tui.demo_rows import HEADLINE
+from yeji_tui.progress import Progress
 from yeji_tui.status import gather
+from yeji_tui.strings import Catalog
 
 TODAY = date(2026, 11, 25)
 
@@ -55,3 +64,85 @@ def test_demo_dates_are_in_order(store_path: Path) -> None:
         known = [d for d in (found, valid, signed, started) if d is not None]
         assert known == sorted(known)
         assert max(known) <= TODAY
+
+
+def test_the_streamed_demo_has_the_demos_shape_over_several_batches(store_path: Path) -> None:
+    # batches of 250: the leads, their history and the activities each cross several
+    made = build_demo(TODAY, leads=2000, activities=1200, seed=5, batch=250)
+    assert made == DemoMade(leads=2000, activities=1200)
+    assert (lead_count(), Activity.select().count()) == (2000, 1200)
+    assert check_store().problems == []  # indexes, search index and totals all rebuilt right
+    stages = Counter(s for (s,) in Lead.select(Lead.stage).tuples())
+    share = {stage: n / 2000 for stage, n in stages.items()}
+    assert 0.50 < share["lead"] < 0.60 and 0.23 < share["negotiating"] < 0.31
+    assert 0.07 < share["signed"] < 0.13 and 0.05 < share["dropped"] < 0.11
+    assert stages["started"] == sum(1 for h in HEADLINE if h[2])  # the headline starts only
+    # every unit of the campaign has leads; every responsible unit has trips or visits
+    settings = load_campaign()
+    assert settings is not None
+    by_unit = Counter(u for (u,) in Lead.select(Lead.unit).tuples())
+    assert len(by_unit) == len(settings.units)
+    doers = Counter(u for (u,) in Activity.select(Activity.unit).tuples())
+    assert len(doers) == sum(1 for u in settings.units if u.kind != "outpost")
+    # each lead's history starts at 线索 and ends at its stage; notes belong to real leads
+    ends = dict(
+        StageChange.select(StageChange.lead, fn.MAX(StageChange.id))
+        .group_by(StageChange.lead)
+        .tuples()
+    )
+    assert len(ends) == 2000
+    last = dict(StageChange.select(StageChange.id, StageChange.to_stage).tuples())
+    assert all(last[ends[i]] == s for i, s in Lead.select(Lead.id, Lead.stage).tuples())
+    assert FollowUp.select().where(FollowUp.lead.not_in(Lead.select(Lead.id))).count() == 0
+    # the search index finds a lead by its pinyin initials, as the filter does
+    key = Lead.select(Lead.search_key).where(Lead.id == 8).scalar()
+    found = stage_totals(LeadFilter(text=key.split("\x1f")[3]), TODAY)
+    assert sum(n for n, _ in found.values()) >= 1
+
+
+def test_the_demo_tells_its_progress_in_the_users_language(store_path: Path) -> None:
+    told: list[tuple[str, int]] = []
+    build_demo(TODAY, leads=600, activities=500, batch=200, progress=lambda *p: told.append(p))
+    assert told == [
+        ("leads", 200),
+        ("leads", 400),
+        ("leads", 600),
+        ("activities", 200),
+        ("activities", 400),
+        ("activities", 500),
+        ("index", 0),
+    ]
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    shown = Terminal()
+    with Progress(Catalog("en"), shown, delay=0) as progress:
+        for phase, n in told:
+            progress.demo(phase, n)
+    # each phase as it starts (counts are redrawn at most ten times a second)
+    assert "making the demo: 200 leads" in shown.getvalue()
+    assert "making the demo: 200 activities" in shown.getvalue()
+    assert "building the indexes and totals…" in shown.getvalue()
+    quiet = io.StringIO()  # not a terminal: a pipe or a file hears nothing
+    with Progress(Catalog("en"), quiet, delay=0) as progress:
+        progress.demo("leads", 5)
+    assert quiet.getvalue() == ""
+
+
+def test_a_demo_over_a_demo_leaves_nothing_of_the_first(store_path: Path) -> None:
+    build_demo(TODAY, leads=900, activities=600, seed=5, batch=250)
+    build_demo(TODAY, leads=300, activities=100, seed=6)
+    assert (lead_count(), Activity.select().count()) == (300, 100)
+    assert check_store().problems == []  # the search index and the totals hold the second only
+    assert StageChange.select().where(StageChange.lead > 300).count() == 0
+
+
+def test_rows_made_in_a_child_process_are_the_same_rows(store_path: Path) -> None:
+    build_demo(TODAY, leads=700, activities=300, seed=9, batch=200, aside=False)
+    here = snapshot(), Activity.select(Activity.on, Activity.unit, Activity.kind).tuples()[:]
+    build_demo(TODAY, leads=700, activities=300, seed=9, batch=200, aside=True)
+    aside = snapshot(), Activity.select(Activity.on, Activity.unit, Activity.kind).tuples()[:]
+    assert aside == here and len(aside[0]) == 700
+    assert check_store().problems == []

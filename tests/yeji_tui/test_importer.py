@@ -226,3 +226,24 @@ def test_valid_lead_counts_for_its_month_even_if_dropped_later(
 )
 def test_parse_day_accepts_what_staff_write(raw: str, day: date | None) -> None:
     assert parse_day(raw) == day
+
+
+def test_an_error_names_the_column_as_the_files_chinese_header_does(
+    campaign_store: Path, tmp_path: Path
+) -> None:
+    header = "企业,项目名称,行业,投资额,工业项目,来源,单位,阶段,发现日期,有效线索日期,签约日期,开工日期,终止原因\n"
+    found = problems(
+        write(
+            tmp_path, header + "甲,项目,智能家居,很多,1,以商招商,没有的单位,lead,2022-07-01,,,,\n"
+        )
+    )
+    assert (2, "投资额", "很多") in found  # the file's own header, not amount_wan
+    assert (2, "单位", "没有的单位") in found
+    missing = problems(
+        write(
+            tmp_path,
+            header.replace(",终止原因", "")
+            + "甲,项目,智能家居,1,1,以商招商,区经信局,lead,2022-07-01,,,\n",
+        )
+    )
+    assert (1, "终止原因", "") in missing  # a Chinese file hears of a missing column in Chinese

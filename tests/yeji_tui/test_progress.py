@@ -31,7 +31,9 @@ def test_progress_in_chinese_by_default() -> None:
     out = Terminal()
     with Progress(Catalog("zh"), out, delay=0) as progress:
         progress.ledger("read", 100)
+        progress.ledger("index", 0)
     assert "读取并检查：100 行" in out.getvalue()
+    assert "建立检索索引：0 条" in out.getvalue()  # after the write, the search catch-up
 
 
 def test_progress_is_silent_when_stderr_is_not_a_terminal_or_the_work_is_quick() -> None:

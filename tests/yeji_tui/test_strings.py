@@ -34,6 +34,33 @@ def test_every_key_used_in_the_code_exists() -> None:
     assert used - set(MESSAGES) == set()
 
 
+def test_every_key_in_the_catalog_is_used_in_the_code() -> None:
+    """A key is used when the code names it, or builds it (``f"stage.{stage}"``,
+    ``f"units.{kind}_file"``) and names what fills it somewhere (the ``"negotiating"`` of
+    STAGES, the ``14`` of a tuple of days)."""
+    root = Path(__file__).resolve().parents[2]
+    code = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("models", "yeji_tui", "screens")
+        for path in (root / folder).rglob("*.py")
+        if path != root / "yeji_tui" / "strings.py"
+    )
+    named = set(re.findall(r"""["']([\w.]+)["']""", code))
+    built = [
+        re.compile(re.sub(r"\\{[^}]*\\}", r"(\\w+)", re.escape(template)))
+        for template in re.findall(r"""\bf(?:"|')([a-z_]+\.[\w.]*\{[^"']*)(?:"|')""", code)
+    ]
+    words = set(re.findall(r"\w+", code))
+
+    def used(key: str) -> bool:
+        return key in named or any(
+            (found := pattern.fullmatch(key)) and set(found.groups()) <= words for pattern in built
+        )
+
+    assert built, "no keys built from templates found"
+    assert sorted(key for key in MESSAGES if not used(key)) == []
+
+
 def test_catalog_formats_in_each_language() -> None:
     assert Catalog("zh")("day_of", e=57, d=100) == "已过 57/100 天"
     assert Catalog("en")("day_of", e=57, d=100) == "57 of 100 days over"

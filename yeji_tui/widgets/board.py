@@ -180,16 +180,21 @@ class BehindList(Panel):
         if not behind:
             return Content(self.t("behind_none"))
         width = max(self.content_region.width, 36)
-        name_w = min(24, max(10, width - 30))
+        shown = behind[: self.limit]
+        # the quota and state columns as wide as their words in this language (English
+        # "○ in progress" is 13 cells), the name takes what is left: a line never wraps
+        quota_w = max(14, *(cell_width(self.t(f"quota.{row.quota}")) for row in shown))
+        state_w = max(cell_width(self.t(f"quota_status.{row.status}")) for row in shown) + 2
+        name_w = min(24, max(6, width - 1 - quota_w - 6 - state_w))
         lines = [
             Content.assemble(
                 fit(row.subject, name_w),
                 " ",
-                fit(self.t(f"quota.{row.quota}"), 14),
+                fit(self.t(f"quota.{row.quota}"), quota_w),
                 f"{row.actual:>2}/{row.required:<2} ",
                 status_word(row.status, self.t(f"quota_status.{row.status}")),
             )
-            for row in behind[: self.limit]
+            for row in shown
         ]
         if len(behind) > self.limit:
             more = self.t("behind_more", n=len(behind) - self.limit)
@@ -224,15 +229,17 @@ class LatestList(Widget):
         if not self.projects:
             return Content(self.t("latest_none"))
         width = max(self.content_region.width, 40)
-        # date 6 + stage 5 + amount 11 (亿 is two cells wide) + unit 16
-        company_w = max(10, width - 38)
+        # the stage as wide as its longest word in this language ("signed"), never cut
+        stage_w = max(cell_width(self.t(f"stage.{p.stage}")) for p in self.projects) + 1
+        # date 6 + stage + amount 11 (亿 is two cells wide) + unit 16
+        company_w = max(10, width - 33 - stage_w)
         lines = []
         for p in self.projects:
             style = "$text-success" if p.stage == "started" else "$text-primary"
             lines.append(
                 Content.assemble(
                     p.day.strftime("%m-%d "),
-                    (fit(self.t(f"stage.{p.stage}"), 5), style),
+                    (fit(self.t(f"stage.{p.stage}"), stage_w), style),
                     # fit() pads by display width; plain str parts are never markup
                     fit(clean_text(p.company), company_w),
                     f" {yi(p.amount_wan):>6} 亿 ",

@@ -12,11 +12,12 @@ from textual.binding import Binding
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
 
-from yeji_tui.text import clean_text, fit
+from yeji_tui.text import cell_width, clean_text, fit
+from yeji_tui.widgets.lines import LineDrawn
 
-NAME_WIDTH = 21  # 10 CJK characters and a space
+NAME_WIDTH = 21  # 10 CJK characters and a space: the least the name column takes
+MAX_NAME_WIDTH = 25  # a group's 【智能家居产业招商组】 and its gap, before the months
 CELL_WIDTH = 8
 
 
@@ -38,7 +39,7 @@ class HeatRow:
     cells: tuple[HeatCell | None, ...]
 
 
-class HeatGrid(Widget, can_focus=True):
+class HeatGrid(LineDrawn, can_focus=True):
     """Arrows (or h/j/k/l) move the cursor; Enter asks for the records behind a cell."""
 
     COMPONENT_CLASSES = {
@@ -84,10 +85,14 @@ class HeatGrid(Widget, can_focus=True):
         self.column = 0
         self.top = 0
         self.left = 0  # the first month shown: a narrow terminal shows a few at a time
+        self.name_width = NAME_WIDTH
 
     def show(self, heading: str, months: tuple[str, ...], rows: tuple[HeatRow, ...]) -> None:
         """New contents; the cursor stays where it was, as far as it can."""
         self.heading, self.months, self.rows = heading, months, rows
+        # the longest name and a gap: a cut name must never run into its first cell
+        longest = max((cell_width(clean_text(r.name)) for r in rows), default=0)
+        self.name_width = max(NAME_WIDTH, min(MAX_NAME_WIDTH, longest + 1))
         self.row = min(self.row, max(0, len(rows) - 1))
         self.column = min(self.column, max(0, len(months) - 1))
         self.refresh()
@@ -117,7 +122,7 @@ class HeatGrid(Widget, can_focus=True):
     @property
     def visible_months(self) -> int:
         """How many months fit beside the names."""
-        return max(1, (self.size.width - NAME_WIDTH) // CELL_WIDTH)
+        return max(1, (self.size.width - self.name_width) // CELL_WIDTH)
 
     def _keep_column_visible(self) -> None:
         shown = self.visible_months
@@ -134,14 +139,15 @@ class HeatGrid(Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.base_style
         self._keep_column_visible()  # the width is known only now, on the first frame
         shown = range(self.left, min(len(self.months), self.left + self.visible_months))
         if y == 0:
             more = "›" if shown.stop < len(self.months) else ""
             head = ("‹ " if self.left else "") + self.heading
-            months = "".join(fit(self.months[i], CELL_WIDTH) for i in shown)
-            text = fit(head, NAME_WIDTH) + months + more
+            inner = CELL_WIDTH - 1
+            months = "".join(f"{fit(self.months[i], inner, align='right')} " for i in shown)
+            text = fit(head, self.name_width - 1) + " " + months + more
             return Strip([Segment(fit(text, width), self._style("header"))]).adjust_cell_length(
                 width, base
             )
@@ -149,13 +155,16 @@ class HeatGrid(Widget, can_focus=True):
         if index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[index]
-        segments = [Segment(fit(clean_text(row.name), NAME_WIDTH), base)]
+        name = fit(clean_text(row.name), self.name_width - 1) + " "
+        segments = [Segment(name, base)]
         for column in shown:
             cell = row.cells[column]
             style = self._style(cell.status if cell else "none")
             if index == self.row and column == self.column and self.has_focus:
                 style += self._style("cursor")
-            segments.append(Segment(fit(cell.text if cell else "—", CELL_WIDTH), style))
+            # right-aligned: "8/1 ✔" under "21/1 ✔", the slashes and marks in one column
+            text = fit(cell.text if cell else "—", CELL_WIDTH - 1, align="right")
+            segments += [Segment(text, style), Segment(" ", base)]
         return Strip(segments).adjust_cell_length(width, base)
 
     def on_focus(self) -> None:

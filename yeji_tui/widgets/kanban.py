@@ -12,13 +12,15 @@ from datetime import date
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.geometry import Region
+from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
 
 from models.records import LeadCard
 from yeji_tui.strings import Catalog
 from yeji_tui.text import cell_width, clean_text, fit, yi
+from yeji_tui.widgets.lines import LineDrawn
 
 #: lines a card takes: company, project, amount and industry, unit and days; then a gap
 CARD_LINES = 4
@@ -33,7 +35,7 @@ def _fits(height: int) -> int:
     return max(1, (height - CHROME + 1) // CARD_HEIGHT)
 
 
-class StageColumn(Widget):
+class StageColumn(LineDrawn):
     """The cards of one stage, with its count and total amount in the header."""
 
     COMPONENT_CLASSES = {
@@ -65,6 +67,20 @@ class StageColumn(Widget):
     }
     """
 
+    class Picked(Message):
+        """A card was clicked: the board makes this column active and the card the cursor's."""
+
+        def __init__(self, column: StageColumn, index: int) -> None:
+            super().__init__()
+            self.column, self.index = column, index
+
+    class Scrolled(Message):
+        """The mouse wheel scrolled the column: cards may need loading."""
+
+        def __init__(self, column: StageColumn) -> None:
+            super().__init__()
+            self.column = column
+
     def __init__(self, stage: str, t: Catalog, *, today: date, stale_days: int) -> None:
         super().__init__(id=f"column-{stage}")
         self.stage = stage
@@ -80,7 +96,6 @@ class StageColumn(Widget):
         self._active = False
         #: lead ids chosen for the what-if (the app's, shared)
         self.chosen: dict[int, LeadCard] = {}
-        self._base_style: Style | None = None
 
     # --- state the screen sets -------------------------------------------------------------
 
@@ -149,6 +164,43 @@ class StageColumn(Widget):
             self.refresh()
         return True
 
+    def scroll_cards(self, delta: int) -> bool:
+        """Scroll the view by ``delta`` cards, taking the cursor along where it would leave it."""
+        top = max(0, min(self.top + delta, max(0, self.total - self.fits)))
+        if top == self.top:
+            return False
+        self.top = top
+        self.cursor = max(top, min(self.cursor, top + self.fits - 1, self.total - 1))
+        self.refresh()
+        return True
+
+    def index_at(self, y: int) -> int | None:
+        """The card drawn at line ``y``, if any."""
+        index, line = divmod(y - 2, CARD_HEIGHT)
+        index += self.top
+        if (
+            y < 2
+            or line >= CARD_LINES
+            or not self.top <= index < min(self.total, self.top + self.fits)
+        ):
+            return None
+        return index
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.index_at(event.y)
+        if index is not None:
+            self.post_message(self.Picked(self, index))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        if self.scroll_cards(1):
+            self.post_message(self.Scrolled(self))
+        event.stop()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if self.scroll_cards(-1):
+            self.post_message(self.Scrolled(self))
+        event.stop()
+
     def _keep_cursor_visible(self) -> None:
         # Jump, don't creep: leaving the view brings a fresh screenful, so only one move in
         # several repaints the whole column (over SSH, ~5 KB each time instead of ~1 KB).
@@ -190,24 +242,12 @@ class StageColumn(Widget):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"stage-column--{name}")
 
-    @property
-    def _base(self) -> Style:
-        # the widget's own colours, worked out through its parents once per style change (a
-        # hundred lines a frame would each walk the DOM)
-        if self._base_style is None:
-            self._base_style = self.rich_style
-        return self._base_style
-
-    def notify_style_update(self) -> None:
-        self._base_style = None
-        super().notify_style_update()
-
     def render_line(self, y: int) -> Strip:
         # The margin and the edge are drawn here, not by CSS padding and border: each of those
         # costs Textual another pass over every line of every column on every paint.
         size = self.size  # read once: each read works out the layout region again
         width, height = max(8, size.width - 3), size.height
-        base = self._base
+        base = self.base_style
         if y == 0:
             segments = self._header(width)
         elif y == 1:
@@ -245,7 +285,7 @@ class StageColumn(Widget):
 
     def _card_line(self, index: int, line: int, width: int) -> list[Segment]:
         card = self.cards.get(index)
-        base = self._base
+        base = self.base_style
         cursor = Style()
         if index == self.cursor:
             # partial: the cursor adds reverse or underline to each part's own colours

@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
 
 from yeji_tui.text import cell_width, clean_text, fit
+from yeji_tui.widgets.lines import LineDrawn
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class OrgLine:
     marks: tuple[tuple[str, str], ...] = ()
 
 
-class OrgList(Widget, can_focus=True):
+class OrgList(LineDrawn, can_focus=True):
     """Up and down (or j/k) move; Enter opens the line's page."""
 
     COMPONENT_CLASSES = {
@@ -100,7 +100,7 @@ class OrgList(Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.base_style
         index = self.top + y
         if index >= len(self.lines):
             return Strip.blank(width, base)
