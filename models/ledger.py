@@ -315,12 +315,14 @@ def _stage_audit() -> None:
         f"JOIN main.unit u ON u.id = l.unit_id WHERE s.{c} IS NOT l.{c}"
         for c, name in zip(_COMPARED, _AUDITED, strict=True)
     )
-    run_sql(f"INSERT INTO {_AUDIT_STAGING} {changed}")
+    # in the file's order here, so that the write under the lock reads them in storage order
+    run_sql(f"INSERT INTO {_AUDIT_STAGING} {changed} ORDER BY 1")
     fields = ", ".join(f"'{name}', {value[c]}" for c, name in zip(_COMPARED, _AUDITED, strict=True))
     run_sql(
         f"INSERT INTO {_AUDIT_STAGING} SELECT s.pos, NULL, s.unit_id, "
         f"s.company || ' · ' || s.project, '{audit.WHOLE}', NULL, json_object({fields}), "
-        f"ROW_NUMBER() OVER (ORDER BY s.pos) FROM {_STAGING} s WHERE s.lead_id IS NULL"
+        f"ROW_NUMBER() OVER (ORDER BY s.pos) FROM {_STAGING} s WHERE s.lead_id IS NULL "
+        "ORDER BY s.pos"
     )
 
 
@@ -338,7 +340,7 @@ def _write_audit(actor: Actor, now: str, last: int, added: int, updated: int) ->
         "INSERT INTO audit (entry, at, login, name, action, lead_id, unit_id, subject, field, "
         "before, after) SELECT ?, ?, ?, ?, ?, COALESCE(a.lead_id, ? + a.new_rank), a.unit_id, "
         "a.subject, "
-        f"a.field, a.before, a.after FROM {_AUDIT_STAGING} a ORDER BY a.pos",
+        f"a.field, a.before, a.after FROM {_AUDIT_STAGING} a ORDER BY a.rowid",
         (*head, last),
     )
 
