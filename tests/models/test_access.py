@@ -224,3 +224,33 @@ def test_an_older_store_upgrades_with_a_baseline_for_every_lead(
     lines = audit_lines(AuditQuery())
     assert {a.action for a in lines} == {"baseline"}
     assert replay_problems() == []
+
+
+def test_edit_valid_drop_the_campaign_file_and_a_restore_each_leave_their_entry(
+    roles_store: Path, login: list[str], tmp_path: Path
+) -> None:
+    from models.maintenance import backup_store, restore_store
+
+    one = Lead.get()
+    record = leads.lead_record(one.id)
+    assert record is not None
+    fields = dataclasses.replace(leads.lead_fields(record), amount_wan=record.amount_wan * 10)
+    edited = leads.update_lead(one.id, one.version, fields, "office1")
+    valid = leads.set_valid(one.id, edited.version_after, True, TODAY, "office1", TODAY)
+    leads.drop(one.id, valid.version_after, "外迁", TODAY, "office1")
+    save_campaign(dataclasses.replace(small_campaign(), users=USERS, name="改名后的活动"))
+    by_lead = audit_lines(AuditQuery(lead_id=one.id))
+    assert [a.action for a in by_lead if a.field == "amount_wan"][-1] == "change"
+    assert {"valid", "drop"} <= {a.action for a in by_lead}
+    assert any(
+        a.action == "campaign" and a.subject == "改名后的活动" for a in audit_lines(AuditQuery())
+    )
+    assert replay_problems() == []
+
+    copy = backup_store(tmp_path / "copy.sqlite3")
+    close_store()
+    store = roles_store
+    restore_store(store, copy)
+    open_store(store)
+    restored = [a for a in audit_lines(AuditQuery()) if a.action == "restore"]
+    assert restored and restored[-1].login == "office1"
