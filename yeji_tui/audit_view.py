@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from models.audit import AuditLine
+from models.records import STAGES
 from yeji_tui.reports import Report, Table
 from yeji_tui.strings import MESSAGES, Catalog
 
@@ -31,13 +32,17 @@ def audit_row(line: AuditLine, t: Catalog) -> tuple[str, ...]:
     if batch:
         added, updated = batch.groups()
         subject = t("audit.batch", added=added, updated=updated or "0")
+    before = line.before or ""
+    if line.field == "stage":  # the stage words of the interface, not the stored names
+        before, after = (t(f"stage.{v}") if v in STAGES else v for v in (before, after))
+    field = t(f"audit.f.{line.field}") if f"audit.f.{line.field}" in MESSAGES else line.field
     return (
         line.at.strftime("%Y-%m-%d %H:%M:%S"),
         who,
         action,
         subject,
-        line.field,
-        line.before or "",
+        field,
+        before,
         after,
     )
 

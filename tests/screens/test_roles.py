@@ -73,7 +73,8 @@ async def test_the_leads_page_shows_its_whole_audit(
         await pilot.press("l", "enter")
         await settle(app, pilot)
         body = str(app.screen.query_one("#detail-body").render())
-        assert "操作记录" in body and "导入" in body and "stage" in body
+        audit = body.split("操作记录", 1)[1]
+        assert "导入" in audit and "阶段  洽谈" in audit and "negotiating" not in audit
         assert "+" not in body  # the import's batch line in words, not its stored marks
 
 
