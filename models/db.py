@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from peewee import Database, OperationalError
 
+from models.records import Record
 from models.storefile import (
     beside,
     connect_read_only,
@@ -25,6 +26,7 @@ from models.storefile import (
     not_a_store_file,
     read_only_uri,
     refused_filesystem,
+    user_dir,
 )
 from models.tables import (
     ALL_TABLES,
@@ -99,9 +101,7 @@ class NotAllowed(StoreError):
 
 def default_store_path() -> Path:
     """Where the store lives when neither ``--db`` nor ``YEJI_DB`` says otherwise."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("yeji-tui", appauthor=False)) / "yeji.sqlite3"
+    return user_dir("data") / "yeji.sqlite3"
 
 
 def resolve_store_path(cli_value: str | None) -> Path:
@@ -114,8 +114,8 @@ def resolve_store_path(cli_value: str | None) -> Path:
     return default_store_path()
 
 
-@dataclass(frozen=True)
-class OpenedStore:
+@dataclass(frozen=True, repr=False, eq=False)
+class OpenedStore(Record):
     """What opening the store found."""
 
     path: Path

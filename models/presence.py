@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.identity import os_login
+from models.records import Record
 from models.storefile import new_file
 from models.usertext import clean_text
 
@@ -56,8 +57,8 @@ def presence_path(store: Path) -> Path:
     return store.with_name(store.name + ".presence")
 
 
-@dataclass(frozen=True)
-class Person:
+@dataclass(frozen=True, repr=False, eq=False)
+class Person(Record):
     """Someone with the store open in another app (one for all the apps they have open)."""
 
     login: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from datetime import datetime
@@ -219,3 +220,21 @@ def held_alone(path: Path) -> Iterator[None]:
         conn.execute("ROLLBACK")
     finally:
         conn.close()
+
+
+#: The XDG variable and its default, per kind of user directory (Linux and the BSDs).
+_XDG = {"data": ("XDG_DATA_HOME", "~/.local/share"), "config": ("XDG_CONFIG_HOME", "~/.config")}
+
+
+def user_dir(kind: str) -> Path:
+    """yeji-tui's user ``data`` or ``config`` directory, as platformdirs gives it. On Linux it is
+    worked out here, as platformdirs does, because importing platformdirs costs the TUI's first
+    paint ~10 ms; elsewhere platformdirs answers."""
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        variable, default = _XDG[kind]
+        base = os.environ.get(variable, "").strip() or os.path.expanduser(default)
+        return Path(base) / "yeji-tui"
+    import platformdirs
+
+    found = platformdirs.user_data_dir if kind == "data" else platformdirs.user_config_dir
+    return Path(found("yeji-tui", appauthor=False))

@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.records import Record
 from yeji_tui.strings import Lang, parse_lang
 
 _KEYS = {"lang", "theme", "stale_days", "keymap"}
@@ -18,8 +19,8 @@ class SettingsError(Exception):
     """The settings file is wrong; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class UserSettings:
+@dataclass(frozen=True, repr=False, eq=False)
+class UserSettings(Record):
     """One user's preferences."""
 
     lang: Lang = "zh"
@@ -34,9 +35,9 @@ def settings_path() -> Path:
     env = os.environ.get("YEJI_SETTINGS")
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_config_dir
+    from models.storefile import user_dir
 
-    return Path(user_config_dir("yeji-tui", appauthor=False)) / "settings.toml"
+    return user_dir("config") / "settings.toml"
 
 
 def load_settings(path: Path | None = None) -> UserSettings:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from models import queries
-from models.records import CampaignSettings, LatestProject, LeadCard, ProjectFacts
+from models.records import CampaignSettings, LatestProject, LeadCard, ProjectFacts, Record
 from models.usertext import CONTROL
 from yeji_tui.strings import Catalog
 from yeji_tui.targets import (
@@ -52,8 +52,8 @@ def gather(settings: CampaignSettings, today: date) -> CampaignStatus:
     return campaign_status(settings, projects, quota_facts, today)
 
 
-@dataclass(frozen=True)
-class Gap:
+@dataclass(frozen=True, repr=False, eq=False)
+class Gap(Record):
     """A signing target that is behind, and the 洽谈 leads whose signing would count for it."""
 
     target_id: str
@@ -64,8 +64,8 @@ class Gap:
     min_amount_wan: int = 0
 
 
-@dataclass(frozen=True)
-class Overview:
+@dataclass(frozen=True, repr=False, eq=False)
+class Overview(Record):
     """What the overview board shows: the status, the gaps, the latest signings and starts."""
 
     status: CampaignStatus

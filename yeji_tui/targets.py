@@ -19,6 +19,7 @@ from models.records import (
     CampaignSettings,
     ProjectFacts,
     QuotaName,
+    Record,
     TargetSpec,
     UnitPeriod,
     UnitSpec,
@@ -78,8 +79,8 @@ def worse(*statuses: Status) -> Status:
     return min(statuses, key=_STATUS_RANK.__getitem__)
 
 
-@dataclass(frozen=True)
-class PartProgress:
+@dataclass(frozen=True, repr=False, eq=False)
+class PartProgress(Record):
     """Progress of one count (a target, or its industrial part)."""
 
     target: int
@@ -110,8 +111,8 @@ def part_progress(target: int, actual: int, elapsed: int, total: int) -> PartPro
     )
 
 
-@dataclass(frozen=True)
-class TargetProgress:
+@dataclass(frozen=True, repr=False, eq=False)
+class TargetProgress(Record):
     """A target with its own progress, its industrial part, and the worse of the two."""
 
     spec: TargetSpec
@@ -137,8 +138,8 @@ def target_progress(
 # --- monthly quotas -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MonthSpan:
+@dataclass(frozen=True, repr=False, eq=False)
+class MonthSpan(Record):
     """A calendar month as the window covers it."""
 
     month: str  # YYYY-MM
@@ -189,8 +190,8 @@ def quota_status(actual: int, required: int, span: MonthSpan, today: date) -> Qu
     return "in_progress"
 
 
-@dataclass(frozen=True)
-class QuotaSubject:
+@dataclass(frozen=True, repr=False, eq=False)
+class QuotaSubject(Record):
     """Who owes monthly quotas: a responsible unit, a group, or an outpost centre."""
 
     name: str
@@ -212,8 +213,8 @@ def quota_subjects(settings: CampaignSettings) -> list[QuotaSubject]:
     return units + groups + outposts
 
 
-@dataclass(frozen=True)
-class QuotaFacts:
+@dataclass(frozen=True, repr=False, eq=False)
+class QuotaFacts(Record):
     """Counts per unit and month from the store, one mapping per quota."""
 
     trips: MonthlyCounts
@@ -243,8 +244,8 @@ def subject_actual(
     return counts.get((subject.name, month), 0)
 
 
-@dataclass(frozen=True)
-class QuotaRow:
+@dataclass(frozen=True, repr=False, eq=False)
+class QuotaRow(Record):
     """One subject's one quota in one month."""
 
     month: str
@@ -303,8 +304,8 @@ def furthest_behind(rows: Iterable[QuotaRow], month: str, limit: int = 8) -> lis
 # --- the whole picture ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CampaignStatus:
+@dataclass(frozen=True, repr=False, eq=False)
+class CampaignStatus(Record):
     """The campaign as of a day: window position, every target, every quota row."""
 
     settings: CampaignSettings
@@ -405,8 +406,8 @@ def group_facts(
 DispatchKind = Literal["group", "unit", "outpost", "ungrouped", "total"]
 
 
-@dataclass(frozen=True)
-class DispatchLine:
+@dataclass(frozen=True, repr=False, eq=False)
+class DispatchLine(Record):
     """One line of the dispatch review: a group's totals, one of its units, the subtotal of the
     units in no group, or the district."""
 
@@ -457,8 +458,8 @@ RANK_WEIGHTS: tuple[tuple[str, float], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class RankRow:
+@dataclass(frozen=True, repr=False, eq=False)
+class RankRow(Record):
     """One unit in the end-of-campaign ranking."""
 
     unit: str
@@ -529,8 +530,8 @@ def nominees(settings: CampaignSettings, ranked: Iterable[RankRow]) -> list[Rank
     ]
 
 
-@dataclass(frozen=True)
-class GroupTask:
+@dataclass(frozen=True, repr=False, eq=False)
+class GroupTask(Record):
     """A group's annual tasks against what its units did."""
 
     group: str

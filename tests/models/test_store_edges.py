@@ -499,3 +499,19 @@ def test_a_session_reopens_the_closed_connection(store_path: Path) -> None:
     close_store()
     close_store()  # closing twice is fine
     assert database.is_closed()
+
+
+@pytest.mark.parametrize("xdg", ["", "/srv/xdg", "  "])
+@pytest.mark.parametrize(
+    ("kind", "variable"), [("data", "XDG_DATA_HOME"), ("config", "XDG_CONFIG_HOME")]
+)
+def test_user_dirs_are_where_platformdirs_puts_them(
+    monkeypatch: pytest.MonkeyPatch, kind: str, variable: str, xdg: str
+) -> None:
+    import platformdirs
+
+    from models.storefile import user_dir
+
+    monkeypatch.setenv(variable, xdg)
+    theirs = platformdirs.user_data_dir if kind == "data" else platformdirs.user_config_dir
+    assert user_dir(kind) == Path(theirs("yeji-tui", appauthor=False))
