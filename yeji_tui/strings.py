@@ -750,6 +750,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.do.undo": ("撤销", "undo"),
     "audit.do.restore": ("恢复", "restore"),
     "audit.do.baseline": ("原有记录", "baseline"),
+    "audit.do.demo": ("生成演示数据", "demo"),
     "check.audit_replay": (
         "线索 {lead} 的 {field}：操作记录重放得 {replayed}，现存 {stored}",
         "lead {lead} {field}: the audit replayed gives {replayed}, the store holds {stored}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections import Counter
 from datetime import date
@@ -146,3 +147,19 @@ def test_rows_made_in_a_child_process_are_the_same_rows(store_path: Path) -> Non
     aside = snapshot(), Activity.select(Activity.on, Activity.unit, Activity.kind).tuples()[:]
     assert aside == here and len(aside[0]) == 700
     assert check_store().problems == []
+
+
+def test_the_demo_is_one_audit_entry_and_later_changes_are_replayed(store_path: Path) -> None:
+    from models import leads
+    from models.audit import AuditQuery, audit_lines, replay_problems
+
+    build_demo(TODAY, leads=300, activities=100, seed=7)
+    lines = audit_lines(AuditQuery())
+    assert [(a.action, a.subject) for a in lines if a.action == "demo"] == [("demo", "+300")]
+    assert not any(a.action == "baseline" for a in lines)  # not a line per lead
+    record = leads.lead_record(1)
+    assert record is not None
+    fields = leads.lead_fields(record)
+    leads.update_lead(1, record.version, dataclasses.replace(fields, amount_wan=7), "x")
+    assert [a.after for a in audit_lines(AuditQuery(lead_id=1)) if a.field == "amount_wan"] == ["7"]
+    assert replay_problems() == [] and check_store().problems == []
