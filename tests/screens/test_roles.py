@@ -179,3 +179,23 @@ async def test_others_see_the_name_the_campaign_file_gives(
     as_user(monkeypatch, "zhangsan")
     app = make_app(board_store)
     assert (app._heartbeat.login, app._heartbeat.name) == ("zhangsan", "张三")
+
+
+async def test_a_leaders_palette_offers_no_write_and_an_offices_does(
+    board_store: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from yeji_tui.widgets.palette import commands
+
+    titles: dict[str, list[str]] = {}
+    as_user(monkeypatch, "office1")
+    for who in ("boss", "office1"):
+        monkeypatch.setattr(identity, "os_login", lambda who=who: who)
+        app = make_app(board_store)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await open_pipeline(app, pilot)
+            titles[who] = [c.title for c in commands(screen)]
+    writes = {"推进", "退回", "有效", "终止", "跟进", "编辑", "新建", "撤销"}
+    assert writes <= set(titles["office1"])
+    assert not writes & set(titles["boss"])
+    assert {"筛选", "详情", "视图"} <= set(titles["boss"])  # reading keys stay
