@@ -55,5 +55,6 @@ def audit_headers(t: Catalog) -> tuple[str, ...]:
 def audit_report(lines: Sequence[AuditLine], t: Catalog, subtitle: str = "") -> Report:
     """The lines as a one-table report (md fits like the other reports; csv/xlsx formula-safe
     through the same writers)."""
-    table = Table(t("audit.title"), audit_headers(t), tuple(audit_row(x, t) for x in lines))
+    rows = tuple(audit_row(x, t) for x in lines)
+    table = Table(t("audit.count", n=len(rows)), audit_headers(t), rows)
     return Report(t("audit.title"), subtitle, (table,))

@@ -435,7 +435,18 @@ def cmd_audit(ctx: Context, args: argparse.Namespace) -> int:
         lead_id=args.lead,
     )
     _open(ctx, create=False)
-    report = audit_report(audit_lines(query), ctx.t)
+    given = [
+        f"{flag} {value}"
+        for flag, value in (
+            ("--since", args.since),
+            ("--until", args.until),
+            ("--user", query.login),
+            ("--unit", query.unit),
+            ("--lead", args.lead),
+        )
+        if value
+    ]
+    report = audit_report(audit_lines(query), ctx.t, " ".join(given) or ctx.t("audit.all"))
     text = _write_report(ctx, report, fmt, out, None if args.wide else _terminal_width())
     if out is None:
         sys.stdout.write(text or "")

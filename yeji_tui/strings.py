@@ -712,6 +712,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.title": ("操作记录", "Audit"),
     "audit.none": ("（无记录）", "(no entries)"),
     "audit.recent": ("最近的操作记录", "Latest changes"),
+    "audit.count": ("共 {n} 行", "{n} lines"),
+    "audit.all": ("全部记录", "every entry"),
     "audit.added": ("新增", "added"),
     "audit.changed": ("修改", "changed"),
     "audit.removed": ("删除", "removed"),

@@ -103,6 +103,9 @@ def test_audit_prints_its_columns_and_filters_by_user(
         "新值",
         "张三 (zhangsan)",
         "甲公司",
+        "--user zhangsan",  # what was asked for, under the title
+        "导入",
+        "新增 1 条，更新 0 条",  # the import's batch line, in words
     ):
         assert word in out
     assert yeji(shared, "audit", "--user", "nobody") == 0
