@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from peewee import fn
 
@@ -181,8 +181,10 @@ def save_campaign(settings: CampaignSettings) -> CampaignChanges:
             "user",
         )
         if changes.changed:
+            # the load that brings the users is signed with its runner's name from them
+            named = {u.login: u.name for u in settings.users}.get(actor.login)
             audit.record(
-                actor,
+                replace(actor, name=named) if named and not actor.listed else actor,
                 "campaign",
                 [(what, None, "+") for what in changes.added]
                 + [(what, None, "~") for what in changes.updated]

@@ -196,8 +196,8 @@ def test_three_accounts_share_a_store_each_within_its_role(accounts: str, shared
     lines = out.splitlines()
     header = lines.index("时间,用户,操作,对象,字段,原值,新值")  # under the report's title
     lines = lines[header + 1 :]
-    # the first load, before the store had users: its runner was the office, by login
-    assert any(",yjoffice,活动配置," in line and line.endswith(",新增") for line in lines)
+    # the first load, before the store had users: its runner was the office, named by the file
+    assert any(",王主任 (yjoffice),活动配置," in line and line.endswith(",新增") for line in lines)
     assert any("张三 (yjclerk)" in line and "导入" in line for line in lines)
     assert any("张三 (yjclerk)" in line and "甲公司" in line for line in lines)
     assert not any("yjleader" in line.split(",")[1] for line in lines)  # refused: nothing theirs
