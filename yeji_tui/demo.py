@@ -9,11 +9,14 @@ says, so the board shows a campaign in progress: some targets behind, this month
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import islice
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TypeVar
 
 from peewee import Value
@@ -22,9 +25,11 @@ from models import audit
 from models.access import current_actor
 from models.bulk import BATCH, bulk_load
 from models.campaigns import clear_campaign_data, save_campaign
-from models.db import current_user, immediate
+from models.db import current_user, immediate, opened_store
 from models.ledger import bulk_insert, unit_ids
 from models.records import CampaignSettings
+from models.search_backlog import index_waiting, wait_for_index
+from models.side_index import SideIndex
 from models.tables import (
     Activity,
     BaseModel,
@@ -55,6 +60,13 @@ DemoProgress = Callable[[str, int], None]
 T = TypeVar("T")
 #: From this many rows (leads and activities) on, the rows are made in a child process.
 ASIDE_FROM = 50_000
+# Where a demo lead's id and search key stand in its row.
+_ID, _KEY = LEAD_FIELDS.index("id"), LEAD_FIELDS.index("search_key")
+
+
+def beside_store(store: Path) -> Path:
+    """The side index's scratch file: beside the store, on the same disk."""
+    return store.with_name(f".{store.name}.search-index")
 
 
 def _quiet(phase: str, n: int) -> None:
@@ -111,18 +123,35 @@ def build_demo(
     )
     n_activities = activities if activities is not None else max(200, leads // 2)
     written = {"leads": 0, "activities": 0}
-    with bulk_load():
-        first_id = int(Lead.select(Lead.id).order_by(Lead.id.desc()).limit(1).scalar() or 0)
-        args = (plan, seed, (leads, n_activities, batch), first_id + 1)
-        if aside is None:  # a child process costs ~0.5 s to start: worth it for large demos
-            aside = leads + n_activities >= ASIDE_FROM
-        for phase, tables in made_aside(_batches, *args) if aside else _batches(*args):
-            counted, *beside = tables  # the leads (or activities), then their history and notes
-            written[phase] += bulk_insert(*counted)
-            for table in beside:
-                bulk_insert(*table)
-            progress(phase, written[phase])
-        progress("index", 0)
+    if aside is None:  # a child process costs ~0.5 s to start: worth it for large demos
+        aside = leads + n_activities >= ASIDE_FROM
+    store = opened_store()
+    # large demos: the search index is built by a third process (models.side_index)
+    side = SideIndex(beside_store(store.path)) if aside and leads and store else None
+    try:
+        with bulk_load():
+            first_id = int(Lead.select(Lead.id).order_by(Lead.id.desc()).limit(1).scalar() or 0)
+            waiting = (first_id + 1, first_id + leads)
+            if side is not None:
+                wait_for_index(*waiting)  # the index's triggers leave them to the side index
+            args = (plan, seed, (leads, n_activities, batch), first_id + 1)
+            for phase, tables in made_aside(_batches, *args) if aside else _batches(*args):
+                counted, *beside = tables  # the leads (or activities), their history and notes
+                written[phase] += bulk_insert(*counted)
+                if side is not None and phase == "leads":
+                    side.add([(row[_ID], row[_KEY]) for row in counted[2]])  # type: ignore[misc]
+                for table in beside:
+                    bulk_insert(*table)
+                progress(phase, written[phase])
+            progress("index", 0)
+        if side is not None and store is not None:
+            with suppress(sqlite3.Error, OSError):  # else the catch-up below indexes them
+                if side.finish():
+                    side.install(store.path, *waiting)
+    finally:
+        if side is not None:
+            side.discard()
+    index_waiting(lambda n: progress("index", n))
     with immediate():
         _hold_past_events(today)
         # one entry says who made the demo and how much (a line per lead, every field, would be

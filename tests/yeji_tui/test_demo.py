@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import pytest
 from peewee import fn
 
 from models.leads import LeadFilter, stage_totals
@@ -163,3 +164,29 @@ def test_the_demo_is_one_audit_entry_and_later_changes_are_replayed(store_path: 
     leads.update_lead(1, record.version, dataclasses.replace(fields, amount_wan=7), "x")
     assert [a.after for a in audit_lines(AuditQuery(lead_id=1)) if a.field == "amount_wan"] == ["7"]
     assert replay_problems() == [] and check_store().problems == []
+
+
+def test_a_large_demos_search_index_is_built_aside_and_finds_what_the_keys_hold(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models.leads import board
+    from models.search_backlog import waiting_ranges
+    from models.tables import database
+    from yeji_tui import demo
+
+    left: list[list[tuple[int, int]]] = []
+    catch_up = demo.index_waiting
+    monkeypatch.setattr(
+        demo, "index_waiting", lambda p: left.append(waiting_ranges()) or catch_up(p)
+    )
+    build_demo(TODAY, leads=900, activities=200, seed=11, batch=300, aside=True)
+    assert left == [[]]  # the side index was put in place: nothing was left to the catch-up
+    indexed = database.execute_sql("SELECT COUNT(*) FROM lead_fts_docsize").fetchone()[0]
+    assert indexed == 900
+    assert not Path(f"{store_path.parent}/.{store_path.name}.search-index").exists()
+    assert check_store().problems == []  # FTS5's own integrity check among them
+    key = Lead.get_by_id(123).search_key
+    word = key[2:6]
+    found = board(LeadFilter(text=word), TODAY, {}, 0).totals
+    expected = Lead.select().where(Lead.search_key.contains(word), Lead.stage != "dropped").count()
+    assert sum(n for n, _ in found.values()) >= expected > 0
