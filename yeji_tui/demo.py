@@ -69,6 +69,15 @@ def beside_store(store: Path) -> Path:
     return store.with_name(f".{store.name}.search-index")
 
 
+def _side_index(store: Path) -> SideIndex | None:
+    """A side process for the search index; None where one cannot start (the writer's own
+    triggers index the leads then, as for a small demo)."""
+    try:
+        return SideIndex(beside_store(store))
+    except OSError:
+        return None
+
+
 def _quiet(phase: str, n: int) -> None:
     """No progress to show."""
 
@@ -127,7 +136,7 @@ def build_demo(
         aside = leads + n_activities >= ASIDE_FROM
     store = opened_store()
     # large demos: the search index is built by a third process (models.side_index)
-    side = SideIndex(beside_store(store.path)) if aside and leads and store else None
+    side = _side_index(store.path) if aside and leads and store else None
     try:
         with bulk_load():
             first_id = int(Lead.select(Lead.id).order_by(Lead.id.desc()).limit(1).scalar() or 0)

@@ -190,3 +190,18 @@ def test_a_large_demos_search_index_is_built_aside_and_finds_what_the_keys_hold(
     found = board(LeadFilter(text=word), TODAY, {}, 0).totals
     expected = Lead.select().where(Lead.search_key.contains(word), Lead.stage != "dropped").count()
     assert sum(n for n, _ in found.values()) >= expected > 0
+
+
+def test_without_a_side_process_the_demo_indexes_its_leads_itself(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models.tables import database
+    from yeji_tui import demo
+
+    def cannot_start(scratch: Path) -> None:
+        raise OSError("no process for you")
+
+    monkeypatch.setattr(demo, "SideIndex", cannot_start)
+    build_demo(TODAY, leads=400, activities=100, seed=12, batch=150, aside=True)
+    indexed = database.execute_sql("SELECT COUNT(*) FROM lead_fts_docsize").fetchone()[0]
+    assert indexed == 400 and check_store().problems == []
