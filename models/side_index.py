@@ -48,8 +48,19 @@ def _build(receive: Connection, path: str) -> None:
 class SideIndex:
     """The side process and its scratch file; ``add`` keys, ``finish``, then ``install``."""
 
-    def __init__(self, scratch: Path) -> None:
-        self.scratch = scratch
+    @classmethod
+    def start(cls, store: Path) -> SideIndex | None:
+        """A side process for the store at ``store``; None where one cannot start (the
+        writer's own triggers index the leads then)."""
+        try:
+            return cls(store)
+        except OSError:
+            return None
+
+    def __init__(self, store: Path) -> None:
+        self.store = store
+        # beside the store, on the same disk
+        self.scratch = scratch = store.with_name(f".{store.name}.search-index")
         scratch.unlink(missing_ok=True)
         spawn = multiprocessing.get_context("spawn")  # not a fork of a writer mid-transaction
         receive, self._send = spawn.Pipe(duplex=False)
@@ -69,10 +80,10 @@ class SideIndex:
         self._process.join()
         return self._process.exitcode == 0
 
-    def install(self, store: Path, first_id: int, last_id: int) -> None:
+    def install(self, first_id: int, last_id: int) -> None:
         """Put the built index in place of the store's (empty) one and take leads
         ``first_id``..``last_id`` off the backlog, in one write transaction."""
-        with closing(sqlite3.connect(store, isolation_level=None, timeout=30)) as conn:
+        with closing(sqlite3.connect(self.store, isolation_level=None, timeout=30)) as conn:
             conn.execute("ATTACH DATABASE ? AS side", (str(self.scratch),))
             conn.execute("BEGIN IMMEDIATE")
             try:

@@ -150,7 +150,6 @@ def render_detail(detail: LeadDetail, t: Catalog, *, with_audit: bool = False) -
                 (plain(f.by_user).plain, "$text-muted"),
             )
         )
-    if not with_audit:
-        return Content("\n").join(lines)
-    lines += audit_block(t, t("audit.title"), detail.audit)
+    if with_audit:
+        lines += audit_block(t, t("audit.title"), detail.audit)
     return Content("\n").join(lines)

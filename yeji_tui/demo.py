@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import islice
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import TypeVar
 
 from peewee import Value
@@ -62,20 +61,6 @@ T = TypeVar("T")
 ASIDE_FROM = 50_000
 # Where a demo lead's id and search key stand in its row.
 _ID, _KEY = LEAD_FIELDS.index("id"), LEAD_FIELDS.index("search_key")
-
-
-def beside_store(store: Path) -> Path:
-    """The side index's scratch file: beside the store, on the same disk."""
-    return store.with_name(f".{store.name}.search-index")
-
-
-def _side_index(store: Path) -> SideIndex | None:
-    """A side process for the search index; None where one cannot start (the writer's own
-    triggers index the leads then, as for a small demo)."""
-    try:
-        return SideIndex(beside_store(store))
-    except OSError:
-        return None
 
 
 def _quiet(phase: str, n: int) -> None:
@@ -136,7 +121,7 @@ def build_demo(
         aside = leads + n_activities >= ASIDE_FROM
     store = opened_store()
     # large demos: the search index is built by a third process (models.side_index)
-    side = _side_index(store.path) if aside and leads and store else None
+    side = SideIndex.start(store.path) if aside and leads and store else None
     try:
         with bulk_load():
             first_id = int(Lead.select(Lead.id).order_by(Lead.id.desc()).limit(1).scalar() or 0)
@@ -153,10 +138,10 @@ def build_demo(
                     bulk_insert(*table)
                 progress(phase, written[phase])
             progress("index", 0)
-        if side is not None and store is not None:
+        if side is not None:
             with suppress(sqlite3.Error, OSError):  # else the catch-up below indexes them
                 if side.finish():
-                    side.install(store.path, *waiting)
+                    side.install(*waiting)
     finally:
         if side is not None:
             side.discard()

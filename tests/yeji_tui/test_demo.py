@@ -198,10 +198,10 @@ def test_without_a_side_process_the_demo_indexes_its_leads_itself(
     from models.tables import database
     from yeji_tui import demo
 
-    def cannot_start(scratch: Path) -> None:
+    def cannot_start(self: object, store: Path) -> None:
         raise OSError("no process for you")
 
-    monkeypatch.setattr(demo, "SideIndex", cannot_start)
+    monkeypatch.setattr(demo.SideIndex, "__init__", cannot_start)
     build_demo(TODAY, leads=400, activities=100, seed=12, batch=150, aside=True)
     indexed = database.execute_sql("SELECT COUNT(*) FROM lead_fts_docsize").fetchone()[0]
     assert indexed == 400 and check_store().problems == []

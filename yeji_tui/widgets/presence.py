@@ -61,7 +61,7 @@ class PresenceMark(Widget):
     def show(self, people: tuple[Person, ...]) -> None:
         """Show ``people`` (hide the mark when there is nobody and no one to name)."""
         app = cast(Present, self.app)
-        parts = (who_text(getattr(app, "actor", None), app.t), presence_text(people, app.t))
+        parts = (who_text(app.actor, app.t), presence_text(people, app.t))
         self._text = " | ".join(part for part in parts if part)
         self.display = bool(self._text)
         self.refresh(layout=True)
