@@ -17,7 +17,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from models.records import Actor
-from models.tables import Audit, Consultant, Lead, Unit, database, rows, sql_value
+from models.tables import Audit, Consultant, Lead, Unit, execute_many, rows, sql_value
 
 #: The lead's fields the audit follows (``unit`` and ``consultant`` by name).
 LEAD_FIELDS: tuple[str, ...] = (
@@ -88,7 +88,7 @@ def record(
     changes it is one line without a field (a campaign-file load, an import batch)."""
     entry, now = next_entry(), str(datetime.now())
     lines = [(f, value_text(b), value_text(a)) for f, b, a in changes] or [("", None, None)]
-    database.cursor().executemany(  # type: ignore[no-untyped-call]
+    execute_many(
         f"INSERT INTO audit ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
         [
             (entry, now, actor.login, actor.name, action, lead_id, unit_id, subject, f, b, a)

@@ -14,6 +14,8 @@ from typing import TypeVar
 
 from peewee import Database, OperationalError
 
+from models import engine, postgres
+from models.engine import StorePlace, StoreUrl
 from models.records import Record
 from models.storefile import (
     beside,
@@ -43,6 +45,8 @@ from models.tables import (
     rows,
     run_sql,
     sql_value,
+    sqlite_database,
+    use_database,
 )
 
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
@@ -104,13 +108,14 @@ def default_store_path() -> Path:
     return user_dir("data") / "yeji.sqlite3"
 
 
-def resolve_store_path(cli_value: str | None) -> Path:
-    """``--db`` first, then ``YEJI_DB``, then the user data directory."""
+def resolve_store_path(cli_value: str | None) -> StorePlace:
+    """``--db`` first, then ``YEJI_DB``, then the user data directory. A ``postgresql://`` URL
+    names a database on a server; anything else is a file."""
     if cli_value:
-        return Path(cli_value).expanduser()
+        return engine.place_of(cli_value)
     env = os.environ.get("YEJI_DB")
     if env:
-        return Path(env).expanduser()
+        return engine.place_of(env)
     return default_store_path()
 
 
@@ -118,7 +123,7 @@ def resolve_store_path(cli_value: str | None) -> Path:
 class OpenedStore(Record):
     """What opening the store found."""
 
-    path: Path
+    path: StorePlace
     #: why only reading is possible (``flag``: --read-only, ``file``, ``directory``: not
     #: writable), or None
     read_only: str | None = None
@@ -139,7 +144,11 @@ def opened_store() -> OpenedStore | None:
 def refuse_if_read_only() -> None:
     """Raise NotAllowed when the store was opened for reading only (every write asks)."""
     if _opened is not None and _opened.read_only:
-        raise NotAllowed(key=f"store.read_only.{_opened.read_only}", path=_opened.path)
+        where = _opened.path
+        raise NotAllowed(
+            key=f"store.read_only.{_opened.read_only}",
+            path=where.shown if isinstance(where, StoreUrl) else where,
+        )
 
 
 def read_only_reason(path: Path, asked: bool = False) -> str | None:
@@ -176,9 +185,10 @@ def _check_file(path: Path) -> None:
 
 
 def _bind(target: str, *, read_only: bool) -> None:
-    if not database.is_closed():
-        database.close()
-    database.init(
+    close_store()
+    engine.set_kind("sqlite")
+    use_database(sqlite_database)
+    sqlite_database.init(
         target,
         pragmas=READ_ONLY_PRAGMAS if read_only else PRAGMAS,
         timeout=BUSY_TIMEOUT_S,
@@ -217,7 +227,7 @@ def _create(path: Path) -> None:
                 leftover.unlink()
 
 
-def open_store(path: Path, *, create: bool = True, read_only: bool = False) -> OpenedStore:
+def open_store(path: StorePlace, *, create: bool = True, read_only: bool = False) -> OpenedStore:
     """Bind the store to ``path``, creating or upgrading the schema.
 
     Refuses (StoreError, with a message for the user) a path on a network or FUSE file system,
@@ -227,6 +237,9 @@ def open_store(path: Path, *, create: bool = True, read_only: bool = False) -> O
     """
     global _opened
     _opened = None
+    if isinstance(path, StoreUrl):
+        _opened = _open_server(path, create=create, read_only=read_only)
+        return _opened
     path = path.expanduser()
     check_place(path)
     if path.exists():
@@ -258,8 +271,46 @@ def open_store(path: Path, *, create: bool = True, read_only: bool = False) -> O
     return _opened
 
 
+def _open_server(url: StoreUrl, *, create: bool, read_only: bool) -> OpenedStore:
+    """Bind the store to a PostgreSQL database: make the schema in an empty one (the database
+    itself is the server's administrator's to create), upgrade an older one."""
+    if postgres.driver_missing():
+        raise StoreError(key="store.no_driver")
+    close_store()
+    db = postgres.make_database(url)
+    try:
+        db.connect()
+    except Exception as exc:  # psycopg's OperationalError: no server, refused, bad password
+        raise StoreError(
+            key="store.cannot_connect", path=url.shown, error=_first_line(exc)
+        ) from exc
+    engine.set_kind("postgres")
+    use_database(db)
+    try:
+        if not postgres.has_schema(db) and not postgres.is_empty(db):
+            raise StoreError(key="store.not_ours", path=url.shown)
+        if not postgres.has_schema(db) and (read_only or not create):
+            raise StoreError(key="store.not_found", path=url.shown)
+        before = schema_version(db)
+        migrate(db, read_only=read_only)
+    except Exception:
+        close_store()
+        raise
+    return OpenedStore(
+        path=url,
+        read_only="flag" if read_only else None,
+        upgraded_from=before if 0 < before < SCHEMA_VERSION else None,
+    )
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
 def schema_version(db: Database) -> int:
-    """The schema version recorded in the file (0 for a new, empty file)."""
+    """The schema version the store records (0 for a new, empty one)."""
+    if engine.on_server():
+        return postgres.schema_version(db)
     return int(sql_value("PRAGMA user_version", db) or 0)
 
 
@@ -480,7 +531,7 @@ def migrate(db: Database, *, read_only: bool = False) -> Path | None:
     if read_only:
         raise NotAllowed(key="store.needs_upgrade", version=version, supported=SCHEMA_VERSION)
     backup = None
-    if tables:
+    if tables and not engine.on_server():  # a server's backups are its administrator's
         path = Path(db.database)
         conn: sqlite3.Connection = db.connection()  # type: ignore[no-untyped-call]
         backup = copy_database(conn, beside(path, f"schema-{version}"))
@@ -488,7 +539,14 @@ def migrate(db: Database, *, read_only: bool = False) -> Path | None:
         version = schema_version(db)  # another process may have upgraded it meanwhile
         if version == SCHEMA_VERSION:
             return backup
-        if version == 0 and not _has_tables(db):
+        if engine.on_server():
+            if version == 0:
+                postgres.create_schema(db, ALL_TABLES)
+            # a server's stores begin at version 8: later steps will run here as on a file
+            for step in range(max(version, 8), SCHEMA_VERSION):
+                UPGRADES[step](db)
+            postgres.set_schema_version(db, SCHEMA_VERSION)
+        elif version == 0 and not _has_tables(db):
             db.create_tables(ALL_TABLES)
             _create_triggers(db)
             for sql in SEARCH_INDEX:
@@ -496,7 +554,8 @@ def migrate(db: Database, *, read_only: bool = False) -> Path | None:
         else:
             for step in range(max(version, 1), SCHEMA_VERSION):
                 UPGRADES[step](db)
-        run_sql(f"PRAGMA user_version = {SCHEMA_VERSION}", db)
+        if not engine.on_server():
+            run_sql(f"PRAGMA user_version = {SCHEMA_VERSION}", db)
     return backup
 
 
@@ -514,6 +573,8 @@ def is_busy(error: BaseException) -> bool:
     """True for a write that could not get the write lock (StoreBusy, or SQLite's own error)."""
     if isinstance(error, StoreBusy):
         return True
+    if engine.on_server():
+        return postgres.is_lock_timeout(error)
     return isinstance(error, sqlite3.OperationalError | OperationalError) and (
         "database is locked" in str(error) or "database is busy" in str(error)
     )
@@ -528,11 +589,18 @@ def _take_write_lock(db: Database, stack: ExitStack) -> None:
     quiet wait is over); raises StoreBusy when the bound passes."""
     deadline = time.monotonic() + BUSY_WAIT_S
     step, told = QUIET_WAIT_S, False
+    server = engine.on_server()
     try:
         while True:
-            _set_busy_timeout(db, min(step, max(0.0, deadline - time.monotonic())))
+            wait = min(step, max(0.0, deadline - time.monotonic()))
             try:
-                stack.enter_context(db.transaction("IMMEDIATE"))
+                if server:
+                    with ExitStack() as attempt:
+                        postgres.take_write_lock(db, attempt, wait)
+                        stack.enter_context(attempt.pop_all())
+                else:
+                    _set_busy_timeout(db, wait)
+                    stack.enter_context(db.transaction("IMMEDIATE"))
                 return
             except OperationalError as exc:
                 if not is_busy(exc):
@@ -548,7 +616,8 @@ def _take_write_lock(db: Database, stack: ExitStack) -> None:
                     _notice()
                 told, step = True, 1.0
     finally:
-        _set_busy_timeout(db, BUSY_TIMEOUT_S)
+        if not server:
+            _set_busy_timeout(db, BUSY_TIMEOUT_S)
 
 
 @contextmanager
@@ -591,6 +660,8 @@ def trace(event: str) -> None:
 
 def data_version(db: Database = database) -> int:
     """A number that changes whenever another connection commits to the store."""
+    if engine.on_server():
+        return postgres.data_version(db)
     return int(sql_value("PRAGMA data_version", db))
 
 
@@ -655,7 +726,11 @@ class ChangeWatcher:
     connection, and Peewee gives every worker thread a new one). Costs microseconds a call.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
+        self._listener: postgres.ChangeListener | None = None
+        if not isinstance(path, Path):  # a PostgreSQL URL: LISTEN instead
+            self._listener = postgres.ChangeListener(StoreUrl(path))
+            return
         self._conn = (
             connect_read_only(path)
             if _opened is not None and _opened.read_only
@@ -670,16 +745,24 @@ class ChangeWatcher:
 
     def absorb(self) -> None:
         """Our own commit: not a change to react to (the screen that wrote reloads anyway)."""
+        if self._listener is not None:
+            self._listener.absorb()
+            return
         self._last = self._version()
 
     def changed(self) -> bool:
         """True once after each commit made elsewhere."""
+        if self._listener is not None:
+            return self._listener.changed()
         now = self._version()
         changed, self._last = now != self._last, now
         return changed
 
     def close(self) -> None:
         """Close the watching connection."""
+        if self._listener is not None:
+            self._listener.close()
+            return
         with self._lock:
             self._conn.close()
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from peewee import JOIN, SQL, fn
 
-from models import audit
+from models import audit, engine
 from models.access import Actor, authorize, current_actor
 from models.db import immediate
 from models.ledger import ids_by_name
@@ -155,7 +155,7 @@ def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
     words = query_words(f.text)
     waiting = waiting_ranges() if words else []
     for word in words:  # every word must match (``csqy 018``)
-        if len(word) >= 3:
+        if len(word) >= 3 and not engine.on_server():
             # The trigram index answers 3+ characters without reading every lead: the leads
             # that hold each of the word's trigrams. (``LIKE '%word%'`` on the index did the
             # same and then read every candidate's key again through the lead table, one
@@ -163,12 +163,12 @@ def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
             found = SQL("(SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)", [_trigrams(word)])
             condition = Lead.id.in_(found)
             for first, last in waiting:  # leads an import has not indexed yet: read directly
-                condition |= Lead.id.between(first, last) & (fn.instr(Lead.search_key, word) > 0)
+                condition |= Lead.id.between(first, last) & (engine.contains(Lead.search_key, word))
             conditions.append(condition)
             if len(word) > 3:  # its trigrams need not stand together: the word must
-                conditions.append(fn.instr(Lead.search_key, word) > 0)
+                conditions.append(engine.contains(Lead.search_key, word))
         else:
-            conditions.append(fn.instr(Lead.search_key, word) > 0)
+            conditions.append(engine.contains(Lead.search_key, word))
     if f.unit:
         conditions.append(Unit.name == f.unit)
     if f.group:
@@ -209,7 +209,7 @@ def stage_totals(f: LeadFilter, today: date) -> dict[str, tuple[int, int]]:
     if not f.active:  # the summary the triggers keep
         kept = {stage: (int(n), int(total)) for stage, n, total in rows(StageTotal.select())}
         return {stage: kept.get(stage, (0, 0)) for stage in STAGES}
-    query = _joined(Lead.select(Lead.stage, fn.COUNT(Lead.id), fn.TOTAL(Lead.amount_wan)), f)
+    query = _joined(Lead.select(Lead.stage, fn.COUNT(Lead.id), engine.total(Lead.amount_wan)), f)
     found = {
         stage: (int(n), int(total))
         for stage, n, total in rows(_filtered(query, f, today).group_by(Lead.stage))

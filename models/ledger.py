@@ -16,7 +16,7 @@ from typing import Any
 
 from peewee import fn
 
-from models import audit
+from models import audit, engine
 from models.access import Actor, authorize, authorize_rows, current_actor
 from models.bulk import schema_objects
 from models.db import PRAGMAS, StoreError, immediate, write_prepared
@@ -35,6 +35,8 @@ from models.tables import (
     Lead,
     Unit,
     database,
+    execute,
+    execute_many,
     rows,
     run_sql,
     sql_value,
@@ -120,13 +122,13 @@ def stage_day(row: LeadInput, fallback: date) -> date:
 
 #: A stored name an older version may have written with controls in it (SQLite's GLOB
 #: compares code points; NUL cannot stand in a pattern, and no name holds one)
-_UNCLEAN = "*[\x01-\x1f\x7f-\x9f" + UNSEEN + "]*"
+_UNCLEAN = "\x01-\x1f\x7f-\x9f" + UNSEEN
 
 
 def _renamed_leads() -> dict[tuple[str, str], int]:
     """Leads an older version stored with controls in a name, by their names as cleaned. Read
     before the write lock: it scans every lead (0.2–0.3 s per 100,000)."""
-    unclean = fn.glob(_UNCLEAN, Lead.company) | fn.glob(_UNCLEAN, Lead.project)
+    unclean = engine.has_any_of(Lead.company, _UNCLEAN) | engine.has_any_of(Lead.project, _UNCLEAN)
     query = Lead.select(Lead.id, Lead.company, Lead.project).where(unclean)
     return {(clean_text(c), clean_text(p)): int(i) for i, c, p in rows(query)}
 
@@ -156,13 +158,20 @@ _LEDGER_COLUMNS = (*_ROW_COLUMNS[:6], "unit_id", *_ROW_COLUMNS[6:])
 # What a stored lead is compared on: everything (company and project are how it was found,
 # and differ only for a lead an older version stored with controls in its name).
 _COMPARED = _LEDGER_COLUMNS
-_STAGING = "temp.import_lead"
+#: The staging tables, in this connection's temporary schema (``engine.temp_schema``).
+_STAGING = "{temp}.import_lead"
 #: Row-by-row triggers the bulk insert of new leads does without: the stage totals' (an UPDATE
 #: a row: twice as slow as counting the new leads afterwards in one statement) and the search
 #: index's (the new leads wait for it anyway: models.search_backlog). Both are back before the
 #: commit (a crash rolls back both), so no other connection ever sees the store without them.
 _ROW_TRIGGERS_SKIPPED = {"stage_total_insert": STAGE_TRIGGERS, "lead_fts_insert": SEARCH_INDEX}
 _IMPORT_LOG_EVERY = 5000
+
+
+def _staged(sql: str) -> str:
+    """``sql`` with the staging tables named in this engine's temporary schema."""
+    temp = engine.temp_schema()
+    return sql.replace("{temp}.", f"{temp}.")
 
 
 def _stage_rows(
@@ -178,7 +187,7 @@ def _stage_rows(
             r.project,
             r.industry,
             r.amount_wan,
-            int(r.is_industrial),
+            bool(r.is_industrial),
             r.source,
             r.unit,
             r.stage,
@@ -208,21 +217,17 @@ def upsert_leads(
     under the lock. ``records`` may be a stream: it is read once.
     """
     db = database
-    if not db.in_transaction():
+    on_file = not engine.on_server()
+    if on_file and not db.in_transaction():
         # the rows wait in a file, not in memory: 100,000 of them took ~90 MB
         run_sql("PRAGMA temp_store = FILE", db)
-    run_sql(f"DROP TABLE IF EXISTS {_STAGING}", db)
-    run_sql(f"DROP TABLE IF EXISTS {_AUDIT_STAGING}", db)
-    run_sql(
-        f"CREATE TABLE {_STAGING} (pos INTEGER PRIMARY KEY, company, project, industry, "
-        "amount_wan, is_industrial, source, unit, stage, found_on, valid_since, signed_on, "
-        "started_on, dropped_reason, search_key, stage_day, line, unit_id, lead_id)",
-        db,
-    )
+    run_sql(_staged(f"DROP TABLE IF EXISTS {_STAGING}"), db)
+    run_sql(_staged(f"DROP TABLE IF EXISTS {_AUDIT_STAGING}"), db)
+    run_sql(_staged(f"CREATE TABLE {_STAGING} ({_staging_columns()})"), db)
     try:
         with db.atomic():  # the temporary table only: the store is not locked
-            db.cursor().executemany(  # type: ignore[no-untyped-call]
-                f"INSERT INTO {_STAGING} VALUES ({', '.join('?' * 17)}, NULL, NULL)",
+            execute_many(
+                _staged(f"INSERT INTO {_STAGING} VALUES ({', '.join('?' * 17)}, NULL, NULL)"),
                 _stage_rows(records, today, progress),
             )
 
@@ -240,9 +245,9 @@ def upsert_leads(
 
         written = write_prepared(prepare, write)
     finally:
-        run_sql(f"DROP TABLE IF EXISTS {_STAGING}", db)
-        run_sql(f"DROP TABLE IF EXISTS {_AUDIT_STAGING}", db)
-        if not db.in_transaction():
+        run_sql(_staged(f"DROP TABLE IF EXISTS {_STAGING}"), db)
+        run_sql(_staged(f"DROP TABLE IF EXISTS {_AUDIT_STAGING}"), db)
+        if on_file and not db.in_transaction():
             run_sql(f"PRAGMA temp_store = {PRAGMAS['temp_store']}", db)
     # after the commit, in short transactions: this import's new leads and any a crash left
     progress("index", 0)
@@ -250,36 +255,69 @@ def upsert_leads(
     return written
 
 
+#: The staging table's columns and, on a server, their types (SQLite's are left untyped).
+_STAGING_TYPES = (
+    ("company", "TEXT"),
+    ("project", "TEXT"),
+    ("industry", "TEXT"),
+    ("amount_wan", "INTEGER"),
+    ("is_industrial", "BOOLEAN"),
+    ("source", "TEXT"),
+    ("unit", "TEXT"),
+    ("stage", "TEXT"),
+    ("found_on", "DATE"),
+    ("valid_since", "DATE"),
+    ("signed_on", "DATE"),
+    ("started_on", "DATE"),
+    ("dropped_reason", "TEXT"),
+    ("search_key", "TEXT"),
+    ("stage_day", "DATE"),
+    ("line", "INTEGER"),
+    ("unit_id", "INTEGER"),
+    ("lead_id", "INTEGER"),
+)
+
+
+def _staging_columns() -> str:
+    typed = engine.on_server()
+    return "pos INTEGER PRIMARY KEY, " + ", ".join(
+        f"{name} {kind}" if typed else name for name, kind in _STAGING_TYPES
+    )
+
+
 def _match_staged() -> int:
     """Each staged row's unit and stored lead (by company and project); how many matched. A
     lead or unit an older version stored with controls in its name is found by the name
     cleaned (and the lead's name is repaired by the write)."""
-    cursor = database.cursor()  # type: ignore[no-untyped-call]
-    cursor.executemany(
-        f"UPDATE {_STAGING} SET unit_id = ? WHERE unit = ?",
+    execute_many(
+        _staged(f"UPDATE {_STAGING} SET unit_id = ? WHERE unit = ?"),
         [(unit_id, name) for name, unit_id in unit_ids().items()],
     )
     run_sql(
-        f"UPDATE {_STAGING} SET lead_id = (SELECT l.id FROM main.lead l "
-        "WHERE l.company = import_lead.company AND l.project = import_lead.project)"
+        _staged(
+            f"UPDATE {_STAGING} SET lead_id = (SELECT l.id FROM lead l "
+            "WHERE l.company = import_lead.company AND l.project = import_lead.project)"
+        )
     )
     renamed = _renamed_leads()
     if renamed:
-        cursor.executemany(
-            f"UPDATE {_STAGING} SET lead_id = ? "
-            "WHERE lead_id IS NULL AND company = ? AND project = ?",
+        execute_many(
+            _staged(
+                f"UPDATE {_STAGING} SET lead_id = ? "
+                "WHERE lead_id IS NULL AND company = ? AND project = ?"
+            ),
             [(lead_id, company, project) for (company, project), lead_id in renamed.items()],
         )
-    unknown = sql_value(f"SELECT unit FROM {_STAGING} WHERE unit_id IS NULL LIMIT 1")
+    unknown = sql_value(_staged(f"SELECT unit FROM {_STAGING} WHERE unit_id IS NULL LIMIT 1"))
     if unknown is not None:
         raise StoreError(
             f"单位不存在（活动配置刚被修改？）/ no such unit (was the campaign just changed?): "
             f"{unknown}"
         )
-    return int(sql_value(f"SELECT COUNT(*) FROM {_STAGING} WHERE lead_id IS NOT NULL"))
+    return int(sql_value(_staged(f"SELECT COUNT(*) FROM {_STAGING} WHERE lead_id IS NOT NULL")))
 
 
-_AUDIT_STAGING = "temp.import_audit"
+_AUDIT_STAGING = "{temp}.import_audit"
 # the ledger's columns as the audit names them
 _AUDITED = tuple("unit" if c == "unit_id" else c for c in _COMPARED)
 
@@ -289,40 +327,61 @@ def _authorize_staged(actor: Actor) -> None:
     row changes, is the actor's to write (a clerk's rows only for their own unit)."""
     if actor.role == "office":
         return
+    other = engine.differs("s.unit", "?")
     query = (
-        f"SELECT s.line, CASE WHEN s.unit IS NOT ? THEN s.unit ELSE u.name END FROM {_STAGING} s "
-        "LEFT JOIN main.lead l ON l.id = s.lead_id LEFT JOIN main.unit u ON u.id = l.unit_id "
-        "WHERE s.unit IS NOT ? OR (u.name IS NOT NULL AND u.name IS NOT ?) ORDER BY s.pos"
+        f"SELECT s.line, CASE WHEN {other} THEN s.unit ELSE u.name END FROM {_STAGING} s "
+        "LEFT JOIN lead l ON l.id = s.lead_id LEFT JOIN unit u ON u.id = l.unit_id "
+        f"WHERE {other} OR (u.name IS NOT NULL AND {engine.differs('u.name', '?')}) "
+        "ORDER BY s.pos"
     )
-    found = database.execute_sql(query, (actor.unit,) * 3).fetchall()  # type: ignore[no-untyped-call]
+    found = execute(_staged(query), (actor.unit,) * 3).fetchall()
     authorize_rows(actor, "lead", [(int(n), str(unit)) for n, unit in found])
 
 
 def _stage_audit() -> None:
     """The audit lines of the import, made before the lock: for each stored lead a row changes,
     its changed fields (before, after); for each new lead, its fields as one ``*`` line."""
-    run_sql(f"DROP TABLE IF EXISTS {_AUDIT_STAGING}")
-    run_sql(
-        f"CREATE TABLE {_AUDIT_STAGING} (pos, lead_id, unit_id, subject, field, before, after, "
-        "new_rank)"
+    run_sql(_staged(f"DROP TABLE IF EXISTS {_AUDIT_STAGING}"))
+    # ``seq``: the order the lines were made in, which the write keeps
+    seq = engine.column_type("seq INTEGER PRIMARY KEY", "seq SERIAL PRIMARY KEY")
+    typed = engine.on_server()
+    columns = ", ".join(
+        f"{c} {t}" if typed else c
+        for c, t in (
+            ("pos", "INTEGER"),
+            ("lead_id", "INTEGER"),
+            ("unit_id", "INTEGER"),
+            ("subject", "TEXT"),
+            ("field", "TEXT"),
+            ("before", "TEXT"),
+            ("after", "TEXT"),
+            ("new_rank", "INTEGER"),
+        )
     )
-    value = {c: f"CAST(s.{c} AS TEXT)" for c in _COMPARED}
-    stored = {c: f"CAST(l.{c} AS TEXT)" for c in _COMPARED}
+    run_sql(_staged(f"CREATE TABLE {_AUDIT_STAGING} ({seq}, {columns})"))
+    names = "pos, lead_id, unit_id, subject, field, before, after, new_rank"
+    flag = {"is_industrial"}
+    value = {c: engine.as_text(f"s.{c}", boolean=c in flag) for c in _COMPARED}
+    stored = {c: engine.as_text(f"l.{c}", boolean=c in flag) for c in _COMPARED}
     value["unit_id"], stored["unit_id"] = "s.unit", "u.name"
     changed = " UNION ALL ".join(
         f"SELECT s.pos, l.id, l.unit_id, s.company || ' · ' || s.project, '{name}', "
-        f"{stored[c]}, {value[c]}, NULL FROM {_STAGING} s JOIN main.lead l ON l.id = s.lead_id "
-        f"JOIN main.unit u ON u.id = l.unit_id WHERE s.{c} IS NOT l.{c}"
+        f"{stored[c]}, {value[c]}, CAST(NULL AS INTEGER) FROM {_STAGING} s "
+        "JOIN lead l ON l.id = s.lead_id "
+        f"JOIN unit u ON u.id = l.unit_id WHERE {engine.differs(f's.{c}', f'l.{c}')}"
         for c, name in zip(_COMPARED, _AUDITED, strict=True)
     )
     # in the file's order here, so that the write under the lock reads them in storage order
-    run_sql(f"INSERT INTO {_AUDIT_STAGING} {changed} ORDER BY 1")
+    run_sql(_staged(f"INSERT INTO {_AUDIT_STAGING} ({names}) {changed} ORDER BY 1"))
     fields = ", ".join(f"'{name}', {value[c]}" for c, name in zip(_COMPARED, _AUDITED, strict=True))
     run_sql(
-        f"INSERT INTO {_AUDIT_STAGING} SELECT s.pos, NULL, s.unit_id, "
-        f"s.company || ' · ' || s.project, '{audit.WHOLE}', NULL, json_object({fields}), "
-        f"ROW_NUMBER() OVER (ORDER BY s.pos) FROM {_STAGING} s WHERE s.lead_id IS NULL "
-        "ORDER BY s.pos"
+        _staged(
+            f"INSERT INTO {_AUDIT_STAGING} ({names}) SELECT s.pos, NULL, s.unit_id, "
+            f"s.company || ' · ' || s.project, '{audit.WHOLE}', NULL, "
+            f"{engine.json_object(fields)}, "
+            f"ROW_NUMBER() OVER (ORDER BY s.pos) FROM {_STAGING} s WHERE s.lead_id IS NULL "
+            "ORDER BY s.pos"
+        )
     )
 
 
@@ -331,16 +390,19 @@ def _write_audit(actor: Actor, now: str, last: int, added: int, updated: int) ->
     after ``last``, in the file's order)."""
     entry = audit.next_entry()
     head = (entry, now, actor.login, actor.name, "import")
-    database.execute_sql(  # type: ignore[no-untyped-call]
+    execute(
         "INSERT INTO audit (entry, at, login, name, action, subject, field) "
         "VALUES (?, ?, ?, ?, ?, ?, '')",
         (*head, f"+{added} ~{updated}"),
     )
-    database.execute_sql(  # type: ignore[no-untyped-call]
-        "INSERT INTO audit (entry, at, login, name, action, lead_id, unit_id, subject, field, "
-        "before, after) SELECT ?, ?, ?, ?, ?, COALESCE(a.lead_id, ? + a.new_rank), a.unit_id, "
-        "a.subject, "
-        f"a.field, a.before, a.after FROM {_AUDIT_STAGING} a ORDER BY a.rowid",
+    at = engine.column_type("?", "CAST(? AS TIMESTAMP)")
+    execute(
+        _staged(
+            "INSERT INTO audit (entry, at, login, name, action, lead_id, unit_id, subject, "
+            f"field, before, after) SELECT ?, {at}, ?, ?, ?, "
+            "COALESCE(a.lead_id, CAST(? AS INTEGER) + a.new_rank), a.unit_id, a.subject, "
+            f"a.field, a.before, a.after FROM {_AUDIT_STAGING} a ORDER BY a.seq"
+        ),
         (*head, last),
     )
 
@@ -353,7 +415,7 @@ def _indexes_built_after(new: int) -> Iterator[None]:
     duplicate as it is inserted."""
     stored = int(sql_value("SELECT COALESCE(SUM(leads), 0) FROM stage_total"))
     indexes: list[tuple[str, str]] = []
-    if new >= max(stored, 1):
+    if new >= max(stored, 1) and not engine.on_server():
         indexes = [
             (name, sql)
             for name, sql in schema_objects("index", ("lead",), "tbl_name")
@@ -370,34 +432,42 @@ def _write_staged(matched: int, user: str, today: date) -> WriteResult:
     """The bulk statements, under the lock: stage history, updates, then the new leads."""
     now = str(datetime.now())
     actor = current_actor()
-    cursor = database.cursor()  # type: ignore[no-untyped-call]
-    differs = " OR ".join(f"s.{c} IS NOT l.{c}" for c in _COMPARED)
+    server = engine.on_server()
+    stamp = engine.column_type("?", "CAST(? AS TIMESTAMP)")
+    differs = " OR ".join(engine.differs(f"s.{c}", f"l.{c}") for c in _COMPARED)
     # the history of a changed stage, before the update overwrites the old one
-    cursor.execute(
-        'INSERT INTO stage_change (lead_id, from_stage, to_stage, "on", by_user, at) '
-        f"SELECT l.id, l.stage, s.stage, s.stage_day, ?, ? FROM {_STAGING} s "
-        "JOIN main.lead l ON l.id = s.lead_id WHERE l.stage IS NOT s.stage ORDER BY s.pos",
+    execute(
+        _staged(
+            'INSERT INTO stage_change (lead_id, from_stage, to_stage, "on", by_user, at) '
+            f"SELECT l.id, l.stage, s.stage, s.stage_day, ?, {stamp} FROM {_STAGING} s "
+            "JOIN lead l ON l.id = s.lead_id "
+            f"WHERE {engine.differs('l.stage', 's.stage')} ORDER BY s.pos"
+        ),
         (user, now),
     )
     assignments = ", ".join(f"{c} = s.{c}" for c in _COMPARED)
-    cursor.execute(
-        f"UPDATE main.lead AS l SET {assignments}, "
-        # the latest touch stays the latest (the as-of rebuilds rely on it)
-        "touched_on = CASE WHEN l.stage IS NOT s.stage "
-        "THEN MAX(COALESCE(l.touched_on, s.stage_day), s.stage_day) ELSE l.touched_on END, "
-        f"updated_at = ?, version = l.version + 1 FROM {_STAGING} s "
-        f"WHERE s.lead_id = l.id AND ({differs})",
+    latest = engine.greater("COALESCE(l.touched_on, s.stage_day)", "s.stage_day")
+    updated = execute(
+        _staged(
+            f"UPDATE lead AS l SET {assignments}, "
+            # the latest touch stays the latest (the as-of rebuilds rely on it)
+            f"touched_on = CASE WHEN {engine.differs('l.stage', 's.stage')} "
+            f"THEN {latest} ELSE l.touched_on END, "
+            f"updated_at = {stamp}, version = l.version + 1 FROM {_STAGING} s "
+            f"WHERE s.lead_id = l.id AND ({differs})"
+        ),
         (now,),
-    )
-    updated = int(sql_value("SELECT changes()"))
+    ).rowcount
     # a name repaired (stored raw by an older version): its search key too — apart, since
     # naming search_key in an UPDATE re-indexes the lead in the trigram index even unchanged
-    cursor.execute(
-        f"UPDATE main.lead AS l SET search_key = s.search_key FROM {_STAGING} s "
-        "WHERE s.lead_id = l.id AND l.search_key IS NOT s.search_key"
+    run_sql(
+        _staged(
+            f"UPDATE lead AS l SET search_key = s.search_key FROM {_STAGING} s "
+            f"WHERE s.lead_id = l.id AND {engine.differs('l.search_key', 's.search_key')}"
+        )
     )
-    last = int(sql_value("SELECT COALESCE(MAX(id), 0) FROM main.lead"))
-    new = int(sql_value(f"SELECT COUNT(*) FROM {_STAGING} WHERE lead_id IS NULL"))
+    last = int(sql_value("SELECT COALESCE(MAX(id), 0) FROM lead"))
+    new = int(sql_value(_staged(f"SELECT COUNT(*) FROM {_STAGING} WHERE lead_id IS NULL")))
     defaults = _defaults(Lead, (*_LEDGER_COLUMNS, "search_key", "touched_on", "reviewed_on"))
     extra = "".join(f", {c}" for c in defaults)
     marks = "".join(", ?" for _ in defaults)
@@ -405,31 +475,35 @@ def _write_staged(matched: int, user: str, today: date) -> WriteResult:
     if new:
         # found by the filter at once, indexed for search after the commit (models.search_backlog)
         wait_for_index(last + 1, last + new)
-    for name in _ROW_TRIGGERS_SKIPPED:
+    # on a server the row triggers stay: PL/pgSQL keeps the totals, pg_trgm the index
+    skipped = {} if server else _ROW_TRIGGERS_SKIPPED
+    for name in skipped:
         run_sql(f"DROP TRIGGER {name}")
     with _indexes_built_after(new):
         # a new bare lead waits in triage; one further along was decided already
-        cursor.execute(
-            f"INSERT INTO main.lead ({columns}, search_key, touched_on, reviewed_on{extra}) "
-            f"SELECT {columns}, search_key, stage_day, "
-            f"CASE WHEN stage = 'lead' THEN NULL ELSE ? END{marks} FROM {_STAGING} "
-            "WHERE lead_id IS NULL ORDER BY pos",
+        added = execute(
+            _staged(
+                f"INSERT INTO lead ({columns}, search_key, touched_on, reviewed_on{extra}) "
+                f"SELECT {columns}, search_key, stage_day, "
+                f"CASE WHEN stage = 'lead' THEN NULL ELSE {engine.date_param()} END{marks} "
+                f"FROM {_STAGING} WHERE lead_id IS NULL ORDER BY pos"
+            ),
             (today.isoformat(), *defaults.values()),
+        ).rowcount
+    if skipped:
+        execute(
+            "INSERT INTO stage_total (stage, leads, amount_wan) "
+            "SELECT stage, COUNT(*), TOTAL(amount_wan) FROM lead WHERE id > ? GROUP BY stage "
+            "ON CONFLICT (stage) DO UPDATE SET leads = leads + excluded.leads, "
+            "amount_wan = amount_wan + excluded.amount_wan",
+            (last,),
         )
-        added = int(sql_value("SELECT changes()"))
-    cursor.execute(
-        "INSERT INTO stage_total (stage, leads, amount_wan) "
-        "SELECT stage, COUNT(*), TOTAL(amount_wan) FROM main.lead WHERE id > ? GROUP BY stage "
-        "ON CONFLICT (stage) DO UPDATE SET leads = leads + excluded.leads, "
-        "amount_wan = amount_wan + excluded.amount_wan",
-        (last,),
-    )
-    for name, statements in _ROW_TRIGGERS_SKIPPED.items():
+    for name, statements in skipped.items():
         run_sql(next(sql for sql in statements if f" {name} " in sql))
     # we hold the lock: the leads after the last id are the ones just added
-    cursor.execute(
+    execute(
         'INSERT INTO stage_change (lead_id, from_stage, to_stage, "on", by_user, at) '
-        "SELECT id, NULL, stage, touched_on, ?, ? FROM main.lead WHERE id > ? ORDER BY id",
+        f"SELECT id, NULL, stage, touched_on, ?, {stamp} FROM lead WHERE id > ? ORDER BY id",
         (user, now, last),
     )
     _write_audit(actor, now, last, added, updated)
@@ -447,9 +521,9 @@ def _unclean_activities(first: date, last: date) -> bool:
     """Whether an older version stored an activity of these days with controls in its text.
     Read before the write lock: it scans them (0.8–0.9 s over 300,000 activities)."""
     unclean = (
-        fn.glob(_UNCLEAN, Activity.destination)
-        | fn.glob(_UNCLEAN, Activity.company)
-        | fn.glob(_UNCLEAN, Activity.note)
+        engine.has_any_of(Activity.destination, _UNCLEAN)
+        | engine.has_any_of(Activity.company, _UNCLEAN)
+        | engine.has_any_of(Activity.note, _UNCLEAN)
     )
     query = Activity.select(Activity.id).where(Activity.on.between(first, last), unclean)
     return bool(query.exists())
@@ -485,7 +559,8 @@ def add_activities(records: Iterable[ActivityInput], progress: Progress = _quiet
             Activity.select(*ACTIVITY_COLUMNS, fn.COUNT(Activity.id))
             .join(Unit)
             .where(Activity.on.between(first, last))
-            .group_by(*(c for c in ACTIVITY_COLUMNS if c is not Unit.name), Activity.unit)
+            # by the unit's key, which its name depends on (PostgreSQL asks for that)
+            .group_by(*(c for c in ACTIVITY_COLUMNS if c is not Unit.name), Unit.id)
         )
         stored = {tuple(r[:-1]): int(r[-1]) for r in stored_rows}
         if _unclean_activities(first, last):
@@ -500,7 +575,7 @@ def add_activities(records: Iterable[ActivityInput], progress: Progress = _quiet
                 on.isoformat(),
                 units[unit],
                 kind,
-                int(principal),
+                bool(principal),
                 destination,
                 company,
                 note,
@@ -544,7 +619,7 @@ def _audit_activities(
         )
         for day, unit_id, kind, _principal, destination, company, note in added
     ]
-    database.cursor().executemany(  # type: ignore[no-untyped-call]
+    execute_many(
         "INSERT INTO audit (entry, at, login, name, action, unit_id, subject, field, before, "
         "after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         lines,
@@ -578,9 +653,7 @@ def bulk_insert(
     columns = ", ".join(f'"{c}"' for c in names)
     marks = ", ".join("?" for _ in names)
     data = [tuple(v) + extra for v in values]
-    meta.database.cursor().executemany(
-        f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})', data
-    )
+    execute_many(f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})', data)
     return len(data)
 
 

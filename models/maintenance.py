@@ -25,6 +25,7 @@ from models.db import (
     opened_store,
     read_only_reason,
 )
+from models.engine import StoreUrl
 from models.search_backlog import INDEX_ALL_WAITING
 from models.storefile import (
     beside,
@@ -208,6 +209,8 @@ def backup_store(dest: Path, *, replace: bool = False) -> Path:
     opened = opened_store()
     assert opened is not None, "open the store first"
     authorize(current_actor(), "backup")
+    if isinstance(opened.path, StoreUrl):
+        return _backup_server(dest, replace=replace)
     if dest.is_dir():
         dest = dest / f"{opened.path.stem}-backup-{stamp()}{opened.path.suffix}"
     if not dest.parent.is_dir():
@@ -224,6 +227,18 @@ def backup_store(dest: Path, *, replace: bool = False) -> Path:
         raise StoreError(key="backup.bad_copy", error=exc) from exc
     except OSError as exc:  # the directory is not writable, the disk is full ...
         raise StoreError(key="store.cannot_create", path=dest, error=exc.strerror) from exc
+
+
+def _backup_server(dest: Path, *, replace: bool) -> Path:
+    """A store on a server backed up as a portable SQLite file (``models.transfer``)."""
+    from models.transfer import copy_store
+
+    if dest.is_dir():
+        dest = dest / f"yeji-backup-{stamp()}.sqlite3"
+    if not dest.parent.is_dir():
+        raise StoreError(key="backup.no_dir", path=dest.parent)
+    copy_store(dest, replace=replace)
+    return dest
 
 
 def _checked_copy(source: Path, tmp: Path) -> None:

@@ -52,8 +52,11 @@ _SCHEMA = (
 Clock = Callable[[], float]
 
 
-def presence_path(store: Path) -> Path:
-    """Where the heartbeats of the store at ``store`` live: ``<store>.presence``."""
+def presence_path(store: Path | str) -> Path | None:
+    """Where the heartbeats of the store at ``store`` live: ``<store>.presence``; None for a
+    store on a PostgreSQL server, where presence is not kept (yet: README "PostgreSQL")."""
+    if not isinstance(store, Path):
+        return None
     return store.with_name(store.name + ".presence")
 
 
@@ -87,12 +90,12 @@ def people(conn: sqlite3.Connection, now: float, *, besides: str = "") -> tuple[
     return tuple(sorted(shown, key=lambda p: (p.name, p.login)))
 
 
-def others_now(store: Path, clock: Clock = time.time) -> tuple[Person, ...]:
+def others_now(store: Path | str, clock: Clock = time.time) -> tuple[Person, ...]:
     """Who has the store at ``store`` open now, read without writing anything (``yeji
     status``, which does not beat); nobody when there is no presence file or it cannot be
     read."""
     path = presence_path(store)
-    if not path.exists():
+    if path is None or not path.exists():
         return ()
     try:
         uri = f"file:{path.absolute()}?mode=ro"
@@ -108,7 +111,7 @@ class Heartbeat:
 
     def __init__(
         self,
-        store: Path,
+        store: Path | str,
         *,
         login: str | None = None,
         name: str | None = None,
@@ -125,6 +128,8 @@ class Heartbeat:
 
     def _open(self) -> sqlite3.Connection:
         if self._conn is None:
+            if self.path is None:
+                raise OSError("presence is not kept for a store on a server")
             with suppress(FileExistsError):  # 0660 whatever the umask, like the store
                 new_file(self.path)
             conn = _connect(self.path)

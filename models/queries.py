@@ -11,6 +11,7 @@ from typing import Any
 
 from peewee import JOIN, Case, fn
 
+from models import engine
 from models.records import (
     EVENT_KINDS,
     ROLES,
@@ -43,7 +44,6 @@ from models.tables import (
     Target,
     Unit,
     rows,
-    sql_value,
 )
 
 #: (unit name, "YYYY-MM") → count
@@ -151,7 +151,7 @@ def count_projects(
     dropped by ``until``; and how many of them are industrial."""
     day = Lead.signed_on if stage == "signed" else Lead.started_on
     (row,) = rows(
-        Lead.select(fn.COUNT(Lead.id), fn.TOTAL(Lead.is_industrial).coerce(False)).where(
+        Lead.select(fn.COUNT(Lead.id), engine.count_true(Lead.is_industrial)).where(
             day.between(since, until),
             Lead.amount_wan >= min_amount_wan,
             not_dropped_by(until),
@@ -161,7 +161,7 @@ def count_projects(
 
 
 def _month(column: object) -> object:
-    return fn.substr(column, 1, 7)  # dates are ISO text: YYYY-MM-DD
+    return engine.month_of(column)
 
 
 def activity_counts(since: date, until: date) -> dict[str, MonthlyCounts]:
@@ -205,7 +205,7 @@ def valid_lead_counts(since: date, until: date) -> MonthlyCounts:
         .where(Lead.valid_since.between(since, until))
         .group_by(Lead.valid_since, Lead.unit)
     ).alias("per_day")
-    month = fn.substr(per_day.c.day, 1, 7)
+    month = engine.month_of(per_day.c.day)
     query = rows(
         Lead.select(per_day.c.unit_id, month, fn.SUM(per_day.c.n))
         .from_(per_day)
@@ -244,9 +244,10 @@ def latest_projects(since: date, until: date, limit: int = 8) -> list[LatestProj
 
 
 def data_version() -> int:
-    """SQLite's ``PRAGMA data_version`` on this thread's connection: it changes when another
-    connection commits."""
-    return int(sql_value("PRAGMA data_version") or 0)
+    """A number that changes when another connection commits (``models.db.data_version``)."""
+    from models.db import data_version as changes
+
+    return changes()
 
 
 def lead_count() -> int:

@@ -10,6 +10,7 @@ from typing import Any
 
 from peewee import Case, fn
 
+from models import engine
 from models.ledger import ACTIVITY_COLUMNS, ActivityInput
 from models.queries import CARD_COLUMNS, card, not_dropped_by, unit_names_by_id
 from models.records import STAGES, EventRecord, LeadCard, RosterLine, UnitPeriod
@@ -76,14 +77,14 @@ def unit_period(
 
     counted = Case(None, [(Lead.amount_wan >= min_signed_wan, 1)], 0)
     for unit_id, n, wan, n_counted in rows(
-        Lead.select(Lead.unit, fn.COUNT(Lead.id), fn.TOTAL(Lead.amount_wan), fn.SUM(counted))
+        Lead.select(Lead.unit, fn.COUNT(Lead.id), engine.total(Lead.amount_wan), fn.SUM(counted))
         .where(Lead.signed_on.between(since, until), not_dropped_by(until))
         .group_by(Lead.unit)
     ):
         found[names[unit_id]].update(signed=n, signed_wan=int(wan), signed_counted=n_counted)
 
     for unit_id, n, wan in rows(
-        Lead.select(Lead.unit, fn.COUNT(Lead.id), fn.TOTAL(Lead.amount_wan))
+        Lead.select(Lead.unit, fn.COUNT(Lead.id), engine.total(Lead.amount_wan))
         .where(Lead.started_on.between(since, until), not_dropped_by(until))
         .group_by(Lead.unit)
     ):
@@ -152,7 +153,7 @@ def stale_as_of(until: date, stale_days: int) -> list[tuple[int, int]]:
         Lead.select(Lead.unit, fn.COUNT(Lead.id))
         .where(
             Lead.id.in_(later),
-            fn.COALESCE(Lead.found_on, fn.DATE(Lead.created_at)) <= stale_by,
+            fn.COALESCE(Lead.found_on, engine.day_of(Lead.created_at)) <= stale_by,
             Lead.started_on.is_null() | (Lead.started_on > until),
             not_dropped_by(until),
             ~fn.EXISTS(moved),

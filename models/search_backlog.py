@@ -7,12 +7,15 @@ afterwards in transactions of a few thousand leads, which other writers slip bet
 lead waits, the pipeline's filter reads its key directly (``waiting_ranges``) and the index's
 triggers leave it alone (models.tables), so what the filter finds never changes. A catch-up a
 crash cut short is finished by the next import.
+
+On PostgreSQL the ``pg_trgm`` index is kept by the server as rows are written: nothing waits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from models import engine
 from models.db import immediate
 from models.tables import database, run_sql
 
@@ -29,6 +32,8 @@ INDEX_ALL_WAITING = (
 
 def waiting_ranges() -> list[tuple[int, int]]:
     """The id ranges of leads not in the search index yet (usually none)."""
+    if engine.on_server():
+        return []
     cursor = database.execute_sql(  # type: ignore[no-untyped-call]
         "SELECT first_id, last_id FROM search_backlog ORDER BY first_id"
     )
@@ -38,6 +43,8 @@ def waiting_ranges() -> list[tuple[int, int]]:
 def wait_for_index(first_id: int, last_id: int) -> None:
     """Inside the writer's transaction, before it inserts leads ``first_id``..``last_id``: they
     are not indexed now (the triggers skip them) but by ``index_waiting``."""
+    if engine.on_server():
+        return
     database.execute_sql(  # type: ignore[no-untyped-call]
         "INSERT INTO search_backlog (first_id, last_id) VALUES (?, ?)", (first_id, last_id)
     )
@@ -71,10 +78,11 @@ def _index_some() -> int | None:
 def index_waiting(progress: Callable[[int], None] = lambda n: None) -> int:
     """Index every lead waiting, a short transaction per ``CATCH_UP_LEADS``; how many."""
     done = 0
-    while True:
+    while not engine.on_server():
         with immediate():
             indexed = _index_some()
         if indexed is None:
             return done
         done += indexed
         progress(done)
+    return done

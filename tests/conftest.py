@@ -1,7 +1,15 @@
-"""Shared fixtures: a fresh SQLite store per test (never a mock), the worked example, builders."""
+"""Shared fixtures: a fresh store per test (never a mock), the worked example, builders.
+
+A test module marked ``both_engines`` runs each of its store tests twice, through the one
+fixture parameter ``engine_name``: on a fresh SQLite file, and on a fresh PostgreSQL database
+(marked ``postgres``) when a server is named (``YEJI_TEST_PG``) or may be started
+(``YEJI_TEST_PG_START=1``; ``tests.pg_server``). Without either the PostgreSQL half is not
+collected, and the run's header says so in one line.
+"""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -12,6 +20,7 @@ import pytest
 
 from models.campaigns import save_campaign
 from models.db import close_store, open_store
+from models.engine import StorePlace, StoreUrl
 from models.ledger import ActivityInput, LeadInput, add_activities, upsert_leads
 from models.records import (
     CampaignSettings,
@@ -21,6 +30,7 @@ from models.records import (
     TargetSpec,
     UnitSpec,
 )
+from tests.pg_server import ENV_START, ENV_URL, pg_admin, pg_url  # noqa: F401 (fixtures)
 from yeji_tui.config import load_campaign_file
 from yeji_tui.importer import check_activities, check_leads
 from yeji_tui.strings import Catalog
@@ -29,18 +39,76 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "notice-2022"
 
 
-def store_dump(path: Path) -> str:
-    """Everything in a store, as SQL: a refusal must leave it byte-for-byte the same."""
-    with closing(sqlite3.connect(path)) as db:
-        return "\n".join(db.iterdump())
+def postgres_wanted() -> bool:
+    """Whether this run includes the PostgreSQL half."""
+    return bool(os.environ.get(ENV_URL) or os.environ.get(ENV_START))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if postgres_wanted():
+        return "PostgreSQL half: included (tests marked both_engines run on a server too)"
+    return (
+        f'PostgreSQL half: not run here (set {ENV_URL}=URL or {ENV_START}=1; README "PostgreSQL")'
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine_name" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("both_engines") is None:
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+        return
+    engines: list[object] = ["sqlite"]
+    if postgres_wanted():
+        engines.append(pytest.param("postgres", marks=pytest.mark.postgres))
+    metafunc.parametrize("engine_name", engines, indirect=True)
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Iterator[Path]:
-    """An opened, empty store in this test's own directory."""
-    path = tmp_path / "store.sqlite3"
-    open_store(path)
-    yield path
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """The engine this test's store is on (``sqlite`` unless the module runs on both)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def store_place(engine_name: str, tmp_path: Path, request: pytest.FixtureRequest) -> StorePlace:
+    """Where this test's store goes (not opened): a file in tmp_path, or a fresh database."""
+    if engine_name == "postgres":
+        return StoreUrl(request.getfixturevalue("pg_url"))
+    return tmp_path / "store.sqlite3"
+
+
+def store_dump(place: StorePlace) -> str:
+    """Everything in a store, as SQL text: a refusal must leave it exactly the same."""
+    if isinstance(place, StoreUrl):
+        return _server_dump(place)
+    with closing(sqlite3.connect(place)) as db:
+        return "\n".join(db.iterdump())
+
+
+def _server_dump(url: StoreUrl) -> str:
+    import psycopg
+
+    lines: list[str] = []
+    with psycopg.connect(str(url)) as conn:
+        tables = [
+            str(r[0])
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+            )
+        ]
+        for table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
+                lines.append(f"{table} {row!r}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def store_path(store_place: StorePlace) -> Iterator[StorePlace]:
+    """An opened, empty store in this test's own directory (or database)."""
+    open_store(store_place)
+    yield store_place
     close_store()
 
 

@@ -102,7 +102,7 @@ class YejiApp(App[None]):
     def __init__(
         self,
         *,
-        db_path: Path,
+        db_path: Path | str,
         today: date,
         lang: Lang = "zh",
         settings: UserSettings | None = None,

@@ -20,6 +20,7 @@ from yeji_tui.settings import UserSettings
 from yeji_tui.strings import Catalog, Lang, parse_lang
 
 if TYPE_CHECKING:
+    from models.engine import StorePlace
     from yeji_tui.progress import Progress
     from yeji_tui.reports import Report
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 class Context:
     """What every command needs: the store's path, the day, and the language."""
 
-    db_path: Path
+    db_path: StorePlace
     today: date
     t: Catalog
     settings: UserSettings
@@ -169,6 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="浏览器访问的地址（反向代理时） / the address browsers use, behind a proxy",
     )
     sub.add_parser("check", help="检查数据库是否完好 / check the store is whole")
+    migrate = sub.add_parser(
+        "migrate", help="把数据库整体复制到 PostgreSQL 或新文件 / copy the store elsewhere"
+    )
+    migrate.add_argument(
+        "--to",
+        required=True,
+        metavar="URL|FILE",
+        help="空的 PostgreSQL 数据库或新的 SQLite 文件 / an empty database or a new file",
+    )
     restore = sub.add_parser("restore", help="用备份恢复数据库 / put a backup in place")
     restore.add_argument("file", metavar="FILE", help="备份文件 / the backup")
     return p
@@ -267,7 +277,7 @@ def _settings() -> UserSettings:
         raise CliError(str(exc)) from exc
 
 
-def _store_path(flag: str | None) -> Path:
+def _store_path(flag: str | None) -> StorePlace:
     from models.db import resolve_store_path
 
     return resolve_store_path(flag)
@@ -324,6 +334,8 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
         return cmd_backup(ctx, Path(args.file), force=args.force)
     if args.command == "check":
         return cmd_check(ctx)
+    if args.command == "migrate":
+        return cmd_migrate(ctx, args.to)
     if args.command == "restore":
         return cmd_restore(ctx, Path(args.file))
     if args.command == "serve":
@@ -677,6 +689,23 @@ def cmd_backup(ctx: Context, dest: Path, *, force: bool) -> int:
     return 0
 
 
+def cmd_migrate(ctx: Context, to: str) -> int:
+    """``yeji migrate --to URL|FILE``: the store copied whole, each table's rows counted."""
+    from models.access import authorize, current_actor
+    from models.engine import place_of, shown
+    from models.transfer import copy_store
+
+    _open(ctx, create=False)
+    authorize(current_actor(), "backup")
+    target = place_of(to)
+    counts = copy_store(target, lambda step: _say(ctx.t(f"migrate.step.{step}")))
+    print(ctx.t("migrate.head"))
+    for c in counts:
+        print(ctx.t("migrate.table", table=c.table, source=c.source, copy=c.copy))
+    print(ctx.t("migrate.done", path=shown(target), tables=len(counts)))
+    return 0
+
+
 def cmd_check(ctx: Context) -> int:
     """``yeji check``: exit 0 with "all good", or 1 and one line per problem."""
     from models.maintenance import check_store
@@ -694,8 +723,11 @@ def cmd_check(ctx: Context) -> int:
 
 def cmd_restore(ctx: Context, source: Path) -> int:
     """``yeji restore FILE``: the checked backup in place; the old store kept aside."""
+    from models.engine import StoreUrl
     from models.maintenance import restore_store
 
+    if isinstance(ctx.db_path, StoreUrl):  # a server's database is its administrator's
+        raise CliError(ctx.t("restore.server"))
     aside = restore_store(ctx.db_path, source, read_only=ctx.read_only)
     if aside is None:
         print(ctx.t("restore.done_new", source=source, path=ctx.db_path))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import islice
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TypeVar
 
 from peewee import Value
@@ -121,7 +122,8 @@ def build_demo(
         aside = leads + n_activities >= ASIDE_FROM
     store = opened_store()
     # large demos: the search index is built by a third process (models.side_index)
-    side = SideIndex.start(store.path) if aside and leads and store else None
+    on_file = store is not None and isinstance(store.path, Path)
+    side = SideIndex.start(store.path) if aside and leads and on_file else None  # type: ignore[union-attr,arg-type]
     try:
         with bulk_load():
             first_id = int(Lead.select(Lead.id).order_by(Lead.id.desc()).limit(1).scalar() or 0)

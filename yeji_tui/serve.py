@@ -8,6 +8,7 @@ TLS belong to a reverse proxy in front of it (README, "In a browser").
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from dataclasses import dataclass
@@ -27,7 +28,8 @@ class ServeMissing(Exception):
 class ServeOptions:
     """Where to listen, which store to show, and whether the TUIs may change it."""
 
-    db_path: Path
+    #: a file, or a PostgreSQL URL (handed on in YEJI_DB: never on a command line ps shows)
+    db_path: Path | str
     host: str = "127.0.0.1"
     port: int = 8000
     writable: bool = False
@@ -40,7 +42,11 @@ class ServeOptions:
 
 def tui_command(options: ServeOptions) -> str:
     """The shell command each browser session runs: this Python's ``yeji`` on the store."""
-    argv = [sys.executable, "-m", "yeji_tui", "--db", str(options.db_path.resolve())]
+    argv = [sys.executable, "-m", "yeji_tui"]
+    if isinstance(options.db_path, Path):
+        argv += ["--db", str(options.db_path.resolve())]
+    else:
+        os.environ["YEJI_DB"] = options.db_path  # the sessions are this process's children
     argv += ["--lang", options.lang]
     if options.today:
         argv += ["--today", options.today]

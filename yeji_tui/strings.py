@@ -417,6 +417,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法打开数据库 {path}：{error}",
         "cannot open the store {path}: {error}",
     ),
+    "store.no_driver": (
+        "要使用 PostgreSQL 数据库，请先安装驱动：pip install 'yeji-tui[postgres]'",
+        "a PostgreSQL store needs its driver: pip install 'yeji-tui[postgres]'",
+    ),
+    "store.cannot_connect": (
+        "无法连接数据库服务器 {path}：{error}",
+        "cannot connect to the database server {path}: {error}",
+    ),
     "store.network_fs": (
         "数据库 {path} 位于网络或 FUSE 文件系统（{fs}）上，SQLite 在其上会损坏数据；"
         "请把数据库放在本机磁盘上",
@@ -478,6 +486,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backup.bad_copy": (
         "副本未通过完整性检查，已丢弃：{error}",
         "the copy failed its integrity check and was discarded: {error}",
+    ),
+    "restore.server": (
+        "PostgreSQL 上的数据库不用 restore 恢复：新建一个空数据库，再 yeji --db 备份文件 "
+        "migrate --to 新库地址",
+        "a store on PostgreSQL is not restored in place: make an empty database, then yeji "
+        "--db BACKUP migrate --to ITS-URL",
+    ),
+    "migrate.not_empty": (
+        "{path} 中已有数据表，未作改动；请指定一个空数据库",
+        "{path} already holds tables and was left alone: give an empty database",
+    ),
+    "migrate.counts": (
+        "复制后行数不一致，已撤销复制：{tables}",
+        "the copy's row counts differ, so it was undone: {tables}",
+    ),
+    "migrate.step.schema": ("建立数据表…", "making the tables…"),
+    "migrate.step.rows": ("复制数据…", "copying the rows…"),
+    "migrate.step.check": ("核对行数…", "checking the counts…"),
+    "migrate.table": ("{table}\t{source}\t{copy}", "{table}\t{source}\t{copy}"),
+    "migrate.head": ("数据表\t原库\t副本", "table\tstore\tcopy"),
+    "migrate.done": (
+        "已复制到 {path}：{tables} 张表，每张表行数一致",
+        "copied to {path}: {tables} tables, every table's row count the same",
     ),
     "check.ok": ("无问题", "all good"),
     "check.found": (

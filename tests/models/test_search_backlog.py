@@ -3,11 +3,11 @@ then the filter still finds them, and nothing a clerk does to a waiting lead bre
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
+from peewee import IntegrityError
 
 from models import leads, ledger, search_backlog
 from models.leads import LeadFields, LeadFilter
@@ -135,7 +135,7 @@ def test_a_duplicate_in_an_import_is_refused_by_the_unique_index_it_keeps(
 ) -> None:
     # the importer refuses duplicate rows itself; the store's unique index is the backstop,
     # kept while the others are built again, and the whole import is undone
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):  # Peewee's, whichever engine
         upsert_leads([lead(FIRMS[0], "定制家居"), lead(FIRMS[0], "定制家居")], "imp", TODAY)
     assert Lead.select().count() == 0
     assert waiting_ranges() == []

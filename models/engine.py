@@ -1,0 +1,184 @@
+"""Which engine holds the store (an SQLite file or a PostgreSQL database) and what SQL differs
+between the two: the one place the rest of ``models`` asks.
+
+A store is named by a path (SQLite) or by a URL ``postgresql://user:password@host:port/db``
+(PostgreSQL, ``models.postgres``). Everything above ``models`` sees the same records either way.
+This module imports neither Peewee's drivers nor psycopg: ``yeji status`` on a file never pays
+for the server's driver.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from peewee import SQL, Cast, fn
+
+Kind = Literal["sqlite", "postgres"]
+
+_kind: Kind = "sqlite"
+
+
+class StoreUrl(str):
+    """A PostgreSQL store's address, as given (``--db`` or ``YEJI_DB``)."""
+
+    @property
+    def shown(self) -> str:
+        """The address without its password, for messages and the audit."""
+        parts = urlsplit(self)
+        if parts.password is None:
+            return str(self)
+        host = parts.netloc.rsplit("@", 1)[1]
+        user = parts.username or ""
+        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+#: Where a store lives: a file, or a database on a server.
+StorePlace = Path | StoreUrl
+
+_URL = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
+
+
+def place_of(text: str) -> StorePlace:
+    """A ``--db`` value as a store place: a URL stays a URL, anything else is a path."""
+    if _URL.match(text):
+        return StoreUrl(text)
+    return Path(text).expanduser()
+
+
+def shown(place: StorePlace) -> str:
+    """A store place as the user may see it (never a password)."""
+    return place.shown if isinstance(place, StoreUrl) else str(place)
+
+
+def kind() -> Kind:
+    """The engine of the store this process opened last."""
+    return _kind
+
+
+def set_kind(value: Kind) -> None:
+    """Record the engine of the store being opened (``models.db.open_store`` calls it)."""
+    global _kind
+    _kind = value
+
+
+def on_server() -> bool:
+    """True when the store is a PostgreSQL database."""
+    return _kind == "postgres"
+
+
+def sql(text: str) -> str:
+    """Raw SQL written with SQLite's ``?`` placeholders, in the engine's own (psycopg: ``%s``,
+    with a literal ``%`` doubled). Our raw SQL never holds a ``?`` inside a string literal."""
+    if _kind == "sqlite":
+        return text
+    return text.replace("%", "%%").replace("?", "%s")
+
+
+# --- expressions whose spelling differs -------------------------------------------------------
+
+
+def contains(column: Any, word: str) -> Any:
+    """``column`` holds ``word`` anywhere (plain characters: no pattern syntax). On a server
+    a ``LIKE``, which the search key's ``pg_trgm`` index answers for 3+ characters."""
+    if _kind == "postgres":
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return column.like(f"%{escaped}%")
+    return fn.instr(column, word) > 0
+
+
+def total(column: Any) -> Any:
+    """The sum of ``column``, 0 over no rows (SQLite's TOTAL)."""
+    if _kind == "postgres":
+        return fn.COALESCE(fn.SUM(column), 0)
+    return fn.TOTAL(column)
+
+
+def count_true(column: Any) -> Any:
+    """How many rows have a true boolean ``column``."""
+    # coerce(False): the count is a number, not the column's flag
+    if _kind == "postgres":
+        return fn.COUNT(column).filter(column == SQL("true")).coerce(False)
+    return fn.TOTAL(column).coerce(False)
+
+
+def month_of(column: Any) -> Any:
+    """``YYYY-MM`` of a date column."""
+    if _kind == "postgres":
+        return fn.to_char(column, SQL("'YYYY-MM'"))  # inline: GROUP BY must see the same text
+    return fn.substr(column, 1, 7)  # dates are ISO text: YYYY-MM-DD
+
+
+def day_of(column: Any) -> Any:
+    """The day of a timestamp column."""
+    if _kind == "postgres":
+        return Cast(column, "date")
+    return fn.DATE(column)
+
+
+def has_any_of(column: Any, characters: str) -> Any:
+    """``column`` holds one of ``characters`` (a set of code points, written for a class)."""
+    if _kind == "postgres":
+        return column.regexp(f"[{characters}]")
+    return fn.glob(f"*[{characters}]*", column)
+
+
+__all__ = [
+    "Kind",
+    "StorePlace",
+    "StoreUrl",
+    "contains",
+    "count_true",
+    "day_of",
+    "has_any_of",
+    "kind",
+    "month_of",
+    "on_server",
+    "place_of",
+    "set_kind",
+    "shown",
+    "sql",
+    "total",
+]
+
+
+# --- raw SQL whose spelling differs -----------------------------------------------------------
+
+
+def temp_schema() -> str:
+    """The schema of this connection's temporary tables."""
+    return "pg_temp" if _kind == "postgres" else "temp"
+
+
+def differs(a: str, b: str) -> str:
+    """``a`` and ``b`` differ, NULL being a value (SQLite's IS NOT)."""
+    return f"{a} IS DISTINCT FROM {b}" if _kind == "postgres" else f"{a} IS NOT {b}"
+
+
+def greater(a: str, b: str) -> str:
+    """The greater of two values."""
+    return f"GREATEST({a}, {b})" if _kind == "postgres" else f"MAX({a}, {b})"
+
+
+def as_text(column: str, *, boolean: bool = False) -> str:
+    """A column's value as the audit writes it (a flag as 1 or 0)."""
+    if boolean and _kind == "postgres":
+        return f"CASE WHEN {column} THEN '1' WHEN NOT {column} THEN '0' END"
+    return f"CAST({column} AS TEXT)"
+
+
+def json_object(pairs: str) -> str:
+    """A JSON object of ``'key', value, …`` pairs, as text."""
+    return f"json_build_object({pairs})::text" if _kind == "postgres" else f"json_object({pairs})"
+
+
+def date_param() -> str:
+    """A ``?`` placeholder for an ISO day going into a date column."""
+    return "CAST(? AS DATE)" if _kind == "postgres" else "?"
+
+
+def column_type(sqlite: str, postgres: str) -> str:
+    """A column's declared type: SQLite's staging tables leave most untyped."""
+    return postgres if _kind == "postgres" else sqlite

@@ -1,0 +1,238 @@
+"""The store on PostgreSQL: what stands in for each SQLite-only part.
+
+- the trigger-kept totals (``stage_total``, ``activity_day``) and the append-only history: the
+  same rules as PL/pgSQL trigger functions;
+- the FTS5 trigram search: a ``pg_trgm`` GIN index on the search key (``LIKE '%word%'`` and
+  ``strpos`` use it);
+- ``PRAGMA user_version``: the one-row table ``yeji_schema``, upgraded by the same steps;
+- ``BEGIN IMMEDIATE``: a transaction-scoped advisory lock taken first thing, so writers queue
+  one at a time exactly as on SQLite and nobody's read-then-write loses another's update; a
+  wait longer than ``models.db.BUSY_WAIT_S`` ends as StoreBusy;
+- ``PRAGMA data_version``: a counter every write statement bumps (statement triggers), and a
+  ``NOTIFY yeji_store`` with it that a running app LISTENs for;
+- the network-filesystem check, the presence file and the search side index do not apply.
+
+psycopg (the ``postgres`` extra) is imported only here, and only when a URL is opened.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import ExitStack
+from typing import Any
+
+from peewee import Database, OperationalError
+
+from models.engine import StoreUrl
+
+#: Taken by every write transaction (``pg_advisory_xact_lock``): the store's one write lock.
+WRITE_LOCK_KEY = 0x79656A69  # "yeji"
+#: The channel a commit notifies.
+CHANNEL = "yeji_store"
+
+#: Tables whose changes a running app reloads for (every table that holds the campaign).
+WATCHED = (
+    "campaign",
+    "target",
+    "investment_group",
+    "unit",
+    "consultant",
+    "park_partner",
+    "lead",
+    "saved_view",
+    "stage_change",
+    "follow_up",
+    "event",
+    "event_lead",
+    "activity",
+    "activity_lead",
+    "app_user",
+)
+
+_ACTIVITY_DAY = """
+CREATE OR REPLACE FUNCTION yeji_activity_day() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    UPDATE activity_day SET n = n - 1 WHERE day = OLD."date" AND unit_id = OLD.unit_id
+      AND kind = OLD.kind AND led_by_principal = OLD.led_by_principal;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO activity_day (day, unit_id, kind, led_by_principal, n)
+      VALUES (NEW."date", NEW.unit_id, NEW.kind, NEW.led_by_principal, 1)
+      ON CONFLICT (day, unit_id, kind, led_by_principal)
+      DO UPDATE SET n = activity_day.n + 1;
+  END IF;
+  RETURN NULL;
+END $$"""
+
+_STAGE_TOTAL = """
+CREATE OR REPLACE FUNCTION yeji_stage_total() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    UPDATE stage_total SET leads = leads - 1, amount_wan = amount_wan - OLD.amount_wan
+      WHERE stage = OLD.stage;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO stage_total (stage, leads, amount_wan) VALUES (NEW.stage, 1, NEW.amount_wan)
+      ON CONFLICT (stage) DO UPDATE SET leads = stage_total.leads + 1,
+      amount_wan = stage_total.amount_wan + NEW.amount_wan;
+  END IF;
+  RETURN NULL;
+END $$"""
+
+_APPEND_ONLY = """
+CREATE OR REPLACE FUNCTION yeji_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'stage_change' AND TG_OP = 'DELETE'
+     AND NOT EXISTS (SELECT 1 FROM lead WHERE id = OLD.lead_id) THEN
+    RETURN OLD;  -- the history goes with its lead, and only then
+  END IF;
+  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END $$"""
+
+_CHANGED = f"""
+CREATE OR REPLACE FUNCTION yeji_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE yeji_schema SET data_version = data_version + 1;
+  PERFORM pg_notify('{CHANNEL}', '');
+  RETURN NULL;
+END $$"""
+
+#: Everything past the tables Peewee creates: functions, triggers, the search index.
+SCHEMA: tuple[str, ...] = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE TABLE yeji_schema (version INTEGER NOT NULL, data_version BIGINT NOT NULL)",
+    "INSERT INTO yeji_schema VALUES (0, 0)",
+    _ACTIVITY_DAY,
+    _STAGE_TOTAL,
+    _APPEND_ONLY,
+    _CHANGED,
+    "CREATE TRIGGER activity_day_keep AFTER INSERT OR DELETE OR UPDATE OF "
+    '"date", unit_id, kind, led_by_principal ON activity '
+    "FOR EACH ROW EXECUTE FUNCTION yeji_activity_day()",
+    "CREATE TRIGGER stage_total_keep AFTER INSERT OR DELETE OR UPDATE OF stage, amount_wan "
+    "ON lead FOR EACH ROW EXECUTE FUNCTION yeji_stage_total()",
+    "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit "
+    "FOR EACH ROW EXECUTE FUNCTION yeji_append_only()",
+    "CREATE TRIGGER stage_change_append_only BEFORE UPDATE OR DELETE ON stage_change "
+    "FOR EACH ROW EXECUTE FUNCTION yeji_append_only()",
+    "CREATE INDEX lead_search_trgm ON lead USING gin (search_key gin_trgm_ops)",
+    *(
+        f"CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION yeji_changed()"
+        for table in WATCHED
+    ),
+)
+
+
+def driver_missing() -> bool:
+    """True when psycopg 3 (``pip install 'yeji-tui[postgres]'``) is not installed."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return True
+    return False
+
+
+def make_database(url: StoreUrl) -> Database:
+    """A Peewee database for ``url`` (not yet connected), one connection shared by threads
+    as on SQLite. Autocommit outside transactions, read committed within."""
+    from playhouse.db_url import connect  # type: ignore[import-untyped]
+
+    db: Database = connect(str(url), thread_safe=False, prefer_psycopg3=True)
+    return db
+
+
+def has_schema(db: Database) -> bool:
+    """True when the database holds a yeji store (its version table)."""
+    return bool(db.table_exists("yeji_schema"))
+
+
+def is_empty(db: Database) -> bool:
+    """True when the database holds no tables at all (a store may be made in it)."""
+    return not db.get_tables()
+
+
+def schema_version(db: Database) -> int:
+    """The version ``yeji_schema`` records (0 where there is none yet)."""
+    if not has_schema(db):
+        return 0
+    row = db.execute_sql("SELECT version FROM yeji_schema").fetchone()  # type: ignore[no-untyped-call]
+    return int(row[0]) if row else 0
+
+
+def set_schema_version(db: Database, version: int) -> None:
+    """Record the schema version (inside the upgrade's transaction)."""
+    db.execute_sql("UPDATE yeji_schema SET version = %s", (version,))  # type: ignore[no-untyped-call]
+
+
+def create_schema(db: Database, tables: Any) -> None:
+    """Make a new store's schema in an empty database (inside a transaction)."""
+    # WITHOUT ROWID is SQLite's alone; Peewee writes it for any engine
+    plain = [model for model in tables if model._meta.without_rowid]
+    for model in plain:
+        model._meta.without_rowid = False
+    try:
+        db.create_tables(tables)
+    finally:
+        for model in plain:
+            model._meta.without_rowid = True
+    for statement in SCHEMA:
+        db.execute_sql(statement.replace("%", "%%"))  # type: ignore[no-untyped-call]
+
+
+def data_version(db: Database) -> int:
+    """The store's change counter: it moves with every committed write statement."""
+    row = db.execute_sql("SELECT data_version FROM yeji_schema").fetchone()  # type: ignore[no-untyped-call]
+    return int(row[0]) if row else 0
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """True for a statement that gave up waiting for a lock (``lock_timeout``)."""
+    return "lock timeout" in str(error) or getattr(error, "sqlstate", "") == "55P03"
+
+
+def take_write_lock(db: Database, stack: ExitStack, wait_s: float) -> None:
+    """Begin a transaction and take the store's write lock in it, waiting at most ``wait_s``
+    (the lock is released by the commit or rollback). Raises OperationalError with "lock
+    timeout" when the wait is over."""
+    stack.enter_context(db.atomic())
+    ms = max(1, int(wait_s * 1000))
+    db.execute_sql(f"SET LOCAL lock_timeout = {ms}")  # type: ignore[no-untyped-call]
+    try:
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))  # type: ignore[no-untyped-call]
+    except Exception as exc:
+        if is_lock_timeout(exc):
+            raise OperationalError(f"lock timeout: {exc}") from exc
+        raise
+    db.execute_sql("SET LOCAL lock_timeout = 0")  # type: ignore[no-untyped-call]
+
+
+class ChangeListener:
+    """LISTENs for the store's commits on a connection of its own (``models.db.ChangeWatcher``
+    on a server): ``changed`` is True once after each commit made elsewhere."""
+
+    def __init__(self, url: StoreUrl) -> None:
+        import psycopg
+
+        self._conn = psycopg.connect(str(url), autocommit=True)
+        self._conn.execute(f"LISTEN {CHANNEL}")
+        self._lock = threading.Lock()
+        self._own = 0
+
+    def _pending(self) -> int:
+        with self._lock:
+            return sum(1 for _ in self._conn.notifies(timeout=0))
+
+    def absorb(self) -> None:
+        """Our own commit: not a change to react to."""
+        self._pending()
+
+    def changed(self) -> bool:
+        """True once after each commit made elsewhere (since the last look)."""
+        return self._pending() > 0
+
+    def close(self) -> None:
+        """Close the listening connection."""
+        with self._lock:
+            self._conn.close()
