@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 from peewee import Model
 
+from models import engine, postgres
 from models.db import PRAGMAS, immediate
 from models.tables import STAGE_BACKFILL, SUMMARY_BACKFILL, database, run_sql
 
@@ -70,6 +71,11 @@ def bulk_load() -> Iterator[None]:
     the whole tables, so they are right whatever the tables held before."""
     if database.in_transaction():
         raise RuntimeError("bulk_load() takes its own write transaction")
+    if engine.on_server():  # the server keeps its indexes and totals as rows go in
+        with immediate():
+            yield
+            postgres.follow_ids(database, list(_TABLES))
+        return
     # the index builds sort in temporary files, not in memory (a million leads' keys: ~150 MB)
     run_sql("PRAGMA temp_store = FILE")
     try:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from peewee import fn
 
-from models import audit
+from models import audit, engine, postgres
 from models.access import authorize, current_actor
 from models.db import StoreError, immediate
 from models.records import CampaignSettings
@@ -22,6 +22,7 @@ from models.tables import (
     Lead,
     Target,
     Unit,
+    database,
     rows,
     run_sql,
 )
@@ -242,6 +243,9 @@ def clear_campaign_data() -> None:
 
     with immediate():
         authorize(current_actor(), "campaign")
+        if engine.on_server():
+            postgres.truncate_all(database, [m._meta.table_name for m in ALL_TABLES])
+            return
         for name in APPEND_ONLY_NAMES:
             run_sql(f"DROP TRIGGER IF EXISTS {name}")
         clear_tables(list(reversed(ALL_TABLES)))

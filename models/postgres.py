@@ -116,6 +116,11 @@ SCHEMA: tuple[str, ...] = (
     "FOR EACH ROW EXECUTE FUNCTION yeji_append_only()",
     "CREATE TRIGGER stage_change_append_only BEFORE UPDATE OR DELETE ON stage_change "
     "FOR EACH ROW EXECUTE FUNCTION yeji_append_only()",
+    # TRUNCATE passes row triggers by: refused apart
+    "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
+    "FOR EACH STATEMENT EXECUTE FUNCTION yeji_append_only()",
+    "CREATE TRIGGER stage_change_no_truncate BEFORE TRUNCATE ON stage_change "
+    "FOR EACH STATEMENT EXECUTE FUNCTION yeji_append_only()",
     "CREATE INDEX lead_search_trgm ON lead USING gin (search_key gin_trgm_ops)",
     *(
         f"CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
@@ -179,6 +184,31 @@ def create_schema(db: Database, tables: Any) -> None:
             model._meta.without_rowid = True
     for statement in SCHEMA:
         db.execute_sql(statement.replace("%", "%%"))  # type: ignore[no-untyped-call]
+
+
+#: The truncate guards, by table: lifted only to rebuild the demo from nothing.
+_TRUNCATE_GUARDS = {"audit": "audit_no_truncate", "stage_change": "stage_change_no_truncate"}
+
+
+def truncate_all(db: Database, tables: list[str]) -> None:
+    """Inside a write transaction: empty these tables at once, their ids starting again from 1
+    (as SQLite's do), the append-only guards lifted for it and put back before the commit."""
+    for table, guard in _TRUNCATE_GUARDS.items():
+        db.execute_sql(f'ALTER TABLE "{table}" DISABLE TRIGGER {guard}')  # type: ignore[no-untyped-call]
+    names = ", ".join(f'"{t}"' for t in tables)
+    db.execute_sql(f"TRUNCATE {names} RESTART IDENTITY")  # type: ignore[no-untyped-call]
+    for table, guard in _TRUNCATE_GUARDS.items():
+        db.execute_sql(f'ALTER TABLE "{table}" ENABLE TRIGGER {guard}')  # type: ignore[no-untyped-call]
+
+
+def follow_ids(db: Database, tables: list[str]) -> None:
+    """After rows went in with their ids given (a copy, the demo): each table's next new id
+    follows on from the largest one there."""
+    for table in tables:
+        db.execute_sql(  # type: ignore[no-untyped-call]
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+            f'COALESCE((SELECT MAX(id) FROM "{table}"), 0) + 1, false)'
+        )
 
 
 def data_version(db: Database) -> int:

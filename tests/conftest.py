@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,6 +103,15 @@ def _server_dump(url: StoreUrl) -> str:
             for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
                 lines.append(f"{table} {row!r}")
     return "\n".join(lines)
+
+
+def other_connection(place: StorePlace) -> Any:
+    """A DB-API connection of another client to the store (``execute``, ``commit``)."""
+    if isinstance(place, StoreUrl):
+        import psycopg
+
+        return psycopg.connect(str(place))
+    return sqlite3.connect(place)
 
 
 @pytest.fixture

@@ -262,7 +262,7 @@ def lead_batches(
             touched = max(touched, noted)
         batch.leads.append(
             (
-                *(lead_id, company, project, industry, amount, int(industrial), source),
+                *(lead_id, company, project, industry, amount, bool(industrial), source),
                 *(plan.units[unit_of()], stage, found.isoformat(), _iso(valid), _iso(signed)),
                 *(_iso(started), _iso(dropped), rng.choice(DROP_REASONS) if dropped else ""),
                 *(now, now, 1, search_key(company, project), touched.isoformat()),
@@ -313,4 +313,4 @@ def activity_rows(plan: DemoPlan, rng: random.Random, count: int) -> Iterator[Ro
         principal = kind == "trip" and random_() < 0.4
         destination = rng.choice(DESTINATIONS) if kind in ("trip", "promotion") else ""
         company = names.company(industry_of()) if kind in ("trip", "visit") else ""
-        yield (day, unit, kind, int(principal), destination, company, "")
+        yield (day, unit, kind, bool(principal), destination, company, "")

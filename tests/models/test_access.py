@@ -15,15 +15,18 @@ from models import identity, leads
 from models.access import AccessRefused, current_actor
 from models.audit import AuditQuery, audit_lines, replay_problems
 from models.campaigns import save_campaign
-from models.db import NotAllowed, close_store, open_store
+from models.db import NotAllowed, close_store, open_store, opened_store
 from models.ledger import ActivityInput, add_activities, log_activity, upsert_leads
 from models.maintenance import check_store
 from models.queries import load_campaign
 from models.records import UserSpec
 from models.tables import Lead, database
-from tests.conftest import lead, small_campaign
+from tests.conftest import lead, small_campaign, store_dump
 from yeji_tui.config import ConfigError, campaign_to_toml, parse_campaign
 from yeji_tui.strings import Catalog
+
+# every store test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2022, 9, 10)
 USERS = (
@@ -51,8 +54,9 @@ def roles_store(campaign_store: Path, login: list[str]) -> Path:
 
 
 def dump() -> list[str]:
-    conn: sqlite3.Connection = database.connection()  # type: ignore[no-untyped-call]
-    return list(conn.iterdump())
+    opened = opened_store()
+    assert opened is not None
+    return store_dump(opened.path).splitlines()
 
 
 def test_without_users_everyone_is_office_and_with_users_an_unlisted_account_is_a_leader(
@@ -206,6 +210,7 @@ def test_bad_users_are_refused_naming_the_key(users: str, key: str) -> None:
     assert any(p.startswith(f"c.toml: {key}:") for p in bad.value.problems)
 
 
+@pytest.mark.sqlite_only  # an SQLite file's upgrade and restore
 def test_an_older_store_upgrades_with_a_baseline_for_every_lead(
     roles_store: Path, tmp_path: Path
 ) -> None:
@@ -226,6 +231,7 @@ def test_an_older_store_upgrades_with_a_baseline_for_every_lead(
     assert replay_problems() == []
 
 
+@pytest.mark.sqlite_only  # an SQLite file's upgrade and restore
 def test_edit_valid_drop_the_campaign_file_and_a_restore_each_leave_their_entry(
     roles_store: Path, login: list[str], tmp_path: Path
 ) -> None:

@@ -14,6 +14,9 @@ from models.queries import count_projects
 from models.tables import FollowUp, Lead, StageChange
 from tests.conftest import lead
 
+# every store test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
+
 TODAY = date(2022, 9, 10)
 
 

@@ -10,7 +10,7 @@ import pytest
 from peewee import fn
 from playhouse.test_utils import count_queries
 
-from models import queries
+from models import engine, queries
 from models.campaigns import save_campaign
 from models.db import SCHEMA_VERSION, ChangeWatcher, StoreError, open_store, schema_version
 from models.leads import LeadFilter, stage_totals
@@ -18,8 +18,11 @@ from models.ledger import add_activities, upsert_leads
 from models.queries import activity_counts, count_projects, load_campaign
 from models.records import ProjectFacts
 from models.tables import Activity, ActivityDay, Lead, StageTotal, database, rows
-from tests.conftest import FIXTURES, activity, lead, small_campaign
+from tests.conftest import FIXTURES, activity, lead, other_connection, small_campaign
 from yeji_tui.status import gather
+
+# every store test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
 
 
 def columns(db_path: Path) -> dict[str, list[str]]:
@@ -44,6 +47,7 @@ def columns(db_path: Path) -> dict[str, list[str]]:
     return out
 
 
+@pytest.mark.sqlite_only  # SQLite's own settings
 def test_store_uses_wal_foreign_keys_busy_timeout_and_a_bigger_cache(store_path: Path) -> None:
     pragma = lambda name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
     assert pragma("journal_mode") == "wal"
@@ -144,7 +148,7 @@ def test_the_day_summary_follows_inserts_updates_and_deletes(campaign_store: Pat
 
 
 def counted_stages() -> dict[str, tuple[int, int]]:
-    query = Lead.select(Lead.stage, fn.COUNT(Lead.id), fn.TOTAL(Lead.amount_wan))
+    query = Lead.select(Lead.stage, fn.COUNT(Lead.id), engine.total(Lead.amount_wan))
     return {stage: (n, int(total)) for stage, n, total in rows(query.group_by(Lead.stage))}
 
 
@@ -247,7 +251,7 @@ def test_saving_a_campaign_twice_changes_nothing_and_removing_a_used_unit_is_ref
 def test_change_watcher_sees_commits_from_other_connections(campaign_store: Path) -> None:
     watcher = ChangeWatcher(campaign_store)
     assert not watcher.changed()
-    other = sqlite3.connect(campaign_store)
+    other = other_connection(campaign_store)
     other.execute("UPDATE campaign SET name = '改名'")
     other.commit()
     other.close()

@@ -11,18 +11,28 @@ from pathlib import Path
 import pytest
 
 from models.db import close_store
+from models.engine import StorePlace
 from tests.conftest import SAMPLE
 from yeji_tui.cli import main
 from yeji_tui.text import cell_width
+
+# every store test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
 
 CHECKER = Path(__file__).resolve().parents[3] / "shared" / "tools" / "check_sample.py"
 YEJI = Path(sys.executable).parent / "yeji"
 
 
 @pytest.fixture
-def yeji(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """Run ``yeji ARGS`` against a store in tmp_path; returns (exit code, stdout, stderr)."""
-    monkeypatch.setenv("YEJI_DB", str(tmp_path / "store.sqlite3"))
+def yeji(  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    store_place: StorePlace,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):
+    """Run ``yeji ARGS`` against a store in tmp_path (or a fresh database); returns (exit code,
+    stdout, stderr)."""
+    monkeypatch.setenv("YEJI_DB", str(store_place))
     monkeypatch.setenv("YEJI_SETTINGS", str(tmp_path / "settings.toml"))
     monkeypatch.delenv("YEJI_TODAY", raising=False)
     monkeypatch.delenv("YEJI_LANG", raising=False)

@@ -4,7 +4,6 @@ store unchanged; ``yeji audit`` prints the audit's columns in the UI language.""
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,12 @@ from models import identity
 from models.campaigns import save_campaign
 from models.db import close_store
 from models.records import UserSpec
-from tests.conftest import small_campaign
+from tests.conftest import small_campaign, store_dump
 from yeji_tui.cli import EXIT_NOT_ALLOWED, main
 from yeji_tui.config import campaign_to_toml
+
+# every store test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
 
 LEDGER = (
     "company,project,industry,amount_wan,is_industrial,source,unit,stage,found_on,"
@@ -35,8 +37,7 @@ def shared(campaign_store: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def dump(path: Path) -> list[str]:
-    with sqlite3.connect(path) as conn:
-        return list(conn.iterdump())
+    return store_dump(path).splitlines()
 
 
 def yeji(path: Path, *args: str) -> int:

@@ -14,6 +14,9 @@ from tests.conftest import SAMPLE
 from yeji_tui.importer import ImportRefused, check_activities, check_leads, parse_day
 from yeji_tui.strings import Catalog
 
+# every store test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
+
 HEADER = "company,project,industry,amount_wan,is_industrial,source,unit,stage,found_on,valid_since,signed_on,started_on,dropped_reason\n"
 T = Catalog("zh")
 

@@ -23,6 +23,9 @@ from yeji_tui.targets import dispatch_lines, group_tasks, nominees, ordered_out,
 from yeji_tui.text import cell_width
 from yeji_tui.xlsx import read_workbook
 
+# every store test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
+
 T = Catalog("zh")
 SINCE, UNTIL = date(2022, 8, 1), date(2022, 8, 14)
 
