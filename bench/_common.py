@@ -17,8 +17,14 @@ def yeji_cmd() -> list[str]:
     return [str(BIN / "yeji")]
 
 
-def ensure_big_store(path: Path, leads: int = 100_000, activities: int = 300_000) -> Path:
-    """A demo store with ``leads`` and ``activities``, made once and reused."""
+def ensure_big_store(
+    path: Path | str, leads: int = 100_000, activities: int = 300_000
+) -> Path | str:
+    """A demo store with ``leads`` and ``activities``, made once and reused. A PostgreSQL URL
+    is used as it is (fill it first: ``yeji --db FILE migrate --to URL``)."""
+    if isinstance(path, str) and path.startswith("postgresql://"):
+        return path
+    path = Path(path)
     if not path.exists():
         started = time.perf_counter()
         subprocess.run(

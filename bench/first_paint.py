@@ -95,7 +95,7 @@ def main() -> int:
     parser.add_argument("--limit-time", type=float, help="default: the screen's target")
     parser.add_argument("--limit-mb", type=float, default=25)
     args = parser.parse_args()
-    store = ensure_big_store(Path(args.store))
+    store = ensure_big_store(args.store)
     commands = {
         "bare": [sys.executable, str(HERE / "bare_app.py")],
         args.screen: [*yeji_cmd(), "--db", str(store), "--section", args.screen],

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 from _common import ensure_big_store, median_seconds, yeji_cmd
 
@@ -21,7 +20,7 @@ def main() -> int:
     parser.add_argument("--store", default="/tmp/yeji-bench-100k.sqlite3")
     parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args()
-    store = ensure_big_store(Path(args.store))
+    store = ensure_big_store(args.store)
     yeji = [*yeji_cmd(), "--db", str(store)]
     until = date.today()
     since = until - timedelta(days=13)

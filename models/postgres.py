@@ -8,8 +8,11 @@
 - ``BEGIN IMMEDIATE``: a transaction-scoped advisory lock taken first thing, so writers queue
   one at a time exactly as on SQLite and nobody's read-then-write loses another's update; a
   wait longer than ``models.db.BUSY_WAIT_S`` ends as StoreBusy;
-- ``PRAGMA data_version``: a counter every write statement bumps (statement triggers), and a
-  ``NOTIFY yeji_store`` with it that a running app LISTENs for;
+- ``PRAGMA data_version``: a counter every write transaction bumps as it ends (``models.db``'s
+  ``immediate``, where every write passes: once a transaction, not once a row); and for live
+  refresh a ``NOTIFY yeji_store`` from a statement trigger on every table a screen shows, which
+  a running app LISTENs for — so a change made with ``psql`` is seen too (PostgreSQL folds the
+  notices of one transaction into one);
 - the network-filesystem check, the presence file and the search side index do not apply.
 
 psycopg (the ``postgres`` extra) is imported only here, and only when a URL is opened.
@@ -29,25 +32,6 @@ from models.engine import StoreUrl
 WRITE_LOCK_KEY = 0x79656A69  # "yeji"
 #: The channel a commit notifies.
 CHANNEL = "yeji_store"
-
-#: Tables whose changes a running app reloads for (every table that holds the campaign).
-WATCHED = (
-    "campaign",
-    "target",
-    "investment_group",
-    "unit",
-    "consultant",
-    "park_partner",
-    "lead",
-    "saved_view",
-    "stage_change",
-    "follow_up",
-    "event",
-    "event_lead",
-    "activity",
-    "activity_lead",
-    "app_user",
-)
 
 _ACTIVITY_DAY = """
 CREATE OR REPLACE FUNCTION yeji_activity_day() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -90,19 +74,48 @@ BEGIN
   RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
 END $$"""
 
+#: Tables whose changes a running app reloads for (every table a screen shows).
+WATCHED = (
+    "campaign",
+    "target",
+    "investment_group",
+    "unit",
+    "consultant",
+    "park_partner",
+    "lead",
+    "saved_view",
+    "stage_change",
+    "follow_up",
+    "event",
+    "event_lead",
+    "activity",
+    "activity_lead",
+    "app_user",
+)
+
 _CHANGED = f"""
 CREATE OR REPLACE FUNCTION yeji_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE yeji_schema SET data_version = data_version + 1;
   PERFORM pg_notify('{CHANNEL}', '');
   RETURN NULL;
 END $$"""
 
-#: Everything past the tables Peewee creates: functions, triggers, the search index.
-SCHEMA: tuple[str, ...] = (
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+#: The version table, made with the tables.
+VERSION_TABLE: tuple[str, ...] = (
     "CREATE TABLE yeji_schema (version INTEGER NOT NULL, data_version BIGINT NOT NULL)",
     "INSERT INTO yeji_schema VALUES (0, 0)",
+)
+#: The totals the triggers below keep, counted afresh (a copy adds its upkeep after its rows).
+BACKFILL: tuple[str, ...] = (
+    "INSERT INTO stage_total (stage, leads, amount_wan) "
+    "SELECT stage, COUNT(*), COALESCE(SUM(amount_wan), 0) FROM lead GROUP BY stage",
+    "INSERT INTO activity_day (day, unit_id, kind, led_by_principal, n) "
+    'SELECT "date", unit_id, kind, led_by_principal, COUNT(*) FROM activity '
+    'GROUP BY "date", unit_id, kind, led_by_principal',
+)
+#: Everything past the tables: functions, triggers, the search index.
+UPKEEP: tuple[str, ...] = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     _ACTIVITY_DAY,
     _STAGE_TOTAL,
     _APPEND_ONLY,
@@ -173,6 +186,12 @@ def set_schema_version(db: Database, version: int) -> None:
 
 def create_schema(db: Database, tables: Any) -> None:
     """Make a new store's schema in an empty database (inside a transaction)."""
+    create_tables(db, tables)
+    add_upkeep(db)
+
+
+def create_tables(db: Database, tables: Any) -> None:
+    """The store's tables and its version table, without the upkeep (``add_upkeep``)."""
     # WITHOUT ROWID is SQLite's alone; Peewee writes it for any engine
     plain = [model for model in tables if model._meta.without_rowid]
     for model in plain:
@@ -182,8 +201,20 @@ def create_schema(db: Database, tables: Any) -> None:
     finally:
         for model in plain:
             model._meta.without_rowid = True
-    for statement in SCHEMA:
+    for statement in VERSION_TABLE:
+        db.execute_sql(statement)  # type: ignore[no-untyped-call]
+
+
+def add_upkeep(db: Database, *, backfill: bool = False) -> None:
+    """The trigger functions, triggers and search index; with ``backfill``, the totals counted
+    first from rows already there (a copy: once, not a trigger run per row)."""
+    for statement in (*(BACKFILL if backfill else ()), *UPKEEP):
         db.execute_sql(statement.replace("%", "%%"))  # type: ignore[no-untyped-call]
+
+
+def mark_changed(db: Database) -> None:
+    """At the end of a write transaction: move the change counter (``data_version``)."""
+    db.execute_sql("UPDATE yeji_schema SET data_version = data_version + 1")  # type: ignore[no-untyped-call]
 
 
 #: The truncate guards, by table: lifted only to rebuild the demo from nothing.

@@ -2,6 +2,6 @@
 
 import sys
 
-from yeji_tui.cli import main
+from yeji_tui.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -184,8 +184,26 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def run() -> int:
+    """The ``yeji`` console script: ``main`` on this process's command line, with the
+    PostgreSQL driver kept out when no store of the command is on a server."""
+    leave_out_server_driver(sys.argv[1:], os.environ.get("YEJI_DB", ""))
+    return main()
+
+
+def leave_out_server_driver(argv: list[str], env_store: str) -> None:
+    """Keep psycopg from being imported when nothing names a PostgreSQL store: Peewee imports
+    whatever driver is installed as it loads (+100 ms and 11 MB on every command), and a
+    process here opens one store. Only the console script does this; tests call ``main``."""
+    named = [a.lower() for a in [*argv, env_store]]  # also --db=postgresql://…
+    if any("postgresql://" in a or "postgres://" in a for a in named):
+        return
+    sys.modules.setdefault("psycopg", None)  # type: ignore[arg-type]
+    sys.modules.setdefault("psycopg2", None)  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``yeji`` console script.
+    """Entry point of the command line (the console script calls it through ``run``).
 
     Every failure ends here as one line on stderr, ``yeji: <what, where, what to do>``, and an
     exit code (1 data, 2 usage, 3 not allowed, 4 busy); ``YEJI_DEBUG=1`` shows the traceback.
