@@ -19,7 +19,7 @@ from typing import Any
 
 from peewee import Database, Model, SqliteDatabase
 
-from models import postgres
+from models import engine, postgres
 from models.db import PRAGMAS, SCHEMA_VERSION, StoreError, opened_store
 from models.engine import StorePlace, StoreUrl
 from models.storefile import install, make_dirs, new_file
@@ -68,9 +68,13 @@ def _rows(source: Database, model: type[Model]) -> Iterator[list[Any]]:
     fields = model._meta.sorted_fields
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     order = ", ".join(f'"{f.column_name}"' for f in model._meta.get_primary_keys())  # type: ignore[no-untyped-call]
-    cursor = source.execute_sql(
-        f'SELECT {columns} FROM "{model._meta.table_name}" ORDER BY {order}'
-    )  # type: ignore[no-untyped-call]
+    sql = f'SELECT {columns} FROM "{model._meta.table_name}" ORDER BY {order}'
+    if engine.on_server():  # a server-side cursor: a batch at a time, not the whole table
+        named = f"yeji_copy_{model._meta.table_name}"
+        cursor = source.connection().cursor(name=named)  # type: ignore[no-untyped-call]
+        cursor.execute(sql)
+    else:
+        cursor = source.execute_sql(sql)  # type: ignore[no-untyped-call]
     while batch := cursor.fetchmany(BATCH):
         yield [[f.python_value(v) for f, v in zip(fields, row, strict=True)] for row in batch]
 
