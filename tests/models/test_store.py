@@ -7,12 +7,22 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from peewee import fn
+from peewee import DatabaseError, fn
 from playhouse.test_utils import count_queries
 
 from models import engine, queries
 from models.campaigns import save_campaign
-from models.db import SCHEMA_VERSION, ChangeWatcher, StoreError, open_store, schema_version
+from models.db import (
+    SCHEMA_VERSION,
+    ChangeWatcher,
+    NotAllowed,
+    StoreError,
+    close_store,
+    immediate,
+    open_store,
+    schema_version,
+)
+from models.engine import StorePlace
 from models.leads import LeadFilter, stage_totals
 from models.ledger import add_activities, upsert_leads
 from models.queries import activity_counts, count_projects, load_campaign
@@ -296,3 +306,17 @@ def test_the_builtin_campaign_round_trips_through_the_store_with_roster_and_task
     assert save_campaign(settings).changed
     assert load_campaign() == settings
     assert not save_campaign(settings).changed
+
+
+def test_a_store_opened_read_only_refuses_every_write_on_either_engine(
+    campaign_store: StorePlace,
+) -> None:
+    close_store()
+    opened = open_store(campaign_store, read_only=True)
+    assert opened.read_only == "flag"
+    with pytest.raises(NotAllowed), immediate():
+        pass
+    # and a write that went round immediate() is refused by the engine itself
+    with pytest.raises(DatabaseError):
+        database.execute_sql("UPDATE campaign SET name = '改名'")
+    assert load_campaign() == small_campaign()
