@@ -277,7 +277,7 @@ def _open_server(url: StoreUrl, *, create: bool, read_only: bool) -> OpenedStore
     if postgres.driver_missing():
         raise StoreError(key="store.no_driver")
     close_store()
-    db = postgres.make_database(url)
+    db = postgres.make_database(url, read_only=read_only)
     try:
         db.connect()
     except Exception as exc:  # psycopg's OperationalError: no server, refused, bad password

@@ -152,12 +152,17 @@ def driver_missing() -> bool:
     return False
 
 
-def make_database(url: StoreUrl) -> Database:
+def make_database(url: StoreUrl, *, read_only: bool = False) -> Database:
     """A Peewee database for ``url`` (not yet connected), one connection shared by threads
-    as on SQLite. Autocommit outside transactions, read committed within."""
+    as on SQLite. Autocommit outside transactions, read committed within. With ``read_only``
+    the server refuses every write of its connections (SQLite's ``query_only``: a second line
+    behind ``immediate``'s refusal)."""
     from playhouse.db_url import connect  # type: ignore[import-untyped]
 
     db: Database = connect(str(url), thread_safe=False, prefer_psycopg3=True)
+    if read_only:
+        options = db.connect_params.get("options", "")
+        db.connect_params["options"] = f"{options} -c default_transaction_read_only=on".strip()
     return db
 
 

@@ -105,13 +105,62 @@ def _server_dump(url: StoreUrl) -> str:
     return "\n".join(lines)
 
 
-def other_connection(place: StorePlace) -> Any:
-    """A DB-API connection of another client to the store (``execute``, ``commit``)."""
+def other_connection(place: StorePlace, *, autocommit: bool = False) -> Any:
+    """A DB-API connection of another client to the store (``execute``, ``commit``); with
+    ``autocommit``, each statement commits alone and ``BEGIN`` starts a transaction."""
     if isinstance(place, StoreUrl):
         import psycopg
 
-        return psycopg.connect(str(place))
+        return psycopg.connect(str(place), autocommit=autocommit)
+    if autocommit:
+        return sqlite3.connect(place, isolation_level=None, check_same_thread=False)
     return sqlite3.connect(place)
+
+
+def begin_write(conn: Any, place: StorePlace, *, wait_s: float = 0.0) -> None:
+    """On an ``autocommit`` connection of ``other_connection``: begin a write transaction
+    holding the store's write lock, as another yeji process does (SQLite's ``BEGIN
+    IMMEDIATE``, a server's advisory lock), waiting at most ``wait_s``. Raises the driver's
+    error (SQLite: "database is locked", a server: "lock timeout") and begins nothing when
+    another holds the lock."""
+    if isinstance(place, StoreUrl):
+        from models.postgres import WRITE_LOCK_KEY
+
+        conn.execute("BEGIN")
+        try:
+            conn.execute(f"SET LOCAL lock_timeout = {max(1, int(wait_s * 1000))}")
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+        return
+    conn.execute(f"PRAGMA busy_timeout = {int(wait_s * 1000)}")
+    conn.execute("BEGIN IMMEDIATE")
+
+
+def write_lock_refusal(place: StorePlace) -> tuple[type[BaseException], str]:
+    """The error ``begin_write`` raises when another holds the write lock, and its words."""
+    if isinstance(place, StoreUrl):
+        import psycopg
+
+        return psycopg.errors.LockNotAvailable, "lock timeout"
+    return sqlite3.OperationalError, "database is locked"
+
+
+def commit_write(conn: Any, place: StorePlace) -> None:
+    """Commit a transaction of ``begin_write`` as yeji's own writes do: a server's change
+    counter moved first (SQLite's ``data_version`` moves by itself)."""
+    if isinstance(place, StoreUrl):
+        conn.execute("UPDATE yeji_schema SET data_version = data_version + 1")
+    conn.execute("COMMIT")
+
+
+def other_writer(place: StorePlace) -> Any:
+    """Another client's connection holding the write lock, as another process's import would
+    (``execute("COMMIT")`` or ``execute("ROLLBACK")`` lets it go)."""
+    conn = other_connection(place, autocommit=True)
+    begin_write(conn, place)
+    return conn
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The lead service at its edges: the rules each change applies, the days on the boundary of
 "follow-up due", "stale" and "touched since", and what every change records and undoes.
 
-Store-backed (a fresh SQLite file per test); `tests/mutation-survivors.md` says which mutants
+Store-backed (a fresh SQLite file, and a fresh PostgreSQL database, per test); `tests/mutation-survivors.md` says which mutants
 these kill.
 """
 
@@ -22,6 +22,9 @@ from models.records import LeadRecord
 from models.tables import FollowUp, Lead, StageChange, Unit, rows
 from tests.conftest import lead
 from yeji_tui.strings import MESSAGES
+
+# every store test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2022, 9, 10)
 

@@ -1,6 +1,7 @@
-"""The store's promises at their edges, on real SQLite files (never a mock): writes take the
-write lock at once, the documented settings, upgrades that backfill correctly or change nothing,
-the busy wait, read-only refusals, and the small helpers every command relies on."""
+"""The store's promises at their edges, on real SQLite files and PostgreSQL databases (never a
+mock): writes take the write lock at once, the documented settings, upgrades that backfill
+correctly or change nothing, the busy wait, read-only refusals, and the small helpers every
+command relies on."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from peewee import OperationalError
+from peewee import InternalError, OperationalError
 
-from models import db
+from models import db, engine
 from models.db import (
     SCHEMA_VERSION,
     NotAllowed,
@@ -36,10 +37,21 @@ from models.db import (
     trace,
     write_prepared,
 )
+from models.engine import StorePlace
 from models.search import search_key
-from models.tables import Lead, database, sql_value
-from tests.conftest import FIXTURES
+from models.tables import Lead, database, execute, sql_value
+from tests.conftest import (
+    FIXTURES,
+    begin_write,
+    commit_write,
+    other_connection,
+    other_writer,
+    write_lock_refusal,
+)
 from yeji_tui.strings import Catalog
+
+# every store test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +63,18 @@ def closed() -> Iterator[None]:
 
 def pragma(name: str) -> object:
     return sql_value(f"PRAGMA {name}")
+
+
+def lock_wait() -> object:
+    """How long this connection's statements wait for a lock: SQLite's busy timeout (ms), a
+    server's lock_timeout (0 outside a write: only the write lock is waited for, and boundedly)."""
+    if engine.on_server():
+        return sql_value("SHOW lock_timeout")
+    return pragma("busy_timeout")
+
+
+#: ``lock_wait`` between writes
+USUAL_LOCK_WAIT = {"sqlite": db.BUSY_TIMEOUT_S * 1000, "postgres": "0"}
 
 
 def v1_store(path: Path, *extra_sql: str) -> Path:
@@ -77,26 +101,27 @@ def layout(path: Path) -> list[tuple[str, str]]:
 
 
 def test_a_read_then_write_keeps_the_write_lock_so_no_other_update_is_lost(
-    store_path: Path,
+    store_path: StorePlace,
 ) -> None:
     """Another connection (another process's clerk) cannot write between our read and our
     write: with a deferred transaction it could, and one of the two increments would be lost
     (or ours would fail with SQLITE_BUSY_SNAPSHOT)."""
     database.execute_sql("CREATE TABLE counter (n INTEGER NOT NULL)")
     database.execute_sql("INSERT INTO counter VALUES (0)")
-    other = sqlite3.connect(store_path, timeout=0, isolation_level=None)
+    other = other_connection(store_path, autocommit=True)
+    refused, words = write_lock_refusal(store_path)
 
     def other_increments() -> None:
-        other.execute("BEGIN IMMEDIATE")
+        begin_write(other, store_path)  # at once: no wait
         (n,) = other.execute("SELECT n FROM counter").fetchone()
-        other.execute("UPDATE counter SET n = ?", (n + 1,))
-        other.execute("COMMIT")
+        other.execute(engine.sql("UPDATE counter SET n = ?"), (n + 1,))
+        commit_write(other, store_path)
 
     with immediate():
         n = sql_value("SELECT n FROM counter")  # nothing written yet: only a read
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with pytest.raises(refused, match=words):
             other_increments()
-        database.execute_sql("UPDATE counter SET n = ?", (n + 1,))
+        execute("UPDATE counter SET n = ?", (n + 1,))
     other_increments()  # the lock is free again once ours committed
     other.close()
     assert sql_value("SELECT n FROM counter") == 2
@@ -129,6 +154,7 @@ def test_write_prepared_writes_what_was_prepared_once_when_nobody_else_wrote(
 # --- the documented settings ----------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # SQLite's own settings
 def test_the_store_is_synchronous_normal_with_temp_tables_in_memory(store_path: Path) -> None:
     assert pragma("synchronous") == 1  # NORMAL: safe in WAL mode, one fsync per checkpoint
     assert pragma("temp_store") == 2  # MEMORY
@@ -136,21 +162,38 @@ def test_the_store_is_synchronous_normal_with_temp_tables_in_memory(store_path: 
     assert os.access(store_path, os.R_OK)
 
 
-def test_a_read_only_opening_refuses_writes_in_sqlite_too(store_path: Path) -> None:
+#: what the engine itself says to a write on a store opened read-only
+ENGINE_REFUSAL = {
+    "sqlite": (OperationalError, "readonly"),
+    "postgres": (InternalError, "read-only transaction"),
+}
+
+
+def test_a_read_only_opening_refuses_writes_in_the_engine_too(
+    store_path: StorePlace, engine_name: str
+) -> None:
     close_store()
     opened = open_store(store_path, read_only=True)
     assert opened.read_only == "flag" and opened_store() == opened
-    assert pragma("query_only") == 1 and pragma("synchronous") == 1
-    assert pragma("journal_mode") == "wal"  # as the file has it
-    assert pragma("foreign_keys") == 1 and pragma("busy_timeout") == 5000
     with pytest.raises(NotAllowed) as refused, immediate():
         pass
     assert refused.value.key == "store.read_only.flag"
     assert refused.value.values == {"path": store_path}
-    with pytest.raises(OperationalError, match="readonly"):
-        database.execute_sql("CREATE TABLE t (x)")
+    error, words = ENGINE_REFUSAL[engine_name]
+    with pytest.raises(error, match=words):
+        database.execute_sql("CREATE TABLE t (x INTEGER)")
 
 
+@pytest.mark.sqlite_only  # SQLite's own settings of a read-only connection
+def test_a_read_only_opening_keeps_the_sqlite_settings_but_query_only(store_path: Path) -> None:
+    close_store()
+    open_store(store_path, read_only=True)
+    assert pragma("query_only") == 1 and pragma("synchronous") == 1
+    assert pragma("journal_mode") == "wal"  # as the file has it
+    assert pragma("foreign_keys") == 1 and pragma("busy_timeout") == 5000
+
+
+@pytest.mark.sqlite_only  # read_only_reason looks at a file's and its directory's modes
 def test_refusals_only_for_a_store_opened_read_only(store_path: Path) -> None:
     refuse_if_read_only()  # opened for writing: nothing to refuse
     assert read_only_reason(store_path) is None
@@ -377,12 +420,14 @@ def notices() -> Iterator[list[str]]:
 
 
 def test_store_busy_says_how_long_it_waited_and_restores_the_timeout(
-    store_path: Path, notices: list[str], monkeypatch: pytest.MonkeyPatch
+    store_path: StorePlace,
+    engine_name: str,
+    notices: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(db, "BUSY_WAIT_S", 0.6)
     monkeypatch.setattr(db, "QUIET_WAIT_S", 0.05)
-    holder = sqlite3.connect(store_path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = other_writer(store_path)
     with pytest.raises(StoreBusy) as busy, immediate():
         pass
     holder.execute("ROLLBACK")
@@ -390,17 +435,16 @@ def test_store_busy_says_how_long_it_waited_and_restores_the_timeout(
     assert "已等待 1 秒" in str(busy.value) and "busy for 1 s" in str(busy.value)
     assert isinstance(busy.value.__cause__, OperationalError)
     assert notices == ["waiting"]
-    assert pragma("busy_timeout") == 5000
+    assert lock_wait() == USUAL_LOCK_WAIT[engine_name]
     with immediate():
-        assert pragma("busy_timeout") == 5000
+        assert lock_wait() == USUAL_LOCK_WAIT[engine_name]
 
 
 def test_a_write_with_no_one_to_tell_still_waits_and_gives_up(
-    store_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_path: StorePlace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(db, "BUSY_WAIT_S", 0.2)
-    holder = sqlite3.connect(store_path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = other_writer(store_path)
     with pytest.raises(StoreBusy), immediate():
         pass
     holder.execute("ROLLBACK")
@@ -480,12 +524,13 @@ def test_trace_writes_one_line_to_the_descriptor_named(monkeypatch: pytest.Monke
         os.close(read)
 
 
-def test_data_version_moves_when_another_connection_commits(store_path: Path) -> None:
+def test_data_version_moves_when_another_connection_commits(store_path: StorePlace) -> None:
     seen = data_version()
     assert data_version() == seen
-    other = sqlite3.connect(store_path)
-    other.execute("CREATE TABLE t (x)")
-    other.commit()
+    other = other_connection(store_path, autocommit=True)
+    begin_write(other, store_path)
+    other.execute("CREATE TABLE t (x INTEGER)")
+    commit_write(other, store_path)  # as another yeji process's write commits
     other.close()
     assert data_version() != seen
 

@@ -3,7 +3,6 @@ import prepared without the lock loses nothing that others committed meanwhile."
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -11,11 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from models import db
+from models import db, engine
 from models.db import StoreBusy, immediate, set_busy_notice, write_prepared
+from models.engine import StorePlace
 from models.ledger import add_activities, upsert_leads
 from models.tables import Activity, Lead, StageChange, StageTotal, sql_value
-from tests.conftest import activity, lead
+from tests.conftest import (
+    activity,
+    begin_write,
+    commit_write,
+    lead,
+    other_connection,
+    other_writer,
+)
+
+# every store test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2022, 9, 10)
 
@@ -29,11 +39,13 @@ def notices() -> Iterator[list[str]]:
     set_busy_notice(None)
 
 
-def other_writer(path: Path) -> sqlite3.Connection:
-    """Another connection holding the write lock, as another process's import would."""
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    conn.execute("BEGIN IMMEDIATE")
-    return conn
+def other_writes(place: StorePlace, sql: str) -> None:
+    """Another process's write, committed as yeji commits one (a server's change counter moved)."""
+    other = other_connection(place, autocommit=True)
+    begin_write(other, place, wait_s=db.BUSY_WAIT_S)
+    other.execute(sql)
+    commit_write(other, place)
+    other.close()
 
 
 def test_a_write_that_must_wait_says_so_once_and_goes_on_when_the_lock_is_free(
@@ -64,8 +76,12 @@ def test_a_write_that_waits_past_the_bound_raises_store_busy_and_writes_nothing(
     holder.execute("ROLLBACK")
     assert notices == ["waiting"]
     assert Activity.select().count() == 0
-    # the connection is usable again, with its usual busy timeout
-    assert sql_value("PRAGMA busy_timeout") == db.BUSY_TIMEOUT_S * 1000
+    # the connection is usable again, with its usual busy timeout (a server's statements wait
+    # for no lock once the write is over)
+    if engine.on_server():
+        assert sql_value("SHOW lock_timeout") == "0"
+    else:
+        assert sql_value("PRAGMA busy_timeout") == db.BUSY_TIMEOUT_S * 1000
     with immediate():
         assert not notices[1:]
 
@@ -73,14 +89,13 @@ def test_a_write_that_waits_past_the_bound_raises_store_busy_and_writes_nothing(
 def test_write_prepared_prepares_again_under_the_lock_when_someone_committed_meanwhile(
     campaign_store: Path,
 ) -> None:
-    other = sqlite3.connect(campaign_store, isolation_level=None)
     prepared: list[int] = []
 
     def prepare() -> int:
         quota = int(sql_value("SELECT quota_trips FROM campaign"))
         prepared.append(quota)
         if len(prepared) == 1:  # someone else commits after we read, before we lock
-            other.execute("UPDATE campaign SET quota_trips = quota_trips + 10")
+            other_writes(campaign_store, "UPDATE campaign SET quota_trips = quota_trips + 10")
         return quota
 
     def write(quota: int) -> int:
@@ -98,17 +113,17 @@ def test_a_lead_added_elsewhere_between_preparing_and_writing_is_updated_not_add
     campaign_store: Path,
 ) -> None:
     upsert_leads([lead("恒嘉家居有限公司", "定制家居", amount_wan=12000)], "clerk", TODAY)
-    other = sqlite3.connect(campaign_store, isolation_level=None)
     copied: list[str] = []
 
     def progress(phase: str, n: int) -> None:
         if phase == "ready" and not copied:  # prepared: the lead below was not in the store
-            other.execute(
+            other_writes(
+                campaign_store,
                 "INSERT INTO lead (company, project, industry, amount_wan, is_industrial, "
                 "is_head_enterprise, is_listed, source, unit_id, stage, dropped_reason, "
                 "created_at, updated_at, version, search_key) SELECT company, '板材', industry, "
-                "500, is_industrial, 0, 0, source, unit_id, 'lead', '', created_at, updated_at, "
-                "1, search_key FROM lead"
+                "500, is_industrial, false, false, source, unit_id, 'lead', '', created_at, "
+                "updated_at, 1, search_key FROM lead",
             )
             copied.append(phase)
 
@@ -131,15 +146,15 @@ def test_a_lead_added_elsewhere_between_preparing_and_writing_is_updated_not_add
 
 def test_an_import_keeps_a_clerks_edit_made_while_it_was_prepared(campaign_store: Path) -> None:
     upsert_leads([lead("恒嘉家居有限公司", "定制家居", amount_wan=12000)], "clerk", TODAY)
-    other = sqlite3.connect(campaign_store, isolation_level=None)
     edited: list[int] = []
 
     def progress(phase: str, n: int) -> None:
         if phase == "ready" and not edited:  # once: the second time we hold the lock
             edited.append(n)
-            other.execute(
+            other_writes(
+                campaign_store,
                 "UPDATE lead SET next_follow_up = '2022-09-20', version = version + 1 "
-                "WHERE next_follow_up IS NULL"
+                "WHERE next_follow_up IS NULL",
             )
 
     upsert_leads([lead("恒嘉家居有限公司", "定制家居", amount_wan=15000)], "imp", TODAY, progress)
@@ -151,6 +166,7 @@ def test_an_import_keeps_a_clerks_edit_made_while_it_was_prepared(campaign_store
     )
 
 
+@pytest.mark.sqlite_only  # SQLite's FTS5 index and its trigger (a server's is pg_trgm's)
 def test_an_import_indexes_its_leads_for_search_and_keeps_the_index_trigger(
     campaign_store: Path,
 ) -> None:

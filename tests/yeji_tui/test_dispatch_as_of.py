@@ -21,6 +21,9 @@ from tests.conftest import activity, lead, small_campaign
 from yeji_tui import reports
 from yeji_tui.strings import Catalog
 
+# every store test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
+
 T = Catalog("zh")
 TODAY = date(2022, 10, 9)
 FIRST = (date(2022, 8, 1), date(2022, 8, 14))

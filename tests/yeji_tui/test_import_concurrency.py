@@ -2,6 +2,7 @@
 a busy store is a clean exit 4, and an import killed with SIGKILL leaves the store whole.
 
 Processes hand each other the moment things happen (events, a trace pipe); nothing sleeps.
+Every test runs on SQLite and on PostgreSQL: a process reopens the store by its path or URL.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import multiprocessing as mp
 import os
 import select
 import signal
-import sqlite3
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -22,7 +22,15 @@ import pytest
 
 from models import db
 from models.db import close_store, open_store, set_busy_notice
-from tests.conftest import SAMPLE, activity, lead
+from models.engine import StorePlace, StoreUrl, place_of
+from tests.conftest import (
+    SAMPLE,
+    activity,
+    lead,
+    other_connection,
+    other_writer,
+    write_lock_refusal,
+)
 from yeji_tui.cli import main
 from yeji_tui.importer import CHINESE_HEADERS, LEAD_COLUMNS
 
@@ -30,12 +38,15 @@ TODAY = date(2022, 9, 10)
 BOUND_S = 60  # no test waits this long unless something is wrong
 WRITES = 5  # by each writer
 
+# every store test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
+
 
 def _import_many(path: str, n: int, locked: Event, writers_waiting: list[Event]) -> None:
     """An import that, once it holds the lock, keeps it until both writers wait for it."""
     from models.ledger import upsert_leads
 
-    open_store(Path(path))
+    open_store(place_of(path))
 
     def progress(phase: str, k: int) -> None:
         if phase == "write":
@@ -57,7 +68,7 @@ def _write_during(path: str, me: int, locked: Event, waiting: Event) -> None:
     from models.ledger import add_activities
     from models.tables import Lead
 
-    open_store(Path(path))
+    open_store(place_of(path))
     set_busy_notice(waiting.set)
     if not locked.wait(BOUND_S):
         raise SystemExit("the import never took the lock")
@@ -72,7 +83,7 @@ def _write_during(path: str, me: int, locked: Event, waiting: Event) -> None:
                 continue  # the other writer was first: read again
 
 
-def test_two_writers_during_an_import_wait_and_lose_nothing(campaign_store: Path) -> None:
+def test_two_writers_during_an_import_wait_and_lose_nothing(campaign_store: StorePlace) -> None:
     from models.ledger import upsert_leads
     from models.tables import Activity, FollowUp, Lead, StageTotal
 
@@ -107,20 +118,15 @@ def test_two_writers_during_an_import_wait_and_lose_nothing(campaign_store: Path
     assert [(t.stage, t.leads) for t in StageTotal.select()] == [("lead", 2001)]
 
 
-def _hold_the_lock(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN IMMEDIATE")
-    return conn
-
-
 @pytest.mark.parametrize("command", ["import", "init"])
 def test_a_cli_write_on_a_store_kept_busy_says_it_waits_then_exits_4_without_a_traceback(
+    store_place: StorePlace,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     command: str,
 ) -> None:
-    store = tmp_path / "store.sqlite3"
+    store = store_place
     monkeypatch.setenv("YEJI_SETTINGS", str(tmp_path / "settings.toml"))
     monkeypatch.delenv("YEJI_LANG", raising=False)
     base = ["--db", str(store), "--today", "2022-12-31"]
@@ -129,7 +135,7 @@ def test_a_cli_write_on_a_store_kept_busy_says_it_waits_then_exits_4_without_a_t
     capsys.readouterr()
     monkeypatch.setattr(db, "BUSY_WAIT_S", 0.3)
     monkeypatch.setattr(db, "QUIET_WAIT_S", 0.1)
-    holder = _hold_the_lock(store)
+    holder = other_writer(store)
     changed = tmp_path / "campaign.toml"
     changed.write_text(
         (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace("count = 15", "count = 16"),
@@ -149,9 +155,11 @@ def test_a_cli_write_on_a_store_kept_busy_says_it_waits_then_exits_4_without_a_t
     assert code == 4
     assert err.startswith("另一项导入正在写入，稍候…\nyeji: ")
     assert "Traceback" not in err and "database is locked" not in err
+    assert write_lock_refusal(store)[1] not in err
     assert len(err.splitlines()) == 2
-    conn = sqlite3.connect(store)
+    conn = other_connection(store)
     assert conn.execute("SELECT COUNT(*) FROM lead").fetchone() == (0,)
+    conn.close()
 
 
 DATES = ("2022-08-01", "2022-08-02", "", "", "")  # found, valid; no signing, start, drop
@@ -182,7 +190,7 @@ def _wait_for(fd: int, marker: str) -> None:
 
 @pytest.mark.parametrize("marker", ["phase reading", "phase preparing", "lock"])
 def test_an_import_killed_mid_way_leaves_the_store_wholly_before_or_wholly_after(
-    campaign_store: Path, tmp_path: Path, marker: str
+    campaign_store: StorePlace, tmp_path: Path, marker: str
 ) -> None:
     close_store()
     n = 3000
@@ -205,11 +213,17 @@ def test_an_import_killed_mid_way_leaves_the_store_wholly_before_or_wholly_after
     finally:
         child.kill()
         os.close(read_end)
-    conn = sqlite3.connect(campaign_store)
+    conn = other_connection(campaign_store)
     leads = conn.execute("SELECT COUNT(*) FROM lead").fetchone()[0]
     assert leads in (0, n)
     assert conn.execute("SELECT COUNT(*) FROM stage_change").fetchone()[0] == leads
     assert conn.execute("SELECT COALESCE(SUM(leads), 0) FROM stage_total").fetchone()[0] == leads
+    if isinstance(campaign_store, StoreUrl):
+        # the search index is the server's own (pg_trgm), kept by the server in the transaction
+        found = "SELECT COUNT(*) FROM lead WHERE search_key LIKE '%ceshi%'"
+        assert conn.execute(found).fetchone()[0] == leads
+        conn.close()
+        return
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     trigger = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'lead_fts_insert'"
     assert conn.execute(trigger).fetchone() == (1,)  # dropped and put back in one transaction
@@ -218,3 +232,4 @@ def test_an_import_killed_mid_way_leaves_the_store_wholly_before_or_wholly_after
         conn.execute("SELECT COUNT(*) FROM lead_fts WHERE search_key LIKE '%ceshi%'").fetchone()[0]
         == leads
     )
+    conn.close()
