@@ -293,8 +293,6 @@ def _open_server(url: StoreUrl, *, create: bool, read_only: bool) -> OpenedStore
             raise StoreError(key="store.not_found", path=url.shown)
         before = schema_version(db)
         migrate(db, read_only=read_only)
-        if read_only:  # a second line behind immediate()'s refusal, as query_only on a file
-            db.execute_sql("SET default_transaction_read_only = on")  # type: ignore[no-untyped-call]
     except Exception:
         close_store()
         raise

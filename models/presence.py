@@ -13,8 +13,13 @@ of flock'ed files: one query answers "who, since when" with no directory scan, t
 names for ``yeji status`` (which does not beat), and a stale row is a plain age test that a
 test can drive with its own clock; flock's instant release would also need a probe per file.
 
-Plain ``sqlite3``: no Peewee (the store's connection is the ledger's), no Textual, no messages.
-Every failure is the caller's to ignore: presence is a courtesy, never a reason to stop.
+For a store on a PostgreSQL server the same rows live in the store's own database, in an
+UNLOGGED table ``yeji_presence`` of their own (no WAL: a lost beat costs nothing): the server has
+no file beside it, the table takes no part in the store's write lock, and no screen reloads for
+it (its writes NOTIFY nobody). The beats go through a psycopg connection of the heartbeat's own.
+
+Plain ``sqlite3`` (or psycopg): no Peewee (the store's connection is the ledger's), no Textual, no
+messages. Every failure is the caller's to ignore: presence is a courtesy, never a reason to stop.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from collections.abc import Callable
 from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from models.identity import os_login
 from models.records import Record
@@ -54,10 +60,40 @@ Clock = Callable[[], float]
 
 def presence_path(store: Path | str) -> Path | None:
     """Where the heartbeats of the store at ``store`` live: ``<store>.presence``; None for a
-    store on a PostgreSQL server, where presence is not kept (yet: README "PostgreSQL")."""
+    store on a PostgreSQL server, whose beats are a table of its own (``ServerSessions``)."""
     if not isinstance(store, Path):
         return None
     return store.with_name(store.name + ".presence")
+
+
+class ServerSessions:
+    """The sessions of a store on a PostgreSQL server, asked as the presence file is: the same
+    SQL (``"session"`` is ``yeji_presence`` there, ``?`` its ``%s``), each statement on its own
+    (autocommit). A server's error becomes an OSError, which every caller already ignores."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+
+            self._conn = psycopg.connect(url, autocommit=True, connect_timeout=5)
+            # REAL is a double in SQLite, a 4-byte float (±64 s at today's clock) here
+            table = _SCHEMA.replace("CREATE TABLE", "CREATE UNLOGGED TABLE")
+            self.execute(table.replace("REAL", "DOUBLE PRECISION"))
+        except Exception as exc:  # no driver, no server, no right to create the table
+            raise OSError(f"presence on the server: {exc}") from exc
+
+    def execute(self, sql: str, params: tuple[object, ...] = ()) -> Any:
+        """Run one statement; its cursor."""
+        text = sql.replace('"session"', '"yeji_presence"').replace("?", "%s")
+        try:
+            return self._conn.execute(text, params)
+        except Exception as exc:
+            raise OSError(f"presence on the server: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the connection; never raises."""
+        with suppress(Exception):
+            self._conn.close()
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -76,7 +112,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def people(conn: sqlite3.Connection, now: float, *, besides: str = "") -> tuple[Person, ...]:
+def people(
+    conn: sqlite3.Connection | ServerSessions, now: float, *, besides: str = ""
+) -> tuple[Person, ...]:
     """Those whose beat is younger than STALE_AFTER_S as of ``now``, one per login, by name;
     the session ``besides`` (the asking app's own) left out."""
     found = conn.execute(
@@ -94,6 +132,17 @@ def others_now(store: Path | str, clock: Clock = time.time) -> tuple[Person, ...
     """Who has the store at ``store`` open now, read without writing anything (``yeji
     status``, which does not beat); nobody when there is no presence file or it cannot be
     read."""
+    if not isinstance(store, Path):
+        try:
+            server = ServerSessions(store)
+        except OSError:
+            return ()
+        try:
+            return people(server, clock())
+        except OSError:
+            return ()
+        finally:
+            server.close()
     path = presence_path(store)
     if path is None or not path.exists():
         return ()
@@ -118,18 +167,21 @@ class Heartbeat:
         clock: Clock = time.time,
     ) -> None:
         self.path = presence_path(store)
+        #: a server's store: its URL (the beats go to its database)
+        self.url = None if isinstance(store, Path) else store
         self.login = clean_text(login) if login is not None else os_login()
         self.name = clean_text(name) if name is not None else self.login
         self.clock = clock
         self.session = uuid.uuid4().hex
         self._started = clock()
-        self._conn: sqlite3.Connection | None = None
+        self._conn: sqlite3.Connection | ServerSessions | None = None
         self._lock = threading.Lock()
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self) -> sqlite3.Connection | ServerSessions:
+        if self._conn is None and self.url is not None:
+            self._conn = ServerSessions(self.url)
         if self._conn is None:
-            if self.path is None:
-                raise OSError("presence is not kept for a store on a server")
+            assert self.path is not None
             with suppress(FileExistsError):  # 0660 whatever the umask, like the store
                 new_file(self.path)
             conn = _connect(self.path)
@@ -150,23 +202,33 @@ class Heartbeat:
         with self._lock:
             conn = self._open()
             now = self.clock()
-            with conn:  # one short transaction of its own file's lock
-                conn.execute("BEGIN IMMEDIATE")
-                conn.execute(
-                    'INSERT INTO "session" VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("id") '
-                    'DO UPDATE SET "beat" = excluded."beat", "name" = excluded."name"',
-                    (
-                        self.session,
-                        os.getpid(),
-                        socket.gethostname(),
-                        self.login,
-                        self.name,
-                        self._started,
-                        now,
-                    ),
-                )
-                conn.execute('DELETE FROM "session" WHERE "beat" <= ?', (now - STALE_AFTER_S,))
+            row = (
+                self.session,
+                os.getpid(),
+                socket.gethostname(),
+                self.login,
+                self.name,
+                self._started,
+                now,
+            )
+            if isinstance(conn, ServerSessions):  # each statement stands alone there
+                self._write_beat(conn, row, now)
+            else:
+                with conn:  # one short transaction of its own file's lock
+                    conn.execute("BEGIN IMMEDIATE")
+                    self._write_beat(conn, row, now)
             return people(conn, now, besides=self.session)
+
+    @staticmethod
+    def _write_beat(
+        conn: sqlite3.Connection | ServerSessions, row: tuple[object, ...], now: float
+    ) -> None:
+        conn.execute(
+            'INSERT INTO "session" VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("id") '
+            'DO UPDATE SET "beat" = excluded."beat", "name" = excluded."name"',
+            row,
+        )
+        conn.execute('DELETE FROM "session" WHERE "beat" <= ?', (now - STALE_AFTER_S,))
 
     def others(self) -> tuple[Person, ...]:
         """Who else is here, without beating."""
@@ -178,8 +240,8 @@ class Heartbeat:
         with self._lock:
             if self._conn is None:
                 return
-            with suppress(sqlite3.Error):
+            with suppress(sqlite3.Error, OSError):
                 self._conn.execute('DELETE FROM "session" WHERE "id" = ?', (self.session,))
-            with suppress(sqlite3.Error):
+            with suppress(sqlite3.Error, OSError):
                 self._conn.close()
             self._conn = None

@@ -13,10 +13,20 @@ import pytest
 
 from models.campaigns import save_campaign
 from models.db import ChangeWatcher
-from models.presence import STALE_AFTER_S, Heartbeat, Person, others_now, presence_path
+from models.presence import (
+    STALE_AFTER_S,
+    Heartbeat,
+    Person,
+    ServerSessions,
+    others_now,
+    presence_path,
+)
 from tests.conftest import small_campaign
 from yeji_tui.presence import presence_text
 from yeji_tui.strings import Catalog
+
+# the heartbeats of a store on a server live in its database (models.presence)
+pytestmark = pytest.mark.both_engines
 
 
 class Clock:
@@ -30,7 +40,15 @@ class Clock:
 
 
 def rows(store: Path) -> int:
-    with closing(sqlite3.connect(presence_path(store))) as conn:
+    """The sessions kept for the store (in the file beside it, or in its server database)."""
+    path = presence_path(store)
+    if path is None:
+        server = ServerSessions(str(store))
+        try:
+            return int(server.execute('SELECT COUNT(*) FROM "session"').fetchone()[0])
+        finally:
+            server.close()
+    with closing(sqlite3.connect(path)) as conn:
         return int(conn.execute('SELECT COUNT(*) FROM "session"').fetchone()[0])
 
 
@@ -80,6 +98,7 @@ def test_names_in_the_presence_file_are_cleaned_of_controls(store_path: Path) ->
     assert others_now(store_path) == (Person("x", "张三"),)
 
 
+@pytest.mark.sqlite_only  # the file beside an SQLite store
 def test_the_presence_file_is_made_with_the_stores_modes(store_path: Path) -> None:
     old = os.umask(0o022)
     try:
@@ -89,6 +108,7 @@ def test_the_presence_file_is_made_with_the_stores_modes(store_path: Path) -> No
     assert stat.S_IMODE(presence_path(store_path).stat().st_mode) == 0o660
 
 
+@pytest.mark.sqlite_only  # the file beside an SQLite store
 def test_a_presence_file_that_cannot_be_made_raises_for_the_app_to_ignore(
     store_path: Path,
 ) -> None:
@@ -98,6 +118,7 @@ def test_a_presence_file_that_cannot_be_made_raises_for_the_app_to_ignore(
     assert others_now(store_path) == ()
 
 
+@pytest.mark.sqlite_only  # the file beside an SQLite store
 def test_yeji_status_reads_nobody_when_there_is_no_presence_file(store_path: Path) -> None:
     assert others_now(store_path) == ()
     assert not presence_path(store_path).exists()  # reading made nothing
