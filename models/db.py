@@ -287,12 +287,14 @@ def _open_server(url: StoreUrl, *, create: bool, read_only: bool) -> OpenedStore
     engine.set_kind("postgres")
     use_database(db)
     try:
-        if not postgres.has_schema(db) and not postgres.is_empty(db):
+        ours = postgres.has_schema(db)
+        if not ours and not postgres.is_empty(db):
             raise StoreError(key="store.not_ours", path=url.shown)
-        if not postgres.has_schema(db) and (read_only or not create):
+        if not ours and (read_only or not create):
             raise StoreError(key="store.not_found", path=url.shown)
         before = schema_version(db)
-        migrate(db, read_only=read_only)
+        if before != SCHEMA_VERSION:  # a store at today's schema: nothing more to ask
+            migrate(db, read_only=read_only)
     except Exception:
         close_store()
         raise

@@ -168,7 +168,8 @@ def make_database(url: StoreUrl, *, read_only: bool = False) -> Database:
 
 def has_schema(db: Database) -> bool:
     """True when the database holds a yeji store (its version table)."""
-    return bool(db.table_exists("yeji_schema"))
+    found = db.execute_sql("SELECT to_regclass('yeji_schema') IS NOT NULL").fetchone()  # type: ignore[no-untyped-call]
+    return bool(found[0])
 
 
 def is_empty(db: Database) -> bool:

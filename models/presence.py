@@ -71,7 +71,13 @@ class ServerSessions:
     SQL (``"session"`` is ``yeji_presence`` there, ``?`` its ``%s``), each statement on its own
     (autocommit). A server's error becomes an OSError, which every caller already ignores."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, connection: Any = None) -> None:
+        """Connect to ``url`` and make the table if need be; or, given the store's own
+        ``connection`` (``yeji status``: it only reads), ask through that."""
+        if connection is not None:
+            self._conn, self._own = connection, False
+            return
+        self._own = True
         try:
             import psycopg
 
@@ -91,9 +97,10 @@ class ServerSessions:
             raise OSError(f"presence on the server: {exc}") from exc
 
     def close(self) -> None:
-        """Close the connection; never raises."""
-        with suppress(Exception):
-            self._conn.close()
+        """Close the connection (if it is the sessions' own); never raises."""
+        if self._own:
+            with suppress(Exception):
+                self._conn.close()
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -128,13 +135,15 @@ def people(
     return tuple(sorted(shown, key=lambda p: (p.name, p.login)))
 
 
-def others_now(store: Path | str, clock: Clock = time.time) -> tuple[Person, ...]:
+def others_now(
+    store: Path | str, clock: Clock = time.time, *, connection: Any = None
+) -> tuple[Person, ...]:
     """Who has the store at ``store`` open now, read without writing anything (``yeji
     status``, which does not beat); nobody when there is no presence file or it cannot be
-    read."""
+    read. On a server ``connection`` may be the store's own (no second connection)."""
     if not isinstance(store, Path):
         try:
-            server = ServerSessions(store)
+            server = ServerSessions(store, connection=connection)
         except OSError:
             return ()
         try:

@@ -381,10 +381,14 @@ def cmd_status(ctx: Context, *, as_json: bool) -> int:
 
 def _say_who_else(ctx: Context) -> None:
     """One line, when others have the store open in the TUI (read from their heartbeats)."""
+    from models.db import database
+    from models.engine import StoreUrl
     from models.presence import others_now
     from yeji_tui.presence import presence_text
 
-    line = presence_text(others_now(ctx.db_path), ctx.t)
+    # on a server, through the store's own connection: no second one for one line
+    own = database.connection() if isinstance(ctx.db_path, StoreUrl) else None  # type: ignore[no-untyped-call]
+    line = presence_text(others_now(ctx.db_path, connection=own), ctx.t)
     if line:
         sys.stdout.write(f"\n{line}\n")
 

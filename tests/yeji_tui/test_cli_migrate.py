@@ -1,5 +1,5 @@
-"""``yeji migrate --to``, ``yeji backup`` and ``restore`` across engines, and the server
-driver kept out of a file's commands."""
+"""The store's commands on either engine: ``yeji migrate --to``, ``backup``, ``restore``, who
+else is here under ``status``, and the server driver kept out of a file's commands."""
 
 from __future__ import annotations
 
@@ -85,3 +85,17 @@ def test_a_files_commands_leave_the_server_driver_out(tmp_path: Path) -> None:
             check=True,
         ).stdout.strip()
         assert shown == str(kept_out or installed == "False")
+
+
+def test_status_ends_with_who_else_has_the_tui_open(sample, store_place: StorePlace) -> None:  # type: ignore[no-untyped-def]
+    from models.presence import Heartbeat
+
+    beating = Heartbeat(store_place, login="zhangsan", name="张三")
+    try:
+        beating.beat()
+        code, out, _ = sample("status")
+        assert code == 0
+        assert out.rstrip().splitlines()[-1] == "另有 1 人在用：张三"
+    finally:
+        beating.leave()
+    assert "人在用" not in sample("status")[1]
