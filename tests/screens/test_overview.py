@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.widgets import HelpPanel, Static
 
+from models.engine import StoreUrl
 from models.ledger import upsert_leads
-from tests.conftest import lead
+from tests.conftest import lead, other_connection
 from tests.screens.pilot import settle
 from yeji_tui.app import YejiApp
 from yeji_tui.text import cell_width
 from yeji_tui.widgets.board import LatestList, TargetBoard
 from yeji_tui.widgets.footer import KeyBar
+
+# the TUI on either engine (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
 
 SAMPLE_DAY = date(2022, 9, 10)
 
@@ -60,7 +64,7 @@ async def test_a_write_by_another_process_refreshes_the_board_by_itself(sample_s
     app = make_app(sample_store)
     async with app.run_test() as pilot:
         await settle(app, pilot)
-        other = sqlite3.connect(sample_store)
+        other = other_connection(sample_store)  # on a server: seen by LISTEN/NOTIFY
         other.execute(
             "UPDATE lead SET signed_on = '2022-09-01', stage = 'signed', amount_wan = 20000 WHERE project = '项目017'"
         )
@@ -156,8 +160,9 @@ async def test_an_empty_store_says_how_to_start(store_path: Path) -> None:
 
 
 async def test_a_failing_store_is_reported_once_as_a_notification(sample_store: Path) -> None:
-    broken = sqlite3.connect(sample_store)
-    broken.execute("DROP TRIGGER activity_day_insert")
+    broken = other_connection(sample_store)
+    if not isinstance(sample_store, StoreUrl):  # a server's trigger names the table in its body
+        broken.execute("DROP TRIGGER activity_day_insert")
     broken.execute("DROP TABLE activity_day")
     broken.commit()
     broken.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -16,11 +15,14 @@ from models.tables import FollowUp, Lead
 from screens.dialogs import MessageDialog
 from screens.lead_form import LeadForm
 from screens.pipeline import PipelineScreen
-from tests.conftest import lead
+from tests.conftest import lead, other_connection
 from tests.screens.pilot import settle
 from yeji_tui.app import YejiApp
 from yeji_tui.widgets.board import TargetBoard
 from yeji_tui.widgets.kanban import StageColumn
+
+# the TUI on either engine: every key of the pipeline against the store
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2022, 9, 10)
 START = date(2022, 7, 15)
@@ -274,7 +276,7 @@ async def test_a_lead_changed_elsewhere_is_not_overwritten(board_store: Path) ->
     app = make_app(board_store)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_pipeline(app, pilot)
-        other = sqlite3.connect(board_store)
+        other = other_connection(board_store)
         other.execute(
             "UPDATE lead SET version = version + 1, amount_wan = 999 WHERE company = '金海商贸有限公司'"
         )
@@ -358,7 +360,7 @@ async def test_e_edits_and_a_conflict_shows_both_versions_and_keeps_the_typing(
         form = app.screen
         assert form.query_one("#company").value == "恒嘉家居有限公司"
         form.query_one("#amount").value = "15000"
-        other = sqlite3.connect(board_store)  # someone else saves meanwhile
+        other = other_connection(board_store)  # someone else saves meanwhile
         other.execute(
             "UPDATE lead SET version = version + 1, amount_wan = 13000 WHERE company = '恒嘉家居有限公司'"
         )

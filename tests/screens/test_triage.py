@@ -16,6 +16,9 @@ from tests.screens.pilot import settle
 from tests.screens.test_pipeline import until
 from yeji_tui.app import YejiApp
 
+# the TUI on either engine (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
+
 TODAY = date(2022, 9, 10)
 
 

@@ -24,6 +24,9 @@ from yeji_tui.app import YejiApp
 from yeji_tui.widgets.heatmap import HeatGrid
 from yeji_tui.widgets.org_list import OrgList
 
+# the TUI on either engine (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def units_store(campaign_store: Path) -> Path:
