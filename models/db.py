@@ -274,16 +274,8 @@ def open_store(path: StorePlace, *, create: bool = True, read_only: bool = False
 def _open_server(url: StoreUrl, *, create: bool, read_only: bool) -> OpenedStore:
     """Bind the store to a PostgreSQL database: make the schema in an empty one (the database
     itself is the server's administrator's to create), upgrade an older one."""
-    if postgres.driver_missing():
-        raise StoreError(key="store.no_driver")
     close_store()
-    db = postgres.make_database(url, read_only=read_only)
-    try:
-        db.connect()
-    except Exception as exc:  # psycopg's OperationalError: no server, refused, bad password
-        raise StoreError(
-            key="store.cannot_connect", path=url.shown, error=_first_line(exc)
-        ) from exc
+    db = connect_server(url, read_only=read_only)
     engine.set_kind("postgres")
     use_database(db)
     try:
@@ -305,8 +297,18 @@ def _open_server(url: StoreUrl, *, create: bool, read_only: bool) -> OpenedStore
     )
 
 
-def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+def connect_server(url: StoreUrl, *, read_only: bool = False) -> Database:
+    """A connected Peewee database for ``url``, or a StoreError saying why there is none (no
+    driver installed, no server, refused, a wrong password)."""
+    if postgres.driver_missing():
+        raise StoreError(key="store.no_driver")
+    db = postgres.make_database(url, read_only=read_only)
+    try:
+        db.connect()
+    except Exception as exc:  # psycopg's OperationalError, whatever the cause
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise StoreError(key="store.cannot_connect", path=url.shown, error=first) from exc
+    return db
 
 
 def schema_version(db: Database) -> int:

@@ -53,11 +53,6 @@ def shown(place: StorePlace) -> str:
     return place.shown if isinstance(place, StoreUrl) else str(place)
 
 
-def kind() -> Kind:
-    """The engine of the store this process opened last."""
-    return _kind
-
-
 def set_kind(value: Kind) -> None:
     """Record the engine of the store being opened (``models.db.open_store`` calls it)."""
     global _kind
@@ -125,25 +120,6 @@ def has_any_of(column: Any, characters: str) -> Any:
     return fn.glob(f"*[{characters}]*", column)
 
 
-__all__ = [
-    "Kind",
-    "StorePlace",
-    "StoreUrl",
-    "contains",
-    "count_true",
-    "day_of",
-    "has_any_of",
-    "kind",
-    "month_of",
-    "on_server",
-    "place_of",
-    "set_kind",
-    "shown",
-    "sql",
-    "total",
-]
-
-
 # --- raw SQL whose spelling differs -----------------------------------------------------------
 
 
@@ -182,3 +158,28 @@ def date_param() -> str:
 def column_type(sqlite: str, postgres: str) -> str:
     """A column's declared type: SQLite's staging tables leave most untyped."""
     return postgres if _kind == "postgres" else sqlite
+
+
+__all__ = [
+    "Kind",
+    "StorePlace",
+    "StoreUrl",
+    "as_text",
+    "column_type",
+    "contains",
+    "count_true",
+    "date_param",
+    "day_of",
+    "differs",
+    "greater",
+    "has_any_of",
+    "json_object",
+    "month_of",
+    "on_server",
+    "place_of",
+    "set_kind",
+    "shown",
+    "sql",
+    "temp_schema",
+    "total",
+]

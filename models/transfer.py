@@ -20,7 +20,7 @@ from typing import Any
 from peewee import Database, Model, SqliteDatabase
 
 from models import engine, postgres
-from models.db import PRAGMAS, SCHEMA_VERSION, StoreError, opened_store
+from models.db import PRAGMAS, SCHEMA_VERSION, StoreError, connect_server, opened_store
 from models.engine import StorePlace, StoreUrl
 from models.storefile import install, make_dirs, new_file
 from models.tables import (
@@ -165,14 +165,7 @@ def _to_file(
 def _to_server(
     source: Database, url: StoreUrl, progress: Callable[[str], None]
 ) -> list[TableCount]:
-    if postgres.driver_missing():
-        raise StoreError(key="store.no_driver")
-    target = postgres.make_database(url)
-    try:
-        target.connect()
-    except Exception as exc:  # psycopg's OperationalError: no server, refused, bad password
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise StoreError(key="store.cannot_connect", path=url.shown, error=first) from exc
+    target = connect_server(url)
     try:
         if not postgres.is_empty(target):
             raise StoreError(key="migrate.not_empty", path=url.shown)
