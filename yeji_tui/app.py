@@ -148,14 +148,19 @@ class YejiApp(App[None]):
     def on_mount(self) -> None:
         if self.user_settings.theme != self.theme:
             self.theme = self.user_settings.theme  # restyles every widget: only when it differs
-        self._watcher = ChangeWatcher(self.db_path)
         set_busy_notice(self._busy_notice)
         self.set_interval(self.watch_seconds, self.check_store)
         self.set_interval(BEAT_EVERY_S, self.beat)
-        self.beat()
-        self.call_after_refresh(_started)
+        self.call_after_refresh(self._after_first_frame)
         for notice in self._notices:
             self.notify(notice, markup=False, timeout=10)
+
+    def _after_first_frame(self) -> None:
+        """What need not hold up the first frame: the store's watcher (on a server a connection
+        of its own that LISTENs), the first heartbeat, and collection back on."""
+        _started()
+        self._watcher = ChangeWatcher(self.db_path)
+        self.beat()
 
     def on_unmount(self) -> None:
         set_busy_notice(None)
