@@ -354,9 +354,15 @@ def _upgrade_1_to_2(db: Database) -> None:
         run_sql(sql, db)
 
 
-def _create_triggers(db: Database) -> None:
-    for statement in (*SUMMARY_TRIGGERS, *STAGE_TRIGGERS, *APPEND_ONLY):
-        run_sql(statement, db)
+def create_file_schema(db: Database) -> None:
+    """Today's schema in a new, empty SQLite file bound to ``db`` (inside a transaction; the
+    version mark is the caller's): the tables, their triggers and the search index. Here
+    for a new store and for a copy into a file (``models.transfer``), whichever engine the
+    models are bound to meanwhile."""
+    with db.bind_ctx(ALL_TABLES):
+        db.create_tables(ALL_TABLES)
+    for statement in (*SUMMARY_TRIGGERS, *STAGE_TRIGGERS, *APPEND_ONLY, *SEARCH_INDEX):
+        db.execute_sql(statement)  # type: ignore[no-untyped-call]
 
 
 def _upgrade_2_to_3(db: Database) -> None:
@@ -551,10 +557,7 @@ def migrate(db: Database, *, read_only: bool = False) -> Path | None:
                 UPGRADES[step](db)
             postgres.set_schema_version(db, SCHEMA_VERSION)
         elif version == 0 and not _has_tables(db):
-            db.create_tables(ALL_TABLES)
-            _create_triggers(db)
-            for sql in SEARCH_INDEX:
-                run_sql(sql, db)
+            create_file_schema(db)
         else:
             for step in range(max(version, 1), SCHEMA_VERSION):
                 UPGRADES[step](db)

@@ -158,20 +158,24 @@ _LEDGER_COLUMNS = (*_ROW_COLUMNS[:6], "unit_id", *_ROW_COLUMNS[6:])
 # What a stored lead is compared on: everything (company and project are how it was found,
 # and differ only for a lead an older version stored with controls in its name).
 _COMPARED = _LEDGER_COLUMNS
-#: The staging tables, in this connection's temporary schema (``engine.temp_schema``).
-_STAGING = "{temp}.import_lead"
+
+
+def _staging() -> str:
+    """The import's staging table, in this connection's temporary schema."""
+    return f"{engine.temp_schema()}.import_lead"
+
+
+def _audit_staging() -> str:
+    """The staging table of the import's audit lines."""
+    return f"{engine.temp_schema()}.import_audit"
+
+
 #: Row-by-row triggers the bulk insert of new leads does without: the stage totals' (an UPDATE
 #: a row: twice as slow as counting the new leads afterwards in one statement) and the search
 #: index's (the new leads wait for it anyway: models.search_backlog). Both are back before the
 #: commit (a crash rolls back both), so no other connection ever sees the store without them.
 _ROW_TRIGGERS_SKIPPED = {"stage_total_insert": STAGE_TRIGGERS, "lead_fts_insert": SEARCH_INDEX}
 _IMPORT_LOG_EVERY = 5000
-
-
-def _staged(sql: str) -> str:
-    """``sql`` with the staging tables named in this engine's temporary schema."""
-    temp = engine.temp_schema()
-    return sql.replace("{temp}.", f"{temp}.")
 
 
 def _stage_rows(
@@ -221,13 +225,13 @@ def upsert_leads(
     if on_file and not db.in_transaction():
         # the rows wait in a file, not in memory: 100,000 of them took ~90 MB
         run_sql("PRAGMA temp_store = FILE", db)
-    run_sql(_staged(f"DROP TABLE IF EXISTS {_STAGING}"), db)
-    run_sql(_staged(f"DROP TABLE IF EXISTS {_AUDIT_STAGING}"), db)
-    run_sql(_staged(f"CREATE TABLE {_STAGING} ({_staging_columns()})"), db)
+    run_sql(f"DROP TABLE IF EXISTS {_staging()}", db)
+    run_sql(f"DROP TABLE IF EXISTS {_audit_staging()}", db)
+    run_sql(f"CREATE TABLE {_staging()} (pos INTEGER PRIMARY KEY, {_declared(_STAGING_TYPES)})", db)
     try:
         with db.atomic():  # the temporary table only: the store is not locked
             execute_many(
-                _staged(f"INSERT INTO {_STAGING} VALUES ({', '.join('?' * 17)}, NULL, NULL)"),
+                f"INSERT INTO {_staging()} VALUES ({', '.join('?' * 17)}, NULL, NULL)",
                 _stage_rows(records, today, progress),
             )
 
@@ -245,8 +249,8 @@ def upsert_leads(
 
         written = write_prepared(prepare, write)
     finally:
-        run_sql(_staged(f"DROP TABLE IF EXISTS {_STAGING}"), db)
-        run_sql(_staged(f"DROP TABLE IF EXISTS {_AUDIT_STAGING}"), db)
+        run_sql(f"DROP TABLE IF EXISTS {_staging()}", db)
+        run_sql(f"DROP TABLE IF EXISTS {_audit_staging()}", db)
         if on_file and not db.in_transaction():
             run_sql(f"PRAGMA temp_store = {PRAGMAS['temp_store']}", db)
     # after the commit, in short transactions: this import's new leads and any a crash left
@@ -278,11 +282,24 @@ _STAGING_TYPES = (
 )
 
 
-def _staging_columns() -> str:
+#: The audit lines' staging columns, as above.
+_AUDIT_STAGING_TYPES = (
+    ("pos", "INTEGER"),
+    ("lead_id", "INTEGER"),
+    ("unit_id", "INTEGER"),
+    ("subject", "TEXT"),
+    ("field", "TEXT"),
+    ("before", "TEXT"),
+    ("after", "TEXT"),
+    ("new_rank", "INTEGER"),
+)
+
+
+def _declared(columns: Sequence[tuple[str, str]]) -> str:
+    """A staging table's column declarations: typed on a server, untyped in SQLite (as the
+    staging tables always were there)."""
     typed = engine.on_server()
-    return "pos INTEGER PRIMARY KEY, " + ", ".join(
-        f"{name} {kind}" if typed else name for name, kind in _STAGING_TYPES
-    )
+    return ", ".join(f"{name} {kind}" if typed else name for name, kind in columns)
 
 
 def _match_staged() -> int:
@@ -290,34 +307,29 @@ def _match_staged() -> int:
     lead or unit an older version stored with controls in its name is found by the name
     cleaned (and the lead's name is repaired by the write)."""
     execute_many(
-        _staged(f"UPDATE {_STAGING} SET unit_id = ? WHERE unit = ?"),
+        f"UPDATE {_staging()} SET unit_id = ? WHERE unit = ?",
         [(unit_id, name) for name, unit_id in unit_ids().items()],
     )
     run_sql(
-        _staged(
-            f"UPDATE {_STAGING} SET lead_id = (SELECT l.id FROM lead l "
-            "WHERE l.company = import_lead.company AND l.project = import_lead.project)"
-        )
+        f"UPDATE {_staging()} SET lead_id = (SELECT l.id FROM lead l "
+        "WHERE l.company = import_lead.company AND l.project = import_lead.project)"
     )
     renamed = _renamed_leads()
     if renamed:
         execute_many(
-            _staged(
-                f"UPDATE {_STAGING} SET lead_id = ? "
-                "WHERE lead_id IS NULL AND company = ? AND project = ?"
-            ),
+            f"UPDATE {_staging()} SET lead_id = ? "
+            "WHERE lead_id IS NULL AND company = ? AND project = ?",
             [(lead_id, company, project) for (company, project), lead_id in renamed.items()],
         )
-    unknown = sql_value(_staged(f"SELECT unit FROM {_STAGING} WHERE unit_id IS NULL LIMIT 1"))
+    unknown = sql_value(f"SELECT unit FROM {_staging()} WHERE unit_id IS NULL LIMIT 1")
     if unknown is not None:
         raise StoreError(
             f"单位不存在（活动配置刚被修改？）/ no such unit (was the campaign just changed?): "
             f"{unknown}"
         )
-    return int(sql_value(_staged(f"SELECT COUNT(*) FROM {_STAGING} WHERE lead_id IS NOT NULL")))
+    return int(sql_value(f"SELECT COUNT(*) FROM {_staging()} WHERE lead_id IS NOT NULL"))
 
 
-_AUDIT_STAGING = "{temp}.import_audit"
 # the ledger's columns as the audit names them
 _AUDITED = tuple("unit" if c == "unit_id" else c for c in _COMPARED)
 
@@ -329,59 +341,43 @@ def _authorize_staged(actor: Actor) -> None:
         return
     other = engine.differs("s.unit", "?")
     query = (
-        f"SELECT s.line, CASE WHEN {other} THEN s.unit ELSE u.name END FROM {_STAGING} s "
+        f"SELECT s.line, CASE WHEN {other} THEN s.unit ELSE u.name END FROM {_staging()} s "
         "LEFT JOIN lead l ON l.id = s.lead_id LEFT JOIN unit u ON u.id = l.unit_id "
         f"WHERE {other} OR (u.name IS NOT NULL AND {engine.differs('u.name', '?')}) "
         "ORDER BY s.pos"
     )
-    found = execute(_staged(query), (actor.unit,) * 3).fetchall()
+    found = execute(query, (actor.unit,) * 3).fetchall()
     authorize_rows(actor, "lead", [(int(n), str(unit)) for n, unit in found])
 
 
 def _stage_audit() -> None:
     """The audit lines of the import, made before the lock: for each stored lead a row changes,
     its changed fields (before, after); for each new lead, its fields as one ``*`` line."""
-    run_sql(_staged(f"DROP TABLE IF EXISTS {_AUDIT_STAGING}"))
+    run_sql(f"DROP TABLE IF EXISTS {_audit_staging()}")
     # ``seq``: the order the lines were made in, which the write keeps
     seq = engine.column_type("seq INTEGER PRIMARY KEY", "seq SERIAL PRIMARY KEY")
-    typed = engine.on_server()
-    columns = ", ".join(
-        f"{c} {t}" if typed else c
-        for c, t in (
-            ("pos", "INTEGER"),
-            ("lead_id", "INTEGER"),
-            ("unit_id", "INTEGER"),
-            ("subject", "TEXT"),
-            ("field", "TEXT"),
-            ("before", "TEXT"),
-            ("after", "TEXT"),
-            ("new_rank", "INTEGER"),
-        )
-    )
-    run_sql(_staged(f"CREATE TABLE {_AUDIT_STAGING} ({seq}, {columns})"))
-    names = "pos, lead_id, unit_id, subject, field, before, after, new_rank"
+    run_sql(f"CREATE TABLE {_audit_staging()} ({seq}, {_declared(_AUDIT_STAGING_TYPES)})")
+    names = ", ".join(name for name, _ in _AUDIT_STAGING_TYPES)
     flag = {"is_industrial"}
     value = {c: engine.as_text(f"s.{c}", boolean=c in flag) for c in _COMPARED}
     stored = {c: engine.as_text(f"l.{c}", boolean=c in flag) for c in _COMPARED}
     value["unit_id"], stored["unit_id"] = "s.unit", "u.name"
     changed = " UNION ALL ".join(
         f"SELECT s.pos, l.id, l.unit_id, s.company || ' · ' || s.project, '{name}', "
-        f"{stored[c]}, {value[c]}, CAST(NULL AS INTEGER) FROM {_STAGING} s "
+        f"{stored[c]}, {value[c]}, CAST(NULL AS INTEGER) FROM {_staging()} s "
         "JOIN lead l ON l.id = s.lead_id "
         f"JOIN unit u ON u.id = l.unit_id WHERE {engine.differs(f's.{c}', f'l.{c}')}"
         for c, name in zip(_COMPARED, _AUDITED, strict=True)
     )
     # in the file's order here, so that the write under the lock reads them in storage order
-    run_sql(_staged(f"INSERT INTO {_AUDIT_STAGING} ({names}) {changed} ORDER BY 1"))
+    run_sql(f"INSERT INTO {_audit_staging()} ({names}) {changed} ORDER BY 1")
     fields = ", ".join(f"'{name}', {value[c]}" for c, name in zip(_COMPARED, _AUDITED, strict=True))
     run_sql(
-        _staged(
-            f"INSERT INTO {_AUDIT_STAGING} ({names}) SELECT s.pos, NULL, s.unit_id, "
-            f"s.company || ' · ' || s.project, '{audit.WHOLE}', NULL, "
-            f"{engine.json_object(fields)}, "
-            f"ROW_NUMBER() OVER (ORDER BY s.pos) FROM {_STAGING} s WHERE s.lead_id IS NULL "
-            "ORDER BY s.pos"
-        )
+        f"INSERT INTO {_audit_staging()} ({names}) SELECT s.pos, NULL, s.unit_id, "
+        f"s.company || ' · ' || s.project, '{audit.WHOLE}', NULL, "
+        f"{engine.json_object(fields)}, "
+        f"ROW_NUMBER() OVER (ORDER BY s.pos) FROM {_staging()} s WHERE s.lead_id IS NULL "
+        "ORDER BY s.pos"
     )
 
 
@@ -397,12 +393,10 @@ def _write_audit(actor: Actor, now: str, last: int, added: int, updated: int) ->
     )
     at = engine.column_type("?", "CAST(? AS TIMESTAMP)")
     execute(
-        _staged(
-            "INSERT INTO audit (entry, at, login, name, action, lead_id, unit_id, subject, "
-            f"field, before, after) SELECT ?, {at}, ?, ?, ?, "
-            "COALESCE(a.lead_id, CAST(? AS INTEGER) + a.new_rank), a.unit_id, a.subject, "
-            f"a.field, a.before, a.after FROM {_AUDIT_STAGING} a ORDER BY a.seq"
-        ),
+        "INSERT INTO audit (entry, at, login, name, action, lead_id, unit_id, subject, "
+        f"field, before, after) SELECT ?, {at}, ?, ?, ?, "
+        "COALESCE(a.lead_id, CAST(? AS INTEGER) + a.new_rank), a.unit_id, a.subject, "
+        f"a.field, a.before, a.after FROM {_audit_staging()} a ORDER BY a.seq",
         (*head, last),
     )
 
@@ -437,37 +431,31 @@ def _write_staged(matched: int, user: str, today: date) -> WriteResult:
     differs = " OR ".join(engine.differs(f"s.{c}", f"l.{c}") for c in _COMPARED)
     # the history of a changed stage, before the update overwrites the old one
     execute(
-        _staged(
-            'INSERT INTO stage_change (lead_id, from_stage, to_stage, "on", by_user, at) '
-            f"SELECT l.id, l.stage, s.stage, s.stage_day, ?, {stamp} FROM {_STAGING} s "
-            "JOIN lead l ON l.id = s.lead_id "
-            f"WHERE {engine.differs('l.stage', 's.stage')} ORDER BY s.pos"
-        ),
+        'INSERT INTO stage_change (lead_id, from_stage, to_stage, "on", by_user, at) '
+        f"SELECT l.id, l.stage, s.stage, s.stage_day, ?, {stamp} FROM {_staging()} s "
+        "JOIN lead l ON l.id = s.lead_id "
+        f"WHERE {engine.differs('l.stage', 's.stage')} ORDER BY s.pos",
         (user, now),
     )
     assignments = ", ".join(f"{c} = s.{c}" for c in _COMPARED)
     latest = engine.greater("COALESCE(l.touched_on, s.stage_day)", "s.stage_day")
     updated = execute(
-        _staged(
-            f"UPDATE lead AS l SET {assignments}, "
-            # the latest touch stays the latest (the as-of rebuilds rely on it)
-            f"touched_on = CASE WHEN {engine.differs('l.stage', 's.stage')} "
-            f"THEN {latest} ELSE l.touched_on END, "
-            f"updated_at = {stamp}, version = l.version + 1 FROM {_STAGING} s "
-            f"WHERE s.lead_id = l.id AND ({differs})"
-        ),
+        f"UPDATE lead AS l SET {assignments}, "
+        # the latest touch stays the latest (the as-of rebuilds rely on it)
+        f"touched_on = CASE WHEN {engine.differs('l.stage', 's.stage')} "
+        f"THEN {latest} ELSE l.touched_on END, "
+        f"updated_at = {stamp}, version = l.version + 1 FROM {_staging()} s "
+        f"WHERE s.lead_id = l.id AND ({differs})",
         (now,),
     ).rowcount
     # a name repaired (stored raw by an older version): its search key too — apart, since
     # naming search_key in an UPDATE re-indexes the lead in the trigram index even unchanged
     run_sql(
-        _staged(
-            f"UPDATE lead AS l SET search_key = s.search_key FROM {_STAGING} s "
-            f"WHERE s.lead_id = l.id AND {engine.differs('l.search_key', 's.search_key')}"
-        )
+        f"UPDATE lead AS l SET search_key = s.search_key FROM {_staging()} s "
+        f"WHERE s.lead_id = l.id AND {engine.differs('l.search_key', 's.search_key')}"
     )
     last = int(sql_value("SELECT COALESCE(MAX(id), 0) FROM lead"))
-    new = int(sql_value(_staged(f"SELECT COUNT(*) FROM {_STAGING} WHERE lead_id IS NULL")))
+    new = int(sql_value(f"SELECT COUNT(*) FROM {_staging()} WHERE lead_id IS NULL"))
     defaults = _defaults(Lead, (*_LEDGER_COLUMNS, "search_key", "touched_on", "reviewed_on"))
     extra = "".join(f", {c}" for c in defaults)
     marks = "".join(", ?" for _ in defaults)
@@ -482,12 +470,10 @@ def _write_staged(matched: int, user: str, today: date) -> WriteResult:
     with _indexes_built_after(new):
         # a new bare lead waits in triage; one further along was decided already
         added = execute(
-            _staged(
-                f"INSERT INTO lead ({columns}, search_key, touched_on, reviewed_on{extra}) "
-                f"SELECT {columns}, search_key, stage_day, "
-                f"CASE WHEN stage = 'lead' THEN NULL ELSE {engine.date_param()} END{marks} "
-                f"FROM {_STAGING} WHERE lead_id IS NULL ORDER BY pos"
-            ),
+            f"INSERT INTO lead ({columns}, search_key, touched_on, reviewed_on{extra}) "
+            f"SELECT {columns}, search_key, stage_day, "
+            f"CASE WHEN stage = 'lead' THEN NULL ELSE {engine.date_param()} END{marks} "
+            f"FROM {_staging()} WHERE lead_id IS NULL ORDER BY pos",
             (today.isoformat(), *defaults.values()),
         ).rowcount
     if skipped:

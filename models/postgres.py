@@ -2,8 +2,8 @@
 
 - the trigger-kept totals (``stage_total``, ``activity_day``) and the append-only history: the
   same rules as PL/pgSQL trigger functions;
-- the FTS5 trigram search: a ``pg_trgm`` GIN index on the search key (``LIKE '%word%'`` and
-  ``strpos`` use it);
+- the FTS5 trigram search: a ``pg_trgm`` GIN index on the search key (``LIKE '%word%'`` uses
+  it: ``models.engine.contains``);
 - ``PRAGMA user_version``: the one-row table ``yeji_schema``, upgraded by the same steps;
 - ``BEGIN IMMEDIATE``: a transaction-scoped advisory lock taken first thing, so writers queue
   one at a time exactly as on SQLite and nobody's read-then-write loses another's update; a
@@ -13,7 +13,8 @@
   refresh a ``NOTIFY yeji_store`` from a statement trigger on every table a screen shows, which
   a running app LISTENs for — so a change made with ``psql`` is seen too (PostgreSQL folds the
   notices of one transaction into one);
-- the network-filesystem check, the presence file and the search side index do not apply.
+- the network-filesystem check and the search side index do not apply; the presence file is a
+  table of its own (``models.presence.ServerSessions``).
 
 psycopg (the ``postgres`` extra) is imported only here, and only when a URL is opened.
 """
@@ -33,36 +34,35 @@ WRITE_LOCK_KEY = 0x79656A69  # "yeji"
 #: The channel a commit notifies.
 CHANNEL = "yeji_store"
 
-_ACTIVITY_DAY = """
-CREATE OR REPLACE FUNCTION yeji_activity_day() RETURNS trigger LANGUAGE plpgsql AS $$
+
+def _kept_total(function: str, take_old: str, add_new: str) -> str:
+    """A row trigger function keeping a total: the old row taken off (update, delete), the
+    new one added (insert, update) — the SQLite triggers' two halves in one function."""
+    return f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP <> 'INSERT' THEN
-    UPDATE activity_day SET n = n - 1 WHERE day = OLD."date" AND unit_id = OLD.unit_id
-      AND kind = OLD.kind AND led_by_principal = OLD.led_by_principal;
-  END IF;
-  IF TG_OP <> 'DELETE' THEN
-    INSERT INTO activity_day (day, unit_id, kind, led_by_principal, n)
-      VALUES (NEW."date", NEW.unit_id, NEW.kind, NEW.led_by_principal, 1)
-      ON CONFLICT (day, unit_id, kind, led_by_principal)
-      DO UPDATE SET n = activity_day.n + 1;
-  END IF;
+  IF TG_OP <> 'INSERT' THEN {take_old}; END IF;
+  IF TG_OP <> 'DELETE' THEN {add_new}; END IF;
   RETURN NULL;
 END $$"""
 
-_STAGE_TOTAL = """
-CREATE OR REPLACE FUNCTION yeji_stage_total() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'INSERT' THEN
-    UPDATE stage_total SET leads = leads - 1, amount_wan = amount_wan - OLD.amount_wan
-      WHERE stage = OLD.stage;
-  END IF;
-  IF TG_OP <> 'DELETE' THEN
-    INSERT INTO stage_total (stage, leads, amount_wan) VALUES (NEW.stage, 1, NEW.amount_wan)
-      ON CONFLICT (stage) DO UPDATE SET leads = stage_total.leads + 1,
-      amount_wan = stage_total.amount_wan + NEW.amount_wan;
-  END IF;
-  RETURN NULL;
-END $$"""
+
+_ACTIVITY_DAY = _kept_total(
+    "yeji_activity_day",
+    'UPDATE activity_day SET n = n - 1 WHERE day = OLD."date" AND unit_id = OLD.unit_id '
+    "AND kind = OLD.kind AND led_by_principal = OLD.led_by_principal",
+    "INSERT INTO activity_day (day, unit_id, kind, led_by_principal, n) "
+    'VALUES (NEW."date", NEW.unit_id, NEW.kind, NEW.led_by_principal, 1) '
+    "ON CONFLICT (day, unit_id, kind, led_by_principal) DO UPDATE SET n = activity_day.n + 1",
+)
+_STAGE_TOTAL = _kept_total(
+    "yeji_stage_total",
+    "UPDATE stage_total SET leads = leads - 1, amount_wan = amount_wan - OLD.amount_wan "
+    "WHERE stage = OLD.stage",
+    "INSERT INTO stage_total (stage, leads, amount_wan) VALUES (NEW.stage, 1, NEW.amount_wan) "
+    "ON CONFLICT (stage) DO UPDATE SET leads = stage_total.leads + 1, "
+    "amount_wan = stage_total.amount_wan + NEW.amount_wan",
+)
 
 _APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION yeji_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -249,7 +249,7 @@ def follow_ids(db: Database, tables: list[str]) -> None:
 
 
 def data_version(db: Database) -> int:
-    """The store's change counter: it moves with every committed write statement."""
+    """The store's change counter: every yeji write transaction moves it (``mark_changed``)."""
     row = db.execute_sql("SELECT data_version FROM yeji_schema").fetchone()  # type: ignore[no-untyped-call]
     return int(row[0]) if row else 0
 
@@ -285,7 +285,6 @@ class ChangeListener:
         self._conn = psycopg.connect(str(url), autocommit=True)
         self._conn.execute(f"LISTEN {CHANNEL}")
         self._lock = threading.Lock()
-        self._own = 0
 
     def _pending(self) -> int:
         with self._lock:

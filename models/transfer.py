@@ -20,15 +20,18 @@ from typing import Any
 from peewee import Database, Model, SqliteDatabase
 
 from models import engine, postgres
-from models.db import PRAGMAS, SCHEMA_VERSION, StoreError, connect_server, opened_store
+from models.db import (
+    PRAGMAS,
+    SCHEMA_VERSION,
+    StoreError,
+    connect_server,
+    create_file_schema,
+    opened_store,
+)
 from models.engine import StorePlace, StoreUrl
 from models.storefile import install, make_dirs, new_file
 from models.tables import (
     ALL_TABLES,
-    APPEND_ONLY,
-    SEARCH_INDEX,
-    STAGE_TRIGGERS,
-    SUMMARY_TRIGGERS,
     ActivityDay,
     StageTotal,
     database,
@@ -118,14 +121,6 @@ def _check_counts(source: Database, target: Database) -> list[TableCount]:
     return counts
 
 
-def _sqlite_schema(target: SqliteDatabase) -> None:
-    with target.bind_ctx(ALL_TABLES):
-        target.create_tables(ALL_TABLES)
-    for statement in (*SUMMARY_TRIGGERS, *STAGE_TRIGGERS, *APPEND_ONLY, *SEARCH_INDEX):
-        target.execute_sql(statement)  # type: ignore[no-untyped-call]
-    target.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")  # type: ignore[no-untyped-call]
-
-
 def _to_file(
     source: Database, path: Path, progress: Callable[[str], None], *, replace: bool = False
 ) -> list[TableCount]:
@@ -142,7 +137,8 @@ def _to_file(
         target.connect()
         with target.atomic():
             progress("schema")
-            _sqlite_schema(target)
+            create_file_schema(target)
+            target.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")  # type: ignore[no-untyped-call]
             progress("rows")
             _copy_rows(source, target, to_file=True)
             progress("check")
