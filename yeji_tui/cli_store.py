@@ -119,7 +119,7 @@ def _count(checked: Iterable[object], progress: Progress) -> int:
 def cmd_export_ledger(ctx: Context, what: str, flag: str | None, out: str | None) -> int:
     """``yeji export leads|activities [--format csv|xlsx] [--out FILE]``."""
     from models.ledger import all_activities, all_leads
-    from yeji_tui.importer import export_table, write_csv, write_table
+    from yeji_tui.ledger_export import export_table, write_csv, write_table
 
     fmt = output_format(flag, out, "csv")
     if fmt == "xlsx" and not out:

@@ -3,151 +3,83 @@
 The whole file is checked first. Every bad row is reported with its line, column, value and why;
 if any row is bad nothing is imported. Stages, kinds and booleans are accepted in English or
 Chinese, as staff write them.
+
+The file is read by ledger_files, in the columns and words of ledger_columns; an exported
+ledger is written by ledger_export. Their names are importable from here too.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
 import itertools
-import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TypeVar
 
 from models.ledger import ActivityInput, LeadInput
-from models.records import INDUSTRIES, SOURCES, CampaignSettings
-from yeji_tui.strings import Catalog
-from yeji_tui.text import MAX_TEXT, clean_text, parse_day, spreadsheet_cell, unquote_formula
-
-LEAD_COLUMNS = (
-    "company",
-    "project",
-    "industry",
-    "amount_wan",
-    "is_industrial",
-    "source",
-    "unit",
-    "stage",
-    "found_on",
-    "valid_since",
-    "signed_on",
-    "started_on",
-    "dropped_reason",
+from models.records import CampaignSettings
+from yeji_tui.ledger_columns import (
+    ACTIVITY_COLUMNS,
+    BOOL_WORDS,
+    CHINESE_HEADERS,
+    INDUSTRY_WORDS,
+    KIND_WORDS,
+    LEAD_COLUMNS,
+    SOURCE_WORDS,
+    STAGE_WORDS,
+    column_key,
 )
-ACTIVITY_COLUMNS = ("date", "unit", "kind", "led_by_principal", "destination", "company", "note")
+from yeji_tui.ledger_export import ExportCell, export_table, write_csv, write_table
+from yeji_tui.ledger_files import (
+    MAX_LINE,
+    STRAY,
+    Columns,
+    FileRefused,
+    ImportRefused,
+    Problem,
+    Rows,
+    file_encoding,
+    read_table,
+)
+from yeji_tui.strings import Catalog
+from yeji_tui.text import MAX_TEXT, clean_text, parse_day, unquote_formula
 
-STAGE_WORDS = {
-    "lead": "lead",
-    "线索": "lead",
-    "negotiating": "negotiating",
-    "洽谈": "negotiating",
-    "在谈": "negotiating",
-    "signed": "signed",
-    "签约": "signed",
-    "started": "started",
-    "开工": "started",
-    "dropped": "dropped",
-    "终止": "dropped",
-}
-KIND_WORDS = {
-    "trip": "trip",
-    "外出招商": "trip",
-    "visit": "visit",
-    "接待考察": "visit",
-    "接待客商": "visit",
-    "promotion": "promotion",
-    "推介会": "promotion",
-    "training": "training",
-    "培训会": "training",
-    "培训": "training",
-    "exchange": "exchange",
-    "经验交流会": "exchange",
-    "交流会": "exchange",
-    "signing": "signing",
-    "集中签约": "signing",
-    "签约仪式": "signing",
-    "groundbreaking": "groundbreaking",
-    "集中开工": "groundbreaking",
-    "开工仪式": "groundbreaking",
-}
-BOOL_WORDS = {
-    "true": True,
-    "1": True,
-    "是": True,
-    "yes": True,
-    "y": True,
-    "false": False,
-    "0": False,
-    "否": False,
-    "no": False,
-    "n": False,
-    "": False,
-}
-INDUSTRY_WORDS = {i: i for i in INDUSTRIES} | {
-    "smart_home": "智能家居",
-    "fine_chemicals": "精细化工",
-    "agriculture": "现代农业",
-    "commerce": "商贸流通",
-    "services": "现代服务业",
-    "other": "其他",
-}
-SOURCE_WORDS = {s: s for s in SOURCES} | {
-    "referral": "以商招商",
-    "consultant": "委托招商",
-    "promotion": "推介会",
-    "park_partner": "园区合作",
-    "trip": "外出招商",
-    "walk_in": "来访",
-    "other": "其他",
-}
+# the importer's names as they were before the reading, the columns and the export had modules
+# of their own: tests, benches, screens and the CLI import them from here
+__all__ = [
+    "ACTIVITY_COLUMNS",
+    "BOOL_WORDS",
+    "CHINESE_HEADERS",
+    "INDUSTRY_WORDS",
+    "KIND_WORDS",
+    "LEAD_COLUMNS",
+    "MAX_AMOUNT_WAN",
+    "MAX_LINE",
+    "SOURCE_WORDS",
+    "STAGE_WORDS",
+    "STRAY",
+    "Columns",
+    "ExportCell",
+    "FileRefused",
+    "ImportRefused",
+    "Problem",
+    "Rows",
+    "check_activities",
+    "check_leads",
+    "column_key",
+    "each_activity",
+    "each_lead",
+    "export_table",
+    "file_encoding",
+    "parse_day",
+    "read_table",
+    "write_csv",
+    "write_table",
+]
 
-#: The columns' Chinese headers, as exports write them in Chinese and staff's ledgers have them.
-CHINESE_HEADERS: dict[str, str] = {
-    "company": "企业名称",
-    "project": "项目名称",
-    "industry": "行业",
-    "amount_wan": "投资额(万元)",
-    "is_industrial": "工业项目",
-    "source": "来源",
-    "unit": "责任单位",
-    "stage": "阶段",
-    "found_on": "发现日期",
-    "valid_since": "有效线索日期",
-    "signed_on": "签约日期",
-    "started_on": "开工日期",
-    "dropped_reason": "终止原因",
-    "date": "日期",
-    "kind": "类型",
-    "led_by_principal": "主要负责人带队",
-    "destination": "目的地",
-    "note": "备注",
-}
-_HEADER_ALIASES: dict[str, str] = {
-    "企业": "company",
-    "公司": "company",
-    "公司名称": "company",
-    "项目": "project",
-    "产业": "industry",
-    "投资额": "amount_wan",
-    "金额(万元)": "amount_wan",
-    "投资金额(万元)": "amount_wan",
-    "是否工业项目": "is_industrial",
-    "线索来源": "source",
-    "单位": "unit",
-    "项目阶段": "stage",
-    "上报日期": "valid_since",
-    "活动日期": "date",
-    "活动类型": "kind",
-    "负责人带队": "led_by_principal",
-    "地点": "destination",
-    "对接企业": "company",
-}
-_DATE_COLUMNS = {"found_on", "valid_since", "signed_on", "started_on", "date"}
 #: The largest amount a lead can have: 1万亿元. A larger one is a typo or an amount in 元.
 MAX_AMOUNT_WAN = 100_000_000
 _WHOLE = re.compile(r"[0-9]+(?:\.0*)?")
@@ -155,250 +87,7 @@ _EXPONENT = re.compile(r"[+-]?[0-9.]+[eE][+-]?[0-9]+")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
 
 
-def column_key(header: str) -> str:
-    """The column a header names: an English key, or its Chinese header (full-width brackets
-    and spaces as staff type them are fine)."""
-    cleaned = header.strip().replace("（", "(").replace("）", ")").replace(" ", "").lower()
-    by_chinese = {v: k for k, v in CHINESE_HEADERS.items()} | _HEADER_ALIASES
-    return by_chinese.get(cleaned, cleaned)
-
-
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One bad cell (or a whole-file problem, on line 0)."""
-
-    line: int
-    column: str
-    value: str
-    why: str
-
-
-class ImportRefused(Exception):
-    """A file had bad rows; nothing was imported."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problems")
-        self.problems = problems
-
-
-class FileRefused(ImportRefused):
-    """The file itself cannot be read as a ledger (missing, not text, damaged): one line."""
-
-    def __init__(self, path: Path, why: str) -> None:
-        super().__init__([Problem(0, "", str(path), why)])
-        self.message = f"{path}: {why}"
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def file_encoding(path: Path) -> str | None:
-    """The file's encoding: UTF-8 with or without BOM, else GB18030 (a superset of GBK); None
-    if it is none of them. Read in pieces: the file is never held whole."""
-    with path.open("rb") as f:
-        bom = f.read(3) == b"\xef\xbb\xbf"
-    for encoding in ("utf-8-sig",) if bom else ("utf-8", "gb18030"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with path.open("rb") as f:
-                while chunk := f.read(1 << 20):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return None
-
-
-Rows = Iterable[tuple[int, dict[str, str]]]
-
-
-class Columns(list[str]):
-    """A file's column keys, and the header each was read from: an error names a column as
-    the file's header does (企业 for a file headed 企业, company for one headed company)."""
-
-    header: dict[str, str]
-    chinese: bool = False  # the file's headers are Chinese: a missing column is named so
-
-    def name(self, key: str) -> str:
-        """The column as the file names it (or would, for a missing one)."""
-        if key in getattr(self, "header", {}):
-            return self.header[key]
-        return CHINESE_HEADERS.get(key, key) if self.chinese else key
-
-
-#: A row's cells outside the named columns, kept under this key to be reported, not dropped.
-STRAY = ""
-#: No ledger line is this long; it is also the csv module's limit for one cell.
-MAX_LINE = 131_072
-_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"  # .xlsx (a zip) and .xls (an OLE file)
-
-
-def read_table(path: Path, t: Catalog) -> tuple[list[str], Rows]:
-    """A CSV or xlsx file's column keys and its (row, cells) pairs, rows numbered as Excel
-    and WPS show them (the header is row 1); the caller checks both. A file that cannot be
-    read as a table raises FileRefused (a CSV's rows are read as they are asked for, so a
-    damaged row may raise it then). What a file is comes from its content, not its name."""
-    head = _read_head(path, t)
-    if head.startswith(_ZIP):
-        return _xlsx_table(path, t)
-    if head.startswith(_OLE):
-        raise FileRefused(path, t("why.xls"))
-    if path.suffix.lower() == ".xlsx":
-        raise FileRefused(path, t("why.xlsx", error=t("why.not_zip")))
-    return _csv_table(path, head, t)
-
-
-def _read_head(path: Path, t: Catalog) -> bytes:
-    """The file's first bytes, which tell what kind of file it is."""
-    try:
-        if path.is_dir():
-            raise FileRefused(path, t("why.directory"))
-        if path.exists() and not path.is_file():
-            raise FileRefused(path, t("why.not_file"))  # a pipe or a device: it may never end
-        with path.open("rb") as f:
-            return f.read(8)
-    except FileNotFoundError as exc:
-        raise FileRefused(path, t("why.no_file")) from exc
-    except PermissionError as exc:
-        raise FileRefused(path, t("why.no_permission")) from exc
-    except OSError as exc:
-        raise FileRefused(path, t("why.file", error=exc.strerror or exc)) from exc
-
-
-def _csv_table(path: Path, head: bytes, t: Catalog) -> tuple[list[str], Rows]:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRefused(path, t("why.utf16"))
-    encoding = _text_encoding(path, t)
-    return _table(path, _csv_records(path, encoding, t), t)
-
-
-def _text_encoding(path: Path, t: Catalog) -> str:
-    """The encoding of a ledger's text, checked in pieces (the file is never held whole): no
-    NUL bytes (a binary file), one of the encodings Excel writes, no line over MAX_LINE."""
-    encoding = file_encoding(path)
-    if encoding is None:
-        with path.open("rb") as f:
-            while chunk := f.read(1 << 20):
-                if b"\x00" in chunk:
-                    raise FileRefused(path, t("why.binary"))
-        raise FileRefused(path, t("why.encoding"))
-    line, length = 1, 0
-    with path.open(encoding=encoding, newline="") as f:
-        while text := f.read(1 << 20):
-            if "\x00" in text:
-                raise FileRefused(path, t("why.binary"))
-            for piece in text.split("\n")[:-1]:
-                if length + len(piece) > MAX_LINE:
-                    raise FileRefused(path, t("why.long_line", line=line, n=MAX_LINE))
-                line, length = line + 1, 0
-            length += len(text) - (text.rfind("\n") + 1)
-            if length > MAX_LINE:
-                raise FileRefused(path, t("why.long_line", line=line, n=MAX_LINE))
-    return encoding
-
-
-def _csv_records(path: Path, encoding: str, t: Catalog) -> Iterator[tuple[int, list[str]]]:
-    """The file's records one at a time (a 100,000-row ledger read whole took ~150 MB),
-    numbered by record, not by physical line: a cell with line breaks is one row in Excel,
-    and a blank line is an (empty) row there too."""
-    number = 0
-    with path.open(encoding=encoding, newline="") as f:
-        try:
-            for number, record in enumerate(csv.reader(f), start=1):
-                yield number, record
-        except csv.Error as exc:  # a cell over the limit: an unclosed quote swallowed the rest
-            raise FileRefused(path, t("why.csv_cell", line=number + 1, n=MAX_LINE)) from exc
-
-
-def _table(
-    path: Path, records: Iterable[tuple[int, list[str]]], t: Catalog
-) -> tuple[list[str], Rows]:
-    """Column keys from the first non-blank record, and every later non-blank record by key,
-    as they are read; cells under no column go under STRAY so that they are reported rather
-    than silently dropped."""
-    filled = ((n, cells) for n, cells in records if any(c.strip() for c in cells))
-    first = next(filled, None)
-    if first is None:
-        raise FileRefused(path, t("why.empty"))
-    keys = [column_key(h) for h in first[1]]
-    fields = Columns(k for k in keys if k)
-    fields.header = {k: h.strip() for k, h in zip(keys, first[1], strict=False) if k}
-    fields.chinese = any(not h.isascii() for h in first[1])
-
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for number, cells in filled:
-            row = dict.fromkeys(fields, "")
-            stray = []
-            for i, cell in enumerate(cells):
-                key, value = (keys[i] if i < len(keys) else ""), cell.strip()
-                if key:
-                    row[key] = value
-                elif value:
-                    stray.append(value)
-            if stray:
-                row[STRAY] = " | ".join(stray)
-            yield number, row
-
-    return fields, rows()
-
-
-def _xlsx_table(path: Path, t: Catalog) -> tuple[list[str], Rows]:
-    """The first sheet's rows, numbered as Excel shows them; dates Excel keeps as day numbers
-    (in either date system) are read back as dates."""
-    from yeji_tui.xlsx import XlsxError, XlsxMissing, read_first_sheet
-
-    try:
-        sheet = read_first_sheet(path)
-    except XlsxMissing as exc:
-        raise FileRefused(path, t("why.openpyxl")) from exc
-    except XlsxError as exc:
-        if exc.row:
-            raise FileRefused(path, t("why.xlsx_cell", row=exc.row, error=exc)) from exc
-        raise FileRefused(path, t("why.xlsx", error=exc)) from exc
-    records: list[tuple[int, list[str]]] = []
-    keys: list[str] = []
-    for number, cells in enumerate(sheet.rows, start=1):
-        if not keys:
-            texts = [_cell_text(v, date_column=False, date1904=sheet.date1904) for v in cells]
-            keys = [column_key(h) for h in texts] if any(texts) else []
-        else:
-            texts = [
-                _cell_text(
-                    v,
-                    date_column=i < len(keys) and keys[i] in _DATE_COLUMNS,
-                    date1904=sheet.date1904,
-                )
-                for i, v in enumerate(cells)
-            ]
-        records.append((number, texts))
-    return _table(path, records, t)
-
-
-def _cell_text(value: object, *, date_column: bool, date1904: bool) -> str:
-    """A cell as the text a CSV would hold: dates as YYYY-MM-DD, whole numbers without ".0";
-    a day number in a date column as its date, if it is one."""
-    from yeji_tui.xlsx import serial_to_date
-
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        day = serial_to_date(value, date1904=date1904) if date_column else None
-        if day is not None:
-            return day.isoformat()
-        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-            value = int(value)  # 1e30 → all its digits, to be refused as too large
-        return str(value) if isinstance(value, int) else repr(value)
-    return str(value).strip()
 
 
 def _check_header(
@@ -638,61 +327,3 @@ def each_activity(
         )
 
     return _check_all(path, t, ACTIVITY_COLUMNS, (), check, today)
-
-
-# --- export: the same columns, so an exported file imports again unchanged -----------------
-
-ExportCell = str | int
-
-
-def export_table(
-    items: Sequence[LeadInput] | Sequence[ActivityInput], t: Catalog
-) -> tuple[list[str], list[list[ExportCell]]]:
-    """Headers and rows of a leads or activities file in the interface's language, in the
-    columns the importer reads (Chinese headers and words in Chinese)."""
-    zh = t.lang == "zh"
-    is_leads = not items or isinstance(items[0], LeadInput)
-    columns = LEAD_COLUMNS if is_leads else ACTIVITY_COLUMNS
-    headers = [CHINESE_HEADERS[c] if zh else c for c in columns]
-
-    def cell(column: str, value: object) -> ExportCell:
-        if isinstance(value, bool):
-            return ("是" if value else "否") if zh else str(value).lower()
-        if isinstance(value, date):
-            return value.isoformat()
-        if value is None:
-            return ""
-        if column == "stage":
-            return t(f"stage.{value}") if zh else str(value)
-        if column == "kind":
-            return t(f"kind.{value}") if zh else str(value)  # words the importer reads
-        # stored by an older version, a name may still hold controls: export it as the
-        # importer would read it, so that importing the export finds the same lead
-        return value if isinstance(value, int) else clean_text(str(value))
-
-    attrs = [("on" if c == "date" else c) for c in columns]
-    rows = [
-        [cell(c, getattr(item, a)) for c, a in zip(columns, attrs, strict=True)] for item in items
-    ]
-    return headers, rows
-
-
-def write_table(path: Path, headers: list[str], rows: list[list[ExportCell]]) -> None:
-    """A CSV (UTF-8 with BOM, which Excel on Chinese Windows reads) or, for .xlsx, a workbook
-    (whose cells are typed: text there is never a formula)."""
-    if path.suffix.lower() == ".xlsx":
-        from yeji_tui.xlsx import write_workbook
-
-        write_workbook(path, [(path.stem, [headers, *rows])])
-        return
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        write_csv(f, headers, rows, lineterminator="\r\n")
-
-
-def write_csv(
-    stream: TextIO, headers: list[str], rows: list[list[ExportCell]], *, lineterminator: str
-) -> None:
-    """A table as CSV, each text cell that would start a formula guarded with ``'``."""
-    writer = csv.writer(stream, lineterminator=lineterminator)
-    writer.writerow(headers)
-    writer.writerows([spreadsheet_cell(c) for c in row] for row in rows)
