@@ -12,12 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("screens", "yeji_tui")
 MAX_METHODS = 25
 MAX_LINES = 400
-#: the message catalog is data, not code
-EXEMPT = {"yeji_tui/strings.py"}
-#: over the limits when this test was added, each being split by another part of issue 11 (or
-#: to be split later): remove a line when its module is within the limits
-NOT_YET = {
-    "yeji_tui/targets.py",
+#: modules allowed more than MAX_LINES lines (their classes still held to MAX_METHODS)
+EXEMPT = {
+    "yeji_tui/strings.py",  # the message catalog is data, not code
+    "yeji_tui/targets.py",  # the one calculator: by the design's rule its arithmetic is one module
 }
 
 
@@ -30,11 +28,11 @@ def _name(path: Path) -> str:
 
 
 def too_big(path: Path) -> list[str]:
-    """What in a module is over the limits."""
+    """What in a module is over the limits (the line count not, for an exempt module)."""
     source = path.read_text(encoding="utf-8")
     found = []
     lines = len(source.splitlines())
-    if lines > MAX_LINES:
+    if lines > MAX_LINES and _name(path) not in EXEMPT:
         found.append(f"{lines} lines")
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ClassDef):
@@ -46,13 +44,10 @@ def too_big(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in modules() if _name(p) not in EXEMPT | NOT_YET], ids=_name
-)
+@pytest.mark.parametrize("path", modules(), ids=_name)
 def test_module_and_its_classes_stay_small(path: Path) -> None:
     assert too_big(path) == []
 
 
-def test_the_not_yet_list_names_only_modules_still_over_the_limits() -> None:
-    still = {_name(p) for p in modules() if too_big(p)}
-    assert still >= NOT_YET, f"within the limits now, remove from NOT_YET: {NOT_YET - still}"
+def test_the_exempt_list_names_only_modules_that_are_there() -> None:
+    assert EXEMPT - {_name(p) for p in modules()} == set()
