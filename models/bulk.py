@@ -19,8 +19,9 @@ from contextlib import contextmanager
 from peewee import Model
 
 from models import engine, postgres
-from models.db import PRAGMAS, immediate
+from models.db import PRAGMAS
 from models.tables import STAGE_BACKFILL, SUMMARY_BACKFILL, database, run_sql
+from models.write_lock import immediate
 
 #: The tables a bulk load fills, whose indexes are built once at the end.
 _TABLES = ("lead", "stage_change", "follow_up", "activity")

@@ -18,7 +18,6 @@ from peewee import JOIN, SQL, fn
 
 from models import audit, engine
 from models.access import Actor, authorize, current_actor
-from models.db import immediate
 from models.ledger import ids_by_name
 from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, StageName, stage_name
@@ -37,6 +36,7 @@ from models.tables import (
     rows,
 )
 from models.usertext import clean_fields, clean_text
+from models.write_lock import immediate
 
 
 @dataclass(frozen=True)

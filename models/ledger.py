@@ -19,10 +19,11 @@ from peewee import fn
 from models import audit, engine
 from models.access import Actor, authorize, authorize_rows, current_actor
 from models.bulk import schema_objects
-from models.db import PRAGMAS, StoreError, immediate, write_prepared
+from models.db import PRAGMAS
 from models.records import ActivityKind, StageName
 from models.search import search_key
 from models.search_backlog import index_waiting, wait_for_index
+from models.store_errors import StoreError
 from models.tables import (
     SEARCH_INDEX,
     STAGE_TRIGGERS,
@@ -42,6 +43,7 @@ from models.tables import (
     sql_value,
 )
 from models.usertext import UNSEEN, clean_fields, clean_text
+from models.write_lock import immediate, write_prepared
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Screens split into parts (issue 11): no class over 25 methods and no module over 400 lines
-in screens/ and yeji_tui/ (the message catalog aside), read from the source by AST."""
+in screens/, yeji_tui/ and the store, models/ (the message catalog aside), read from the source
+by AST."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("screens", "yeji_tui")
+PACKAGES = ("screens", "yeji_tui", "models")
 MAX_METHODS = 25
 MAX_LINES = 400
 #: the message catalog is data, not code
@@ -17,6 +18,9 @@ EXEMPT = {"yeji_tui/strings.py"}
 #: over the limits when this test was added, each being split by another part of issue 11 (or
 #: to be split later): remove a line when its module is within the limits
 NOT_YET = {
+    "models/leads.py",
+    "models/ledger.py",
+    "models/tables.py",
     "yeji_tui/cli.py",
     "yeji_tui/importer.py",
     "yeji_tui/targets.py",
