@@ -89,7 +89,7 @@ STAGE_BACKFILL = (
 #:
 #: A big import does not index its new leads under its write lock (a second of 100,000): it
 #: records their ids in ``search_backlog`` and indexes them afterwards in short transactions
-#: (models.ledger). Until then the filter reads those leads' keys directly, and the triggers
+#: (models.lead_import). Until then the filter reads those leads' keys directly, and the triggers
 #: leave them alone — so a lead is in the index exactly when its id is in no backlog range
 #: (FTS5 must never be told to delete a row it does not hold).
 _NOT_WAITING = (

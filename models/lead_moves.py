@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from models.lead_writes import Change, Plan, Refused, apply_plan, refuse_if
-from models.ledger import ids_by_name
+from models.ledger_rows import ids_by_name
 from models.records import LeadRecord, StageName
 from models.rules import Refusal, check_drop, check_move, check_valid, previous_stage
 from models.tables import Unit

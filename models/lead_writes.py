@@ -16,7 +16,7 @@ from datetime import date, datetime
 from models import audit
 from models.access import Actor, authorize, current_actor
 from models.lead_reads import record_of, unit_name_of
-from models.ledger import ids_by_name
+from models.ledger_rows import ids_by_name
 from models.records import LeadRecord
 from models.rules import Refusal
 from models.search import search_key
