@@ -88,8 +88,9 @@ async def filter_ms(runs: int) -> tuple[int, int, float]:
 
 def scans_ms(store: Path, runs: int) -> tuple[float, float]:
     """The leads scan and the activities scan (every day there is), in ms."""
+    from models.activity_writes import _unclean_activities
     from models.db import open_store
-    from models.ledger import _renamed_leads, _unclean_activities
+    from models.import_staging import _renamed_leads
 
     open_store(store)
     leads, activities = [], []

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from typing import Literal
 
 from models import identity
-from models.db import NotAllowed
 from models.records import Actor, Role
+from models.store_errors import NotAllowed
 from models.tables import AppUser, rows
 
 #: What a write is: the campaign file, a lead, an activity, saved views, backup and restore.

@@ -8,8 +8,8 @@ from peewee import fn
 
 from models import audit, engine, postgres
 from models.access import authorize, current_actor
-from models.db import StoreError, immediate
 from models.records import CampaignSettings
+from models.store_errors import StoreError
 from models.tables import (
     APPEND_ONLY,
     APPEND_ONLY_NAMES,
@@ -27,6 +27,7 @@ from models.tables import (
     run_sql,
 )
 from models.usertext import clean_fields, clean_text
+from models.write_lock import immediate
 
 
 @dataclass

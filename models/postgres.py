@@ -7,12 +7,12 @@
 - ``PRAGMA user_version``: the one-row table ``yeji_schema``, upgraded by the same steps;
 - ``BEGIN IMMEDIATE``: a transaction-scoped advisory lock taken first thing, so writers queue
   one at a time exactly as on SQLite and nobody's read-then-write loses another's update; a
-  wait longer than ``models.db.BUSY_WAIT_S`` ends as StoreBusy;
-- ``PRAGMA data_version``: a counter every write transaction bumps as it ends (``models.db``'s
-  ``immediate``, where every write passes: once a transaction, not once a row); and for live
-  refresh a ``NOTIFY yeji_store`` from a statement trigger on every table a screen shows, which
-  a running app LISTENs for — so a change made with ``psql`` is seen too (PostgreSQL folds the
-  notices of one transaction into one);
+  wait longer than ``models.write_lock.BUSY_WAIT_S`` ends as StoreBusy;
+- ``PRAGMA data_version``: a counter every write transaction bumps as it ends
+  (``models.write_lock``'s ``immediate``, where every write passes: once a transaction, not
+  once a row); and for live refresh a ``NOTIFY yeji_store`` from a statement trigger on every
+  table a screen shows, which a running app LISTENs for — so a change made with ``psql`` is
+  seen too (PostgreSQL folds the notices of one transaction into one);
 - the network-filesystem check and the search side index do not apply; the presence file is a
   table of its own (``models.presence.ServerSessions``).
 
@@ -276,7 +276,7 @@ def take_write_lock(db: Database, stack: ExitStack, wait_s: float) -> None:
 
 
 class ChangeListener:
-    """LISTENs for the store's commits on a connection of its own (``models.db.ChangeWatcher``
+    """LISTENs for the store's commits on a connection of its own (``models.watcher.ChangeWatcher``
     on a server): ``changed`` is True once after each commit made elsewhere."""
 
     def __init__(self, url: StoreUrl) -> None:

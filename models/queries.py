@@ -244,8 +244,8 @@ def latest_projects(since: date, until: date, limit: int = 8) -> list[LatestProj
 
 
 def data_version() -> int:
-    """A number that changes when another connection commits (``models.db.data_version``)."""
-    from models.db import data_version as changes
+    """A number that changes when another connection commits (``write_lock.data_version``)."""
+    from models.write_lock import data_version as changes
 
     return changes()
 

@@ -11,7 +11,7 @@ from typing import Any
 from peewee import Case, fn
 
 from models import engine
-from models.ledger import ACTIVITY_COLUMNS, ActivityInput
+from models.ledger_rows import ACTIVITY_COLUMNS, ActivityInput
 from models.queries import CARD_COLUMNS, card, not_dropped_by, unit_names_by_id
 from models.records import STAGES, EventRecord, LeadCard, RosterLine, UnitPeriod
 from models.tables import (

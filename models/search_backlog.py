@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from models import engine
-from models.db import immediate
 from models.tables import database, run_sql
+from models.write_lock import immediate
 
 #: Leads indexed per transaction of the catch-up (≈ 0.3 s of the lock each on a slow PC).
 CATCH_UP_LEADS = 20_000

@@ -20,15 +20,11 @@ from typing import Any
 from peewee import Database, Model, SqliteDatabase
 
 from models import engine, postgres
-from models.db import (
-    PRAGMAS,
-    SCHEMA_VERSION,
-    StoreError,
-    connect_server,
-    create_file_schema,
-    opened_store,
-)
+from models.db import PRAGMAS, connect_server
 from models.engine import StorePlace, StoreUrl
+from models.opened import opened_store
+from models.schema import SCHEMA_VERSION, create_file_schema
+from models.store_errors import StoreError
 from models.storefile import install, make_dirs, new_file
 from models.tables import (
     ALL_TABLES,

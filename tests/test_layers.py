@@ -124,3 +124,26 @@ def test_calculator_is_pure() -> None:
         "typing",
         "models.records",
     }
+
+
+def _defines_tables(path: Path) -> bool:
+    """Whether a module defines a Peewee model (a class whose base is ``Model`` or ``BaseModel``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(
+        isinstance(base, ast.Name) and base.id in ("Model", "BaseModel")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        for base in node.bases
+    )
+
+
+def test_every_module_of_tables_is_forbidden_to_screens_widgets_and_the_calculator() -> None:
+    # the store's tables live in several modules: a new one must be named where the tables are
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = {c["id"]: c for c in config["tool"]["importlinter"]["contracts"]}
+    tables = {
+        f"models.{path.stem}" for path in (ROOT / "models").glob("*.py") if _defines_tables(path)
+    }
+    assert "models.lead_tables" in tables
+    for contract in ("screens", "widgets", "calculator"):
+        assert tables <= set(contracts[contract]["forbidden_modules"]), contract

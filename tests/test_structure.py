@@ -1,5 +1,6 @@
 """Screens split into parts (issue 11): no class over 25 methods and no module over 400 lines
-in screens/ and yeji_tui/ (the message catalog aside), read from the source by AST."""
+in screens/, yeji_tui/ and the store, models/ (the message catalog aside), read from the source
+by AST."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("screens", "yeji_tui")
+PACKAGES = ("screens", "yeji_tui", "models")
 MAX_METHODS = 25
 MAX_LINES = 400
 #: modules allowed more than MAX_LINES lines (their classes still held to MAX_METHODS)

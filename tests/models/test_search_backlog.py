@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from peewee import IntegrityError
 
-from models import leads, ledger, search_backlog
+from models import lead_import, leads, search_backlog
 from models.leads import LeadFields, LeadFilter
 from models.ledger import upsert_leads
 from models.maintenance import check_store
@@ -48,7 +48,7 @@ def _lead_indexes() -> list[tuple[str, str]]:
 @pytest.fixture
 def interrupted(campaign_store: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """An import whose search catch-up never ran (as if killed right after its commit)."""
-    monkeypatch.setattr(ledger, "index_waiting", lambda progress=None: 0)
+    monkeypatch.setattr(lead_import, "index_waiting", lambda progress=None: 0)
     upsert_leads([lead(name, "定制家居") for name in FIRMS], "imp", TODAY)
     monkeypatch.undo()
     return [r.id for r in Lead.select(Lead.id).order_by(Lead.id)]
@@ -67,7 +67,7 @@ def test_an_import_leaves_nothing_waiting_and_its_leads_found_through_the_index(
 def test_the_catch_up_takes_short_transactions_and_says_how_far_it_got(
     campaign_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ledger, "index_waiting", lambda progress=None: 0)
+    monkeypatch.setattr(lead_import, "index_waiting", lambda progress=None: 0)
     upsert_leads([lead(name, "定制家居") for name in FIRMS], "imp", TODAY)
     monkeypatch.setattr(search_backlog, "CATCH_UP_LEADS", 4)
     counts: list[int] = []

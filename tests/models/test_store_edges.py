@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from peewee import InternalError, OperationalError
 
-from models import db, engine
+from models import db, engine, write_lock
 from models.db import (
     SCHEMA_VERSION,
     NotAllowed,
@@ -425,8 +425,8 @@ def test_store_busy_says_how_long_it_waited_and_restores_the_timeout(
     notices: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(db, "BUSY_WAIT_S", 0.6)
-    monkeypatch.setattr(db, "QUIET_WAIT_S", 0.05)
+    monkeypatch.setattr(write_lock, "BUSY_WAIT_S", 0.6)
+    monkeypatch.setattr(write_lock, "QUIET_WAIT_S", 0.05)
     holder = other_writer(store_path)
     with pytest.raises(StoreBusy) as busy, immediate():
         pass
@@ -443,7 +443,7 @@ def test_store_busy_says_how_long_it_waited_and_restores_the_timeout(
 def test_a_write_with_no_one_to_tell_still_waits_and_gives_up(
     store_path: StorePlace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(db, "BUSY_WAIT_S", 0.2)
+    monkeypatch.setattr(write_lock, "BUSY_WAIT_S", 0.2)
     holder = other_writer(store_path)
     with pytest.raises(StoreBusy), immediate():
         pass

@@ -76,7 +76,7 @@ def test_local_file_systems_are_allowed(fs: str | None) -> None:
 def test_a_store_on_a_network_file_system_is_refused_before_anything_is_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("models.db.filesystem_type", lambda path: "fuse.s3fs")
+    monkeypatch.setattr("models.store_place.filesystem_type", lambda path: "fuse.s3fs")
     with pytest.raises(StoreError) as refused:
         open_store(tmp_path / "new" / "s.sqlite3")
     assert refused.value.key == "store.network_fs" and refused.value.values["fs"] == "fuse.s3fs"

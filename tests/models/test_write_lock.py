@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from models import db, engine
+from models import db, engine, write_lock
 from models.db import StoreBusy, immediate, set_busy_notice, write_prepared
 from models.engine import StorePlace
 from models.ledger import add_activities, upsert_leads
@@ -42,7 +42,7 @@ def notices() -> Iterator[list[str]]:
 def other_writes(place: StorePlace, sql: str) -> None:
     """Another process's write, committed as yeji commits one (a server's change counter moved)."""
     other = other_connection(place, autocommit=True)
-    begin_write(other, place, wait_s=db.BUSY_WAIT_S)
+    begin_write(other, place, wait_s=write_lock.BUSY_WAIT_S)
     other.execute(sql)
     commit_write(other, place)
     other.close()
@@ -68,8 +68,8 @@ def test_a_write_that_must_wait_says_so_once_and_goes_on_when_the_lock_is_free(
 def test_a_write_that_waits_past_the_bound_raises_store_busy_and_writes_nothing(
     campaign_store: Path, notices: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(db, "BUSY_WAIT_S", 0.3)
-    monkeypatch.setattr(db, "QUIET_WAIT_S", 0.1)
+    monkeypatch.setattr(write_lock, "BUSY_WAIT_S", 0.3)
+    monkeypatch.setattr(write_lock, "QUIET_WAIT_S", 0.1)
     holder = other_writer(campaign_store)
     with pytest.raises(StoreBusy, match="another program kept the store busy"):
         add_activities([activity(date(2022, 8, 1))])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from models import db
+from models import write_lock
 from models.tables import Lead
 from tests.screens.test_pipeline import board_store, make_app, open_pipeline, settle
 
@@ -18,8 +18,8 @@ __all__ = ["board_store"]  # the fixture, shared with the pipeline's tests
 async def test_a_change_on_a_busy_store_says_it_waits_then_that_nothing_was_saved(
     board_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(db, "BUSY_WAIT_S", 0.3)
-    monkeypatch.setattr(db, "QUIET_WAIT_S", 0.1)
+    monkeypatch.setattr(write_lock, "BUSY_WAIT_S", 0.3)
+    monkeypatch.setattr(write_lock, "QUIET_WAIT_S", 0.1)
     app = make_app(board_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_pipeline(app, pilot)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from models import db
+from models import write_lock
 from models.db import close_store, open_store, set_busy_notice
 from models.engine import StorePlace, StoreUrl, place_of
 from tests.conftest import (
@@ -133,8 +133,8 @@ def test_a_cli_write_on_a_store_kept_busy_says_it_waits_then_exits_4_without_a_t
     assert main([*base, "init", "--config", str(SAMPLE / "campaign.toml")]) == 0
     close_store()
     capsys.readouterr()
-    monkeypatch.setattr(db, "BUSY_WAIT_S", 0.3)
-    monkeypatch.setattr(db, "QUIET_WAIT_S", 0.1)
+    monkeypatch.setattr(write_lock, "BUSY_WAIT_S", 0.3)
+    monkeypatch.setattr(write_lock, "QUIET_WAIT_S", 0.1)
     holder = other_writer(store)
     changed = tmp_path / "campaign.toml"
     changed.write_text(

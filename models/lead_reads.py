@@ -1,0 +1,313 @@
+"""The lead service's reads: what the pipeline shows (totals and pages under a filter), a lead
+with its history, the triage queue, and the names the forms offer. Counts and sums happen in
+SQL; everything returned is a frozen record."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from datetime import date, timedelta
+from typing import Any
+
+from peewee import JOIN, SQL, fn
+
+from models import audit, engine
+from models.queries import CARD_COLUMNS, card
+from models.records import STAGES, LeadCard, LeadRecord, stage_name
+from models.search import query_words
+from models.search_backlog import waiting_ranges
+from models.tables import Consultant, FollowUp, Group, Lead, StageChange, StageTotal, Unit, rows
+
+
+@dataclass(frozen=True)
+class LeadFilter:
+    """What the pipeline shows: free text (names, pinyin, initials) and narrowing fields."""
+
+    text: str = ""
+    unit: str = ""
+    group: str = ""
+    industry: str = ""
+    min_amount_wan: int = 0
+    valid_only: bool = False
+    stale_days: int = 0  # 0: any
+    industrial_only: bool = False
+
+    @property
+    def active(self) -> bool:
+        """Whether it narrows anything."""
+        return self != LeadFilter()
+
+    def to_json(self) -> str:
+        """For saved views."""
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> LeadFilter:
+        """A filter saved by ``to_json`` (unknown keys, from a newer version, are ignored)."""
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One stage change of a lead."""
+
+    from_stage: str | None
+    to_stage: str
+    on: date
+    by_user: str
+
+
+@dataclass(frozen=True)
+class FollowUpEntry:
+    """One follow-up note."""
+
+    on: date
+    note: str
+    by_user: str
+
+
+@dataclass(frozen=True)
+class LeadDetail:
+    """A lead with its stage history and follow-ups, newest first."""
+
+    lead: LeadRecord
+    history: tuple[HistoryEntry, ...]
+    follow_ups: tuple[FollowUpEntry, ...]
+    #: its whole audit, oldest first
+    audit: tuple[audit.AuditLine, ...] = ()
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
+    conditions = []
+    words = query_words(f.text)
+    waiting = waiting_ranges() if words else []
+    for word in words:  # every word must match (``csqy 018``)
+        if len(word) >= 3 and not engine.on_server():
+            # The trigram index answers 3+ characters without reading every lead: the leads
+            # that hold each of the word's trigrams. (``LIKE '%word%'`` on the index did the
+            # same and then read every candidate's key again through the lead table, one
+            # statement each: 106 ms for ``hjj`` on a million leads, 2 ms so.)
+            found = SQL("(SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)", [_trigrams(word)])
+            condition = Lead.id.in_(found)
+            for first, last in waiting:  # leads an import has not indexed yet: read directly
+                condition |= Lead.id.between(first, last) & (engine.contains(Lead.search_key, word))
+            conditions.append(condition)
+            if len(word) > 3:  # its trigrams need not stand together: the word must
+                conditions.append(engine.contains(Lead.search_key, word))
+        else:
+            conditions.append(engine.contains(Lead.search_key, word))
+    if f.unit:
+        conditions.append(Unit.name == f.unit)
+    if f.group:
+        conditions.append(Group.name == f.group)
+    if f.industry:
+        conditions.append(Lead.industry == f.industry)
+    if f.min_amount_wan:
+        conditions.append(Lead.amount_wan >= f.min_amount_wan)
+    if f.valid_only:
+        conditions.append(Lead.valid_since.is_null(False))
+    if f.industrial_only:
+        conditions.append(Lead.is_industrial == True)  # noqa: E712
+    if f.stale_days:
+        since = today - timedelta(days=f.stale_days)
+        conditions.append(Lead.touched_on.is_null() | (Lead.touched_on <= since))
+    return query.where(*conditions) if conditions else query
+
+
+def _trigrams(word: str) -> str:
+    """An FTS5 query for the leads holding every trigram of ``word``, each quoted (a ``"`` in
+    the word doubled), so no character of the word is read as query syntax."""
+    grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
+    return " AND ".join('"{}"'.format(gram.replace('"', '""')) for gram in grams)
+
+
+def _joined(query: Any, f: LeadFilter, *, always: bool = False) -> Any:
+    # Join the units only when needed: unfiltered totals then read the (stage, amount) index
+    # alone instead of every row (200 ms → 20 ms on 100k leads).
+    if always or f.unit or f.group:
+        query = query.join(Unit, on=(Lead.unit == Unit.id))
+    if f.group:
+        query = query.join(Group, JOIN.LEFT_OUTER, on=(Unit.group == Group.id))
+    return query
+
+
+def stage_totals(f: LeadFilter, today: date) -> dict[str, tuple[int, int]]:
+    """Per stage: how many leads the filter shows, and their total amount in 万元."""
+    if not f.active:  # the summary the triggers keep
+        kept = {stage: (int(n), int(total)) for stage, n, total in rows(StageTotal.select())}
+        return {stage: kept.get(stage, (0, 0)) for stage in STAGES}
+    query = _joined(Lead.select(Lead.stage, fn.COUNT(Lead.id), engine.total(Lead.amount_wan)), f)
+    found = {
+        stage: (int(n), int(total))
+        for stage, n, total in rows(_filtered(query, f, today).group_by(Lead.stage))
+    }
+    return {stage: found.get(stage, (0, 0)) for stage in STAGES}
+
+
+def stage_page(stage: str, f: LeadFilter, today: date, offset: int, limit: int) -> list[LeadCard]:
+    """One window of a stage's column: largest amount first."""
+    query = _joined(Lead.select(*CARD_COLUMNS), f, always=True)
+    query = _filtered(query.where(Lead.stage == stage), f, today)
+    query = query.order_by(Lead.amount_wan.desc(), Lead.id.desc()).offset(offset).limit(limit)
+    return [card(row) for row in rows(query)]
+
+
+@dataclass(frozen=True)
+class BoardData:
+    """What the pipeline shows: totals per stage and a page of cards for some stages."""
+
+    totals: dict[str, tuple[int, int]]
+    pages: dict[str, tuple[int, list[LeadCard]]]
+
+
+def board(f: LeadFilter, today: date, offsets: dict[str, int], limit: int) -> BoardData:
+    """Totals and, per stage in ``offsets``, the page of cards starting there (no query for a
+    stage the totals show has nothing there: a selective filter then scans once, not five times)."""
+    totals = stage_totals(f, today)
+    return BoardData(
+        totals=totals,
+        pages={
+            stage: (
+                offset,
+                stage_page(stage, f, today, offset, limit) if totals[stage][0] > offset else [],
+            )
+            for stage, offset in offsets.items()
+        },
+    )
+
+
+def record_of(row: Lead, unit_name: str) -> LeadRecord:
+    return LeadRecord(
+        id=row.id,
+        company=row.company,
+        project=row.project,
+        industry=row.industry,
+        amount_wan=row.amount_wan,
+        is_industrial=row.is_industrial,
+        source=row.source,
+        unit=unit_name,
+        stage=stage_name(row.stage),
+        found_on=row.found_on,
+        valid_since=row.valid_since,
+        signed_on=row.signed_on,
+        started_on=row.started_on,
+        dropped_on=row.dropped_on,
+        dropped_reason=row.dropped_reason,
+        version=row.version,
+        next_follow_up=row.next_follow_up,
+        touched_on=row.touched_on,
+        reviewed_on=row.reviewed_on,
+        is_head_enterprise=row.is_head_enterprise,
+        is_listed=row.is_listed,
+        task_force=row.task_force,
+        consultant=_consultant_name(row),
+    )
+
+
+def unit_name_of(row: Lead) -> str:
+    unit_id = row.__data__["unit"]  # the raw id: reading row.unit would fetch the Unit
+    return str(Unit.get_by_id(unit_id).name)
+
+
+def _consultant_name(row: Lead) -> str:
+    consultant_id = row.__data__.get("consultant")
+    if consultant_id is None:
+        return ""
+    found = Consultant.get_or_none(Consultant.id == consultant_id)
+    return str(found.name) if found else ""
+
+
+def lead_record(lead_id: int) -> LeadRecord | None:
+    """One lead, or None if it is gone."""
+    row = Lead.get_or_none(Lead.id == lead_id)
+    if row is None:
+        return None
+    return record_of(row, unit_name_of(row))
+
+
+def lead_detail(lead_id: int) -> LeadDetail | None:
+    """A lead with its history (stage changes, follow-ups), newest first."""
+    lead = lead_record(lead_id)
+    if lead is None:
+        return None
+    history = tuple(
+        HistoryEntry(f, t, on, who)
+        for f, t, on, who in rows(
+            StageChange.select(
+                StageChange.from_stage, StageChange.to_stage, StageChange.on, StageChange.by_user
+            )
+            .where(StageChange.lead == lead_id)
+            .order_by(StageChange.on.desc(), StageChange.id.desc())
+        )
+    )
+    notes = tuple(
+        FollowUpEntry(on, note, who)
+        for on, note, who in rows(
+            FollowUp.select(FollowUp.on, FollowUp.note, FollowUp.by_user)
+            .where(FollowUp.lead == lead_id)
+            .order_by(FollowUp.on.desc(), FollowUp.id.desc())
+        )
+    )
+    lines = tuple(audit.audit_lines(audit.AuditQuery(lead_id=lead_id)))
+    return LeadDetail(lead=lead, history=history, follow_ups=notes, audit=lines)
+
+
+@dataclass(frozen=True)
+class TriageItem:
+    """A lead that needs a decision, and why."""
+
+    lead_id: int
+    reason: str  # new | overdue | stale
+    since: date | None
+
+
+def triage_queue(today: date, stale_days: int, limit: int = 500) -> list[TriageItem]:
+    """Leads that need a decision: new ones not yet reviewed, then follow-ups past due (oldest
+    first), then leads with no change for ``stale_days`` (oldest first). Each lead once."""
+    open_stages = ("lead", "negotiating")
+    stale_before = today - timedelta(days=stale_days)
+    queries: tuple[tuple[str, Any, Any], ...] = (
+        ("new", Lead.found_on, Lead.reviewed_on.is_null() & (Lead.stage != "dropped")),
+        (
+            "overdue",
+            Lead.next_follow_up,
+            (Lead.next_follow_up <= today) & Lead.stage.in_(open_stages),
+        ),
+        ("stale", Lead.touched_on, (Lead.touched_on <= stale_before) & Lead.stage.in_(open_stages)),
+    )
+    items: list[TriageItem] = []
+    seen: set[int] = set()
+    for reason, day, where in queries:
+        query = Lead.select(Lead.id, day).where(where).order_by(day.asc(), Lead.id).limit(limit)
+        for lead_id, since in rows(query):
+            if lead_id not in seen:
+                seen.add(lead_id)
+                items.append(TriageItem(int(lead_id), reason, since))
+    return items[:limit]
+
+
+def consultant_names() -> list[str]:
+    """The campaign's consultants and advisers, in the campaign file's order (for the form)."""
+    query = Consultant.select(Consultant.name).order_by(Consultant.position, Consultant.id)
+    return [str(n) for (n,) in rows(query)]
+
+
+def unit_names() -> list[str]:
+    """Every unit, in the campaign file's order (for reassigning a lead)."""
+    return [str(n) for (n,) in rows(Unit.select(Unit.name).order_by(Unit.position, Unit.id))]
+
+
+def group_names() -> list[str]:
+    """Every group (攻坚组), in the campaign file's order (the filter line's ``组:``)."""
+    return [str(n) for (n,) in rows(Group.select(Group.name).order_by(Group.position, Group.id))]
+
+
+def shows(lead_id: int, f: LeadFilter, today: date) -> bool:
+    """Whether the filter shows the lead (a lead just saved may be out of sight)."""
+    query = _joined(Lead.select(Lead.id), f).where(Lead.id == lead_id)
+    return bool(_filtered(query, f, today).exists())
