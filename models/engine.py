@@ -101,9 +101,11 @@ def count_true(column: Any) -> Any:
 
 def month_of(column: Any) -> Any:
     """``YYYY-MM`` of a date column."""
-    if _kind == "postgres":
-        return fn.to_char(column, SQL("'YYYY-MM'"))  # inline: GROUP BY must see the same text
-    return fn.substr(column, 1, 7)  # dates are ISO text: YYYY-MM-DD
+    # on a server inline, for GROUP BY must see the same text; in a file dates are ISO text
+    month = fn.to_char(column, SQL("'YYYY-MM'")) if _kind == "postgres" else fn.substr(column, 1, 7)
+    # text, not a date: read back through the column's converter, each month would fail
+    # ``fromisoformat`` and then three ``strptime`` formats before coming back unchanged
+    return month.coerce(False)
 
 
 def day_of(column: Any) -> Any:

@@ -37,7 +37,7 @@ from yeji_tui.cli_errors import (
     silence_stdout,
     tell_when_waiting,
 )
-from yeji_tui.cli_parser import build_parser
+from yeji_tui.cli_parser import build_parser, parse_command_line
 from yeji_tui.strings import Catalog, parse_lang
 
 # what scripts and tests import from here, as before the commands had modules of their own
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     Every failure ends here as one line on stderr, ``yeji: <what, where, what to do>``, and an
     exit code (1 data, 2 usage, 3 not allowed, 4 busy); ``YEJI_DEBUG=1`` shows the traceback.
     """
-    args = build_parser().parse_args(argv)  # a mistyped command line: argparse exits with 2
+    args = parse_command_line(argv)  # a mistyped command line: argparse exits with 2
     t = Catalog(parse_lang(args.lang or os.environ.get("YEJI_LANG")))  # until the settings say
     try:
         settings = user_settings()
