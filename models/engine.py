@@ -16,6 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from peewee import SQL, Cast, fn
 
+from models.store_errors import StoreError
+
 Kind = Literal["sqlite", "postgres"]
 
 _kind: Kind = "sqlite"
@@ -39,12 +41,18 @@ class StoreUrl(str):
 StorePlace = Path | StoreUrl
 
 _URL = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
+#: a scheme of two letters or more (``C:`` is a drive): a URL, if not one we know
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+_PASSWORD = re.compile(r"([:/]+[^:/@]*:)[^@/]*@")
 
 
 def place_of(text: str) -> StorePlace:
-    """A ``--db`` value as a store place: a URL stays a URL, anything else is a path."""
+    """A ``--db`` value as a store place: a URL stays a URL, anything else is a path. A
+    mistyped URL (``postgresql:/…``) is refused, not taken for a new SQLite file of that name."""
     if _URL.match(text):
         return StoreUrl(text)
+    if _SCHEME.match(text):
+        raise StoreError(key="store.not_a_url", path=_PASSWORD.sub(r"\1***@", text))
     return Path(text).expanduser()
 
 

@@ -421,6 +421,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "要使用 PostgreSQL 数据库，请先安装驱动：pip install 'yeji-tui[postgres]'",
         "a PostgreSQL store needs its driver: pip install 'yeji-tui[postgres]'",
     ),
+    "store.not_a_url": (
+        "{path} 不是可用的数据库地址（应写作 postgresql://用户:密码@主机:端口/库名）；"
+        "若是文件名，请写成 ./{path}",
+        "{path} is not a store address we know (postgresql://user:password@host:port/db); "
+        "for a file of that name, write ./{path}",
+    ),
     "store.cannot_connect": (
         "无法连接数据库服务器 {path}：{error}",
         "cannot connect to the database server {path}: {error}",

@@ -342,3 +342,38 @@ def test_export_into_head_1_stops_quietly_with_a_real_pipe(tmp_path: Path) -> No
     assert done.stdout.startswith("企业名称,项目名称") and done.stdout.count("\n") == 1
     assert done.stderr == ""  # no traceback, no "Exception ignored"
     assert done.returncode == 141  # what a shell reports for a writer stopped by SIGPIPE
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("postgresql:/yeji:secret@/db?host=/tmp/pg", "postgresql:/yeji:***@/db?host=/tmp/pg"),
+        ("postgresl://u@h/db", "postgresl://u@h/db"),
+        ("mysql://u:pw@h/db", "mysql://u:***@h/db"),
+    ],
+)
+def test_a_mistyped_server_address_is_refused_not_made_a_file(
+    given: str,
+    shown: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["--db", given, "status"]) == 1
+    said = capsys.readouterr().err
+    assert (
+        f"yeji: {shown} 不是可用的数据库地址" in said and "secret" not in said and "pw@" not in said
+    )
+    assert list(tmp_path.iterdir()) == []  # no SQLite file named like the address
+
+
+def test_a_file_name_with_a_colon_is_a_file_when_written_as_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert (
+        main(["--db", "./notes:2022.sqlite3", "init", "--config", str(SAMPLE / "campaign.toml")])
+        == 0
+    )
+    assert (tmp_path / "notes:2022.sqlite3").exists()
