@@ -21,6 +21,7 @@ psycopg (the ``postgres`` extra) is imported only here, and only when a URL is o
 
 from __future__ import annotations
 
+import select
 import threading
 from contextlib import ExitStack
 from typing import Any
@@ -297,6 +298,12 @@ class ChangeListener:
     def changed(self) -> bool:
         """True once after each commit made elsewhere (since the last look)."""
         return self._pending() > 0
+
+    def wait(self, timeout_s: float) -> bool:
+        """Block until a notification has reached this connection (True) or ``timeout_s``
+        passed: NOTIFY is delivered after the commit, not with it."""
+        readable, _, _ = select.select([self._conn.fileno()], [], [], timeout_s)
+        return bool(readable)
 
     def close(self) -> None:
         """Close the listening connection."""

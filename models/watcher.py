@@ -53,6 +53,12 @@ class ChangeWatcher:
         changed, self._last = now != self._last, now
         return changed
 
+    def wait(self, timeout_s: float) -> None:
+        """Until another's commit can be seen by ``changed`` (at most ``timeout_s``): at once in
+        a file, where a commit is seen as it is made; on a server, until its NOTIFY arrives."""
+        if self._listener is not None:
+            self._listener.wait(timeout_s)
+
     def close(self) -> None:
         """Close the watching connection."""
         if self._listener is not None:

@@ -70,6 +70,8 @@ async def test_a_write_by_another_process_refreshes_the_board_by_itself(sample_s
         )
         other.commit()
         other.close()
+        assert app._watcher is not None
+        app._watcher.wait(10.0)  # a server's NOTIFY arrives after the commit, not with it
         app.check_store()  # what the interval timer does
         await settle(app, pilot)
         board = app.screen.query_one(TargetBoard)
