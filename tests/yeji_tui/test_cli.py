@@ -147,9 +147,9 @@ def test_status_in_english(sample) -> None:  # type: ignore[no-untyped-def]
     assert "57 of 100 days over" in out and "behind" in out
 
 
-def test_status_without_a_campaign_says_what_to_do(yeji) -> None:  # type: ignore[no-untyped-def]
+def test_status_without_a_campaign_says_what_to_do(yeji, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert yeji("init", "--config", str(SAMPLE / "campaign.toml"))[0] == 0
-    empty = yeji("--db", str(Path(os.environ["YEJI_DB"]).with_name("other.sqlite3")), "status")
+    empty = yeji("--db", str(tmp_path / "other.sqlite3"), "status")
     assert empty[0] == 1 and "数据库不存在" in empty[2]
 
 
