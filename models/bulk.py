@@ -23,6 +23,7 @@ from models.db import PRAGMAS
 from models.tables import (
     STAGE_BACKFILL,
     SUMMARY_BACKFILL,
+    TOUCH_BACKFILL,
     BaseModel,
     database,
     execute_many,
@@ -32,9 +33,15 @@ from models.write_lock import immediate
 
 #: The tables a bulk load fills, whose indexes are built once at the end.
 _TABLES = ("lead", "stage_change", "follow_up", "activity")
+#: The totals triggers keep, and the SQL that counts each afresh.
+_KEPT = {
+    "stage_total": STAGE_BACKFILL,
+    "activity_day": SUMMARY_BACKFILL,
+    "lead_touch_day": TOUCH_BACKFILL,
+}
 #: The triggers that would do per row what the end does once (their delete and update twins
 #: stay: nothing is deleted or updated meanwhile).
-_TRIGGERS = ("stage_total_insert", "activity_day_insert")
+_TRIGGERS = tuple(f"{table}_insert" for table in _KEPT)
 #: Rows per INSERT batch: a batch is made, written and let go, so memory stays flat.
 BATCH = 5_000
 
@@ -51,7 +58,7 @@ def schema_objects(kind: str, names: Sequence[str], column: str) -> list[tuple[s
 
 
 #: The triggers that keep the search index and the totals as rows are deleted one by one.
-_DELETE_TRIGGERS = ("lead_fts_delete", "stage_total_delete", "activity_day_delete")
+_DELETE_TRIGGERS = ("lead_fts_delete", *(f"{table}_delete" for table in _KEPT))
 
 
 def clear_tables(models: Sequence[type[Model]]) -> None:
@@ -65,8 +72,8 @@ def clear_tables(models: Sequence[type[Model]]) -> None:
         model.delete().execute()
     run_sql("INSERT INTO lead_fts (lead_fts) VALUES ('delete-all')")
     run_sql("DELETE FROM search_backlog")  # no lead is left to wait for the index
-    run_sql("DELETE FROM stage_total")
-    run_sql("DELETE FROM activity_day")
+    for table in _KEPT:
+        run_sql(f"DELETE FROM {table}")
     for _, sql in triggers:
         run_sql(sql)
 
@@ -75,7 +82,7 @@ def clear_tables(models: Sequence[type[Model]]) -> None:
 def bulk_load() -> Iterator[None]:
     """One write transaction (``immediate()``) for a bulk load: the filled tables' secondary
     indexes and the totals' insert triggers dropped at its start, and on leaving the indexes
-    built again and the stage totals and the activity day summary recounted. The recounts cover
+    built again and the kept totals recounted. The recounts cover
     the whole tables, so they are right whatever the tables held before."""
     if database.in_transaction():
         raise RuntimeError("bulk_load() takes its own write transaction")
@@ -97,10 +104,9 @@ def bulk_load() -> Iterator[None]:
             yield
             for _, sql in indexes:
                 run_sql(sql)
-            run_sql("DELETE FROM stage_total")
-            run_sql(STAGE_BACKFILL)
-            run_sql("DELETE FROM activity_day")
-            run_sql(SUMMARY_BACKFILL)
+            for table, backfill in _KEPT.items():
+                run_sql(f"DELETE FROM {table}")
+                run_sql(backfill)
             for _, sql in triggers:
                 run_sql(sql)
     finally:

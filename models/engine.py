@@ -165,6 +165,13 @@ def date_param() -> str:
     return "CAST(? AS DATE)" if _kind == "postgres" else "?"
 
 
+def indexed_by(index: str) -> str:
+    """After a table's name in raw SQL: read it through ``index`` (SQLite's ``INDEXED BY``, for
+    a covering index its planner passes over for the rowid). A server's planner picks its own
+    index-only scans: nothing there."""
+    return "" if _kind == "postgres" else f' INDEXED BY "{index}"'
+
+
 def column_type(sqlite: str, postgres: str) -> str:
     """A column's declared type: SQLite's staging tables leave most untyped."""
     return postgres if _kind == "postgres" else sqlite
@@ -183,6 +190,7 @@ __all__ = [
     "differs",
     "greater",
     "has_any_of",
+    "indexed_by",
     "json_object",
     "month_of",
     "on_server",

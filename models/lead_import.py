@@ -28,6 +28,7 @@ from models.search_backlog import index_waiting, wait_for_index
 from models.tables import (
     SEARCH_INDEX,
     STAGE_TRIGGERS,
+    TOUCH_TRIGGERS,
     Lead,
     database,
     execute,
@@ -37,11 +38,26 @@ from models.tables import (
 )
 from models.write_lock import write_prepared
 
-#: Row-by-row triggers the bulk insert of new leads does without: the stage totals' (an UPDATE
+#: Row-by-row triggers the bulk insert of new leads does without: the kept totals' (an UPDATE
 #: a row: twice as slow as counting the new leads afterwards in one statement) and the search
-#: index's (the new leads wait for it anyway: models.search_backlog). Both are back before the
-#: commit (a crash rolls back both), so no other connection ever sees the store without them.
-_ROW_TRIGGERS_SKIPPED = {"stage_total_insert": STAGE_TRIGGERS, "lead_fts_insert": SEARCH_INDEX}
+#: index's (the new leads wait for it anyway: models.search_backlog). All are back before the
+#: commit (a crash rolls back all), so no other connection ever sees the store without them.
+_ROW_TRIGGERS_SKIPPED = {
+    "stage_total_insert": STAGE_TRIGGERS,
+    "lead_touch_day_insert": TOUCH_TRIGGERS,
+    "lead_fts_insert": SEARCH_INDEX,
+}
+#: The new leads (ids after ``?``) added to the kept totals at once, in place of their triggers.
+_TOTALS_ADDED = (
+    "INSERT INTO stage_total (stage, leads, amount_wan) "
+    "SELECT stage, COUNT(*), TOTAL(amount_wan) FROM lead WHERE id > ? GROUP BY stage "
+    "ON CONFLICT (stage) DO UPDATE SET leads = leads + excluded.leads, "
+    "amount_wan = amount_wan + excluded.amount_wan",
+    "INSERT INTO lead_touch_day (stage, touched_on, unit_id, n) "
+    "SELECT stage, touched_on, unit_id, COUNT(*) FROM lead "
+    "WHERE id > ? AND touched_on IS NOT NULL GROUP BY stage, touched_on, unit_id "
+    "ON CONFLICT (stage, touched_on, unit_id) DO UPDATE SET n = n + excluded.n",
+)
 
 
 def upsert_leads(
@@ -191,14 +207,8 @@ def _write_staged(matched: int, user: str, today: date) -> WriteResult:
             f"FROM {staging_table()} WHERE lead_id IS NULL ORDER BY pos",
             (today.isoformat(), *defaults.values()),
         ).rowcount
-    if skipped:
-        execute(
-            "INSERT INTO stage_total (stage, leads, amount_wan) "
-            "SELECT stage, COUNT(*), TOTAL(amount_wan) FROM lead WHERE id > ? GROUP BY stage "
-            "ON CONFLICT (stage) DO UPDATE SET leads = leads + excluded.leads, "
-            "amount_wan = amount_wan + excluded.amount_wan",
-            (last,),
-        )
+    for added_up in _TOTALS_ADDED if skipped else ():
+        execute(added_up, (last,))
     for name, statements in skipped.items():
         run_sql(next(sql for sql in statements if f" {name} " in sql))
     # we hold the lock: the leads after the last id are the ones just added

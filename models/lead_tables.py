@@ -59,8 +59,14 @@ class Lead(BaseModel):
             (("stage", "touched_on", "unit"), False),
             (("company", "project"), True),
             (("unit", "stage"), False),
+            # the dispatch review's valid leads followed up: a lead's valid day and unit by
+            # its id without reading the wide row (SQLite is told to: models.engine.indexed_by)
+            (("id", "valid_since", "unit"), False),
         )
 
+
+#: The (id, valid_since, unit) index's name, as Peewee gives it (raw SQL names it).
+VALID_BY_ID = "lead_id_valid_since_unit_id"
 
 # Targets and reports count signings, starts and valid leads from these alone (covering).
 # Partial: most leads are never signed, so each holds only the leads with the day it starts

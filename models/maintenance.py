@@ -73,6 +73,11 @@ _DAYS_COUNTED = (
     "GROUP BY date, unit_id, kind, led_by_principal"
 )
 _DAYS_KEPT = "SELECT day, unit_id, kind, led_by_principal, n FROM activity_day WHERE n != 0"
+_TOUCHES_COUNTED = (
+    "SELECT stage, touched_on, unit_id, COUNT(*) FROM lead WHERE touched_on IS NOT NULL "
+    "GROUP BY stage, touched_on, unit_id"
+)
+_TOUCHES_KEPT = "SELECT stage, touched_on, unit_id, n FROM lead_touch_day WHERE n != 0"
 _WAITING = "EXISTS (SELECT 1 FROM search_backlog b WHERE {}.id BETWEEN b.first_id AND b.last_id)"
 # a lead waiting for the index after an import is not missing from it; it must not be in it
 _NOT_INDEXED = (
@@ -104,9 +109,18 @@ def _stage_problems() -> list[Problem]:
     ]
 
 
+def _differences(counted_sql: str, kept_sql: str, key: Any) -> list[tuple[Any, int, int]]:
+    """(key, kept, actual) where a kept count differs from a recount (last column: the n)."""
+    counted = {key(r): int(r[-1]) for r in _all(counted_sql)}
+    kept = {key(r): int(r[-1]) for r in _all(kept_sql)}
+    return [
+        (k, kept.get(k, 0), counted.get(k, 0))
+        for k in sorted(counted.keys() | kept.keys(), key=str)
+        if counted.get(k, 0) != kept.get(k, 0)
+    ]
+
+
 def _day_problems() -> list[Problem]:
-    counted = {_day_key(r): int(r[4]) for r in _all(_DAYS_COUNTED)}
-    kept = {_day_key(r): int(r[4]) for r in _all(_DAYS_KEPT)}
     return [
         Problem(
             "check.activity_day",
@@ -115,13 +129,25 @@ def _day_problems() -> list[Problem]:
                 "unit": unit,
                 "kind": kind,
                 "principal": bool(principal),
-                "kept": kept.get(k, 0),
-                "actual": counted.get(k, 0),
+                "kept": kept,
+                "actual": actual,
             },
         )
-        for k in sorted(counted.keys() | kept.keys(), key=str)
-        for day, unit, kind, principal in [k]
-        if counted.get(k, 0) != kept.get(k, 0)
+        for (day, unit, kind, principal), kept, actual in _differences(
+            _DAYS_COUNTED, _DAYS_KEPT, _day_key
+        )
+    ]
+
+
+def _touch_problems() -> list[Problem]:
+    return [
+        Problem(
+            "check.lead_touch_day",
+            {"stage": stage, "day": day, "unit": unit, "kept": kept, "actual": actual},
+        )
+        for (stage, day, unit), kept, actual in _differences(
+            _TOUCHES_COUNTED, _TOUCHES_KEPT, lambda r: (str(r[0]), str(r[1]), int(r[2]))
+        )
     ]
 
 
@@ -178,11 +204,11 @@ def _audit_problems() -> list[Problem]:
 
 def check_store() -> CheckResult:
     """Check the open store: SQLite's integrity and foreign keys, and every total the triggers
-    keep (per stage, per day, the search index) against a count of what they summarise. On a
-    server, integrity, foreign keys and the trigram index are the server's own: the totals and
-    the audit are checked."""
+    keep (per stage, per day, per touched day, the search index) against a count of what they
+    summarise. On a server, integrity, foreign keys and the trigram index are the server's own:
+    the totals and the audit are checked."""
     kinds: list[list[Problem]] = (
-        [_stage_problems(), _day_problems(), _audit_problems()]
+        [_stage_problems(), _day_problems(), _touch_problems(), _audit_problems()]
         if engine.on_server()
         else _file_problems()
     )
@@ -200,6 +226,7 @@ def _file_problems() -> list[list[Problem]]:
         ],
         _stage_problems(),
         _day_problems(),
+        _touch_problems(),
         _search_problems(),
         _audit_problems(),
     ]

@@ -1,6 +1,7 @@
 """The store on PostgreSQL: what stands in for each SQLite-only part.
 
-- the trigger-kept totals (``stage_total``, ``activity_day``) and the append-only history: the
+- the trigger-kept totals (``stage_total``, ``activity_day``, ``lead_touch_day``) and the
+  append-only history: the
   same rules as PL/pgSQL trigger functions;
 - the FTS5 trigram search: a ``pg_trgm`` GIN index on the search key (``LIKE '%word%'`` uses
   it: ``models.engine.contains``);
@@ -29,6 +30,7 @@ from typing import Any
 from peewee import Database, OperationalError
 
 from models.engine import StoreUrl
+from models.kept_tables import TOUCH_ADD, TOUCH_BACKFILL, TOUCH_COLUMNS, TOUCH_REMOVE
 
 #: Taken by every write transaction (``pg_advisory_xact_lock``): the store's one write lock.
 WRITE_LOCK_KEY = 0x79656A69  # "yeji"
@@ -63,6 +65,13 @@ _STAGE_TOTAL = _kept_total(
     "INSERT INTO stage_total (stage, leads, amount_wan) VALUES (NEW.stage, 1, NEW.amount_wan) "
     "ON CONFLICT (stage) DO UPDATE SET leads = stage_total.leads + 1, "
     "amount_wan = stage_total.amount_wan + NEW.amount_wan",
+)
+#: The touched days' upkeep: the SQLite triggers' very halves (models.kept_tables), and the
+#: trigger; apart, for the upgrade that added them (schema 9, models.upgrades).
+TOUCH_UPKEEP: tuple[str, ...] = (
+    _kept_total("yeji_lead_touch_day", TOUCH_REMOVE, TOUCH_ADD),
+    f"CREATE TRIGGER lead_touch_day_keep AFTER INSERT OR DELETE OR UPDATE OF {TOUCH_COLUMNS} "
+    "ON lead FOR EACH ROW EXECUTE FUNCTION yeji_lead_touch_day()",
 )
 
 _APPEND_ONLY = """
@@ -113,6 +122,7 @@ BACKFILL: tuple[str, ...] = (
     "INSERT INTO activity_day (day, unit_id, kind, led_by_principal, n) "
     'SELECT "date", unit_id, kind, led_by_principal, COUNT(*) FROM activity '
     'GROUP BY "date", unit_id, kind, led_by_principal',
+    TOUCH_BACKFILL,
 )
 #: Everything past the tables: functions, triggers, the search index.
 UPKEEP: tuple[str, ...] = (
@@ -126,6 +136,7 @@ UPKEEP: tuple[str, ...] = (
     "FOR EACH ROW EXECUTE FUNCTION yeji_activity_day()",
     "CREATE TRIGGER stage_total_keep AFTER INSERT OR DELETE OR UPDATE OF stage, amount_wan "
     "ON lead FOR EACH ROW EXECUTE FUNCTION yeji_stage_total()",
+    *TOUCH_UPKEEP,
     "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit "
     "FOR EACH ROW EXECUTE FUNCTION yeji_append_only()",
     "CREATE TRIGGER stage_change_append_only BEFORE UPDATE OR DELETE ON stage_change "

@@ -15,6 +15,7 @@ from models.ledger_rows import ACTIVITY_COLUMNS, ActivityInput
 from models.queries import CARD_COLUMNS, card, not_dropped_by, unit_names_by_id
 from models.records import STAGES, EventRecord, LeadCard, RosterLine, UnitPeriod
 from models.tables import (
+    VALID_BY_ID,
     Activity,
     ActivityDay,
     ActivityLead,
@@ -23,8 +24,10 @@ from models.tables import (
     EventLead,
     FollowUp,
     Lead,
+    LeadTouchDay,
     StageChange,
     Unit,
+    execute,
     rows,
 )
 
@@ -66,13 +69,17 @@ def unit_period(
     ):
         found[names[unit_id]]["valid_reported"] = n
 
-    # from the follow-ups of the period (an index range), not from every lead; valid by then
-    followed = FollowUp.select(FollowUp.lead).where(FollowUp.on.between(since, until))
-    for unit_id, n in rows(
-        Lead.select(Lead.unit, fn.COUNT(Lead.id))
-        .where(Lead.id.in_(followed), Lead.valid_since <= until)
-        .group_by(Lead.unit)
-    ):
+    # from the follow-ups of the period (an index range), not from every lead; valid by then:
+    # each lead's valid day and unit from the (id, valid_since, unit) index, not its wide row
+    # (SQLite prefers the rowid unless told: 327 → 100 ms for 98,000 leads of a million)
+    day = engine.date_param()
+    for unit_id, n in execute(
+        "SELECT unit_id, COUNT(*) FROM lead"
+        f"{engine.indexed_by(VALID_BY_ID)} WHERE id IN "
+        f'(SELECT lead_id FROM follow_up WHERE "on" BETWEEN {day} AND {day}) '
+        f"AND valid_since <= {day} GROUP BY unit_id",
+        (since.isoformat(), until.isoformat(), until.isoformat()),
+    ).fetchall():
         found[names[unit_id]]["valid_followed"] = n
 
     counted = Case(None, [(Lead.amount_wan >= min_signed_wan, 1)], 0)
@@ -114,17 +121,16 @@ def stale_as_of(until: date, stale_days: int) -> list[tuple[int, int]]:
     # ``stale_by`` it settles the question from the index alone: nothing happened to the lead
     # since, so its stage then is its stage now. Between then and ``until`` it is itself a
     # touch in time. Only a lead touched after ``until`` (a past period) needs its history.
-    # counted per stage, day and unit first, in the index's order (no sort of every lead),
-    # then per unit over those few rows: 0.31 → 0.18 s on a million leads
-    per_day = (
-        Lead.select(Lead.unit.alias("unit_id"), fn.COUNT(Lead.id).alias("n"))
-        .where(Lead.stage.in_(OPEN_STAGES), Lead.touched_on <= stale_by)
-        .group_by(Lead.stage, Lead.touched_on, Lead.unit)
-    ).alias("per_day")
+    # counted from the per stage, day and unit totals the triggers keep (a few thousand rows,
+    # not an index entry a lead: 148 → 1.5 ms on a million leads)
     settled = (
-        Lead.select(per_day.c.unit_id, fn.SUM(per_day.c.n))
-        .from_(per_day)
-        .group_by(per_day.c.unit_id)
+        LeadTouchDay.select(LeadTouchDay.unit_id, fn.SUM(LeadTouchDay.n))
+        .where(
+            LeadTouchDay.stage.in_(OPEN_STAGES),
+            LeadTouchDay.touched_on <= stale_by,
+            LeadTouchDay.n > 0,
+        )
+        .group_by(LeadTouchDay.unit_id)
     )
     for unit_id, n in rows(settled):
         found[int(unit_id)] += int(n)

@@ -17,6 +17,7 @@ from models.tables import (
     SEARCH_INDEX,
     STAGE_TRIGGERS,
     SUMMARY_TRIGGERS,
+    TOUCH_TRIGGERS,
     run_sql,
     sql_value,
 )
@@ -24,7 +25,7 @@ from models.upgrades import UPGRADES
 from models.write_lock import immediate
 
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def schema_version(db: Database) -> int:
@@ -45,7 +46,13 @@ def create_file_schema(db: Database) -> None:
     models are bound to meanwhile."""
     with db.bind_ctx(ALL_TABLES):
         db.create_tables(ALL_TABLES)
-    for statement in (*SUMMARY_TRIGGERS, *STAGE_TRIGGERS, *APPEND_ONLY, *SEARCH_INDEX):
+    for statement in (
+        *SUMMARY_TRIGGERS,
+        *STAGE_TRIGGERS,
+        *TOUCH_TRIGGERS,
+        *APPEND_ONLY,
+        *SEARCH_INDEX,
+    ):
         db.execute_sql(statement)  # type: ignore[no-untyped-call]
 
 
@@ -75,9 +82,10 @@ def migrate(db: Database, *, read_only: bool = False) -> Path | None:
         if version == SCHEMA_VERSION:
             return backup
         if engine.on_server():
-            if version == 0:
+            if version == 0:  # a new store is today's schema whole: no step to run
                 postgres.create_schema(db, ALL_TABLES)
-            # a server's stores begin at version 8: later steps will run here as on a file
+                version = SCHEMA_VERSION
+            # a server's stores begin at version 8: later steps run here as on a file
             for step in range(max(version, 8), SCHEMA_VERSION):
                 UPGRADES[step](db)
             postgres.set_schema_version(db, SCHEMA_VERSION)

@@ -22,10 +22,23 @@ from models.kept_tables import (
     STAGE_TRIGGERS,
     SUMMARY_BACKFILL,
     SUMMARY_TRIGGERS,
+    TOUCH_ADD,
+    TOUCH_BACKFILL,
+    TOUCH_COLUMNS,
+    TOUCH_REMOVE,
+    TOUCH_TRIGGERS,
     ActivityDay,
+    LeadTouchDay,
     StageTotal,
 )
-from models.lead_tables import LEAD_DAY_INDEXES, FollowUp, Lead, SavedView, StageChange
+from models.lead_tables import (
+    LEAD_DAY_INDEXES,
+    VALID_BY_ID,
+    FollowUp,
+    Lead,
+    SavedView,
+    StageChange,
+)
 from models.store_database import (
     BaseModel,
     database,
@@ -55,6 +68,7 @@ ALL_TABLES: tuple[type[Model], ...] = (
     ActivityLead,
     ActivityDay,
     StageTotal,
+    LeadTouchDay,
     AppUser,
     Audit,
 )
@@ -72,6 +86,12 @@ __all__ = [
     "STAGE_TRIGGERS",
     "SUMMARY_BACKFILL",
     "SUMMARY_TRIGGERS",
+    "TOUCH_ADD",
+    "TOUCH_BACKFILL",
+    "TOUCH_COLUMNS",
+    "TOUCH_REMOVE",
+    "TOUCH_TRIGGERS",
+    "VALID_BY_ID",
     "Activity",
     "ActivityDay",
     "ActivityLead",
@@ -85,6 +105,7 @@ __all__ = [
     "FollowUp",
     "Group",
     "Lead",
+    "LeadTouchDay",
     "ParkPartner",
     "SavedView",
     "StageChange",

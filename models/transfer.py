@@ -29,6 +29,7 @@ from models.storefile import install, make_dirs, new_file
 from models.tables import (
     ALL_TABLES,
     ActivityDay,
+    LeadTouchDay,
     StageTotal,
     database,
 )
@@ -36,7 +37,7 @@ from models.tables import (
 #: Rows per INSERT batch.
 BATCH = 5000
 #: Tables the triggers fill as the leads and activities go in: counted, never copied.
-DERIVED: tuple[type[Model], ...] = (ActivityDay, StageTotal)
+DERIVED: tuple[type[Model], ...] = (ActivityDay, StageTotal, LeadTouchDay)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,11 @@ class CountMismatch(StoreError):
 
 #: What a row of a derived table must hold to count: a total of nothing is the same as none
 #: (a stage every lead has left keeps its row at 0 where the triggers made it).
-_HOLDING = {"stage_total": " WHERE leads <> 0", "activity_day": " WHERE n <> 0"}
+_HOLDING = {
+    "stage_total": " WHERE leads <> 0",
+    "activity_day": " WHERE n <> 0",
+    "lead_touch_day": " WHERE n <> 0",
+}
 
 
 def _count(db: Database, table: str) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from peewee import Database
 
+from models import engine, postgres
 from models.tables import (
     APPEND_ONLY,
     SEARCH_INDEX,
@@ -16,6 +17,9 @@ from models.tables import (
     STAGE_TRIGGERS,
     SUMMARY_BACKFILL,
     SUMMARY_TRIGGERS,
+    TOUCH_BACKFILL,
+    TOUCH_TRIGGERS,
+    VALID_BY_ID,
     Lead,
     rows,
     run_sql,
@@ -201,6 +205,29 @@ def _upgrade_7_to_8(db: Database) -> None:
         run_sql(sql, db)
 
 
+_TOUCH_DAYS = (
+    'CREATE TABLE IF NOT EXISTS "lead_touch_day" ("stage" TEXT NOT NULL, '
+    '"touched_on" DATE NOT NULL, "unit_id" INTEGER NOT NULL, "n" INTEGER NOT NULL, '
+    'PRIMARY KEY ("stage", "touched_on", "unit_id"))'
+)
+
+
+def _upgrade_8_to_9(db: Database) -> None:
+    """Version 9 (either engine): leads per stage, touched day and unit, kept by triggers (the
+    dispatch review's stale leads), and an (id, valid day, unit) index of the leads (its valid
+    leads followed up). Whole again when run a second time: the totals counted afresh."""
+    server = engine.on_server()
+    table = _TOUCH_DAYS if server else f"{_TOUCH_DAYS} WITHOUT ROWID"
+    for sql in (
+        table,
+        *(postgres.TOUCH_UPKEEP if server else TOUCH_TRIGGERS),
+        'DELETE FROM "lead_touch_day"',
+        TOUCH_BACKFILL,
+        f'CREATE INDEX IF NOT EXISTS "{VALID_BY_ID}" ON "lead" ("id", "valid_since", "unit_id")',
+    ):
+        run_sql(sql, db)
+
+
 UPGRADES: dict[int, Callable[[Database], None]] = {
     1: _upgrade_1_to_2,
     2: _upgrade_2_to_3,
@@ -209,4 +236,5 @@ UPGRADES: dict[int, Callable[[Database], None]] = {
     5: _upgrade_5_to_6,
     6: _upgrade_6_to_7,
     7: _upgrade_7_to_8,
+    8: _upgrade_8_to_9,
 }

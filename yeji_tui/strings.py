@@ -537,6 +537,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "activity day summary wrong: {day} unit {unit} {kind} (led by the principal: "
         "{principal}) kept as {kept}, actually {actual}",
     ),
+    "check.lead_touch_day": (
+        "跟进日汇总有误：{stage} {day} 单位 {unit} 记为 {kept} 条，实际 {actual} 条",
+        "touched day totals wrong: {stage} {day} unit {unit} kept as {kept}, actually {actual}",
+    ),
     "check.search_missing": (
         "搜索索引缺少线索 {ids}",
         "the search index is missing leads {ids}",

@@ -52,6 +52,8 @@ def _raw(path: Path, *statements: str) -> None:
         (["UPDATE stage_total SET leads = leads + 1 WHERE stage = 'signed'"], "check.stage_total"),
         (["DELETE FROM stage_total WHERE stage = 'lead'"], "check.stage_total"),
         (["UPDATE activity_day SET n = n + 1 WHERE day = '2022-08-02'"], "check.activity_day"),
+        (["UPDATE lead_touch_day SET n = n + 1 WHERE stage = 'signed'"], "check.lead_touch_day"),
+        (["DELETE FROM lead_touch_day WHERE stage = 'lead'"], "check.lead_touch_day"),
         (
             [
                 'INSERT INTO follow_up (lead_id, "on", note, by_user, at) '
@@ -83,6 +85,8 @@ def _raw(path: Path, *statements: str) -> None:
         "stage-total-off",
         "stage-total-row-gone",
         "activity-day-off",
+        "touch-day-off",
+        "touch-day-row-gone",
         "foreign-key",
         "lead-missing-from-search",
         "search-content-stale",

@@ -25,9 +25,10 @@ from models.db import (
 from models.engine import StorePlace
 from models.leads import LeadFilter, stage_totals
 from models.ledger import add_activities, upsert_leads
+from models.maintenance import check_store
 from models.queries import activity_counts, count_projects, load_campaign
 from models.records import ProjectFacts
-from models.tables import Activity, ActivityDay, Lead, StageTotal, database, rows
+from models.tables import Activity, ActivityDay, Lead, LeadTouchDay, StageTotal, database, rows
 from tests.conftest import FIXTURES, activity, lead, other_connection, small_campaign
 from yeji_tui.status import gather
 
@@ -86,6 +87,8 @@ def test_an_older_store_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path) 
     assert status.targets[0].total.actual == 2
     # and so were the per-stage totals
     assert summed_stages() == counted_stages() and sum(n for n, _ in summed_stages().values()) == 3
+    # and the leads per touched day (schema 9), from the touched days schema 3 gave them
+    assert check_store().problems == [] and LeadTouchDay.select().count() > 0
     # an upgraded store has the same tables, columns, indexes and triggers as a new one
     fresh = tmp_path / "fresh.sqlite3"
     open_store(fresh)
