@@ -50,6 +50,11 @@ def _has_han(word: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in word)
 
 
+def initials(text: str) -> str:
+    """The pinyin initials a user types for ``text`` (区经信局 → ``qjxj``)."""
+    return _pinyin(text)[1]
+
+
 def search_key(company: str, project: str) -> str:
     """Lower-case names, full pinyin and initials, separated so a match never spans two."""
     parts = [company.lower(), project.lower()]

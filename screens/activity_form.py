@@ -18,7 +18,7 @@ from screens.base import YejiScreen, session
 from screens.lead_form import FormDialog
 from yeji_tui.text import MAX_TEXT, parse_day
 from yeji_tui.widgets.checkbox import FormCheckbox
-from yeji_tui.widgets.picker import Picker
+from yeji_tui.widgets.picker import Picker, unit_label
 from yeji_tui.widgets.user_text import TextInput
 
 _TEXTS = ("destination", "company", "leads", "note")
@@ -56,7 +56,7 @@ class ActivityForm(FormDialog):
             day = a.on if a else session(self).today
             yield TextInput(day.isoformat(), placeholder="YYYY-MM-DD", id="date")
             yield Static("", id="date-error", classes="error")
-            yield Label(t("form.unit"))
+            yield Label(unit_label(t, self.units))
             unit = a.unit if a else (self.unit or "")
             yield Picker(self.units, unit, id="unit", no_match=t("pick.no_unit"))
             yield Static("", id="unit-error", classes="error")

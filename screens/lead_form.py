@@ -22,7 +22,7 @@ from yeji_tui.strings import Catalog
 from yeji_tui.text import MAX_TEXT, clean_text, parse_day, yi
 from yeji_tui.widgets.checkbox import FormCheckbox
 from yeji_tui.widgets.footer import KeyBar
-from yeji_tui.widgets.picker import Picker
+from yeji_tui.widgets.picker import Picker, unit_label
 from yeji_tui.widgets.user_text import TextInput
 
 _CHECKED = (
@@ -170,7 +170,7 @@ class LeadForm(FormDialog):
                 ("task_force", self._forces(), self._force_name(i.task_force if i else None)),
                 ("consultant", self._consultant_choices(), self._consultant_name(i)),
             ):
-                yield Label(t(f"form.{name}"))
+                yield Label(unit_label(t, choices) if name == "unit" else t(f"form.{name}"))
                 none = t("pick.no_unit" if name == "unit" else "pick.no_match")
                 yield Picker(choices, value, id=name, no_match=none)
                 yield Static("", id=f"{name}-error", classes="error")

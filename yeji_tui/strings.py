@@ -332,9 +332,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.force_signed": ("签约项目攻坚组", "signing task force"),
     "form.industry": ("行业（可输入拼音筛选）", "Industry (type to narrow, pinyin too)"),
     "form.source": ("来源", "Source"),
-    "form.unit": (
-        "责任单位（可输入拼音首字母，如 qjx）",
-        "Unit (type to narrow, pinyin initials too)",
+    "form.unit": ("责任单位", "Unit"),
+    "form.unit_pick": (
+        "责任单位（可输入拼音首字母，如 {example}）",
+        "Unit (type to narrow, pinyin initials too, e.g. {example})",
     ),
     "form.found_on": ("发现日期（YYYY-MM-DD）", "Found on (YYYY-MM-DD)"),
     "form.next_follow_up": (

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.widgets import Label, OptionList
 
 from models.ledger import upsert_leads
 from models.tables import Lead
@@ -18,6 +19,7 @@ from tests.screens.test_pipeline import TODAY, make_app, open_pipeline, until
 from yeji_tui.app import YejiApp
 from yeji_tui.importer import MAX_AMOUNT_WAN
 from yeji_tui.widgets.checkbox import CHECKED, UNCHECKED, FormCheckbox
+from yeji_tui.widgets.picker import Picker
 
 
 @pytest.fixture
@@ -196,3 +198,26 @@ async def test_esc_on_a_filled_lead_form_asks_before_discarding(valid_store: Pat
         await pilot.press("y")
         await until(pilot, lambda: not isinstance(app.screen, (LeadForm, ConfirmDialog)))
         assert Lead.select().count() == 1
+
+
+@pytest.mark.parametrize("which", ["lead", "activity"])
+async def test_the_unit_fields_example_is_one_of_this_campaigns_units(
+    valid_store: Path, which: str
+) -> None:
+    app = make_app(valid_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await (
+            open_form(app, pilot, "n") if which == "lead" else open_activity_form(app, pilot)
+        )
+        label = next(
+            str(label.render()) for label in form.query(Label) if "责任单位" in str(label.render())
+        )
+        example = label.split("如 ")[1].rstrip("）")
+        assert example and example != "qjx"  # not the fixed example, which no campaign need have
+        picker = form.query_one("#unit", Picker)
+        assert picker.matches(example)  # typing the example finds a unit
+        form.query_one("#unit-input").value = example  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert "没有匹配" not in " ".join(
+            str(o.prompt) for o in form.query_one("#unit-options", OptionList).options
+        )

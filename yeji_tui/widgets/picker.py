@@ -4,6 +4,8 @@ you type — by name, full pinyin or initials (``qjx`` finds 区经信局) — `
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -12,9 +14,21 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from models.search import normalise_query, search_key
+from models.search import initials, normalise_query, search_key
 from yeji_tui.text import clean_text
 from yeji_tui.widgets.user_text import TextInput
+
+
+def typed_example(choices: tuple[str, ...]) -> str | None:
+    """What to type for one of ``choices``, for a label's example: the initials of the shortest
+    (so the example always finds one of this campaign's own), or None when there are none."""
+    return initials(min(choices, key=len)) if choices else None
+
+
+def unit_label(t: Callable[..., str], units: tuple[str, ...]) -> str:
+    """A unit picker's label, its example one of ``units`` (a made-up one finds nothing)."""
+    example = typed_example(units)
+    return t("form.unit") if example is None else t("form.unit_pick", example=example)
 
 
 class Picker(Vertical):
