@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Label, OptionList
+from textual.widgets import Input, Label, OptionList
 
 from models.ledger import upsert_leads
 from models.tables import Lead
@@ -221,3 +221,18 @@ async def test_the_unit_fields_example_is_one_of_this_campaigns_units(
         assert "没有匹配" not in " ".join(
             str(o.prompt) for o in form.query_one("#unit-options", OptionList).options
         )
+
+
+async def test_enter_typed_before_the_list_shows_takes_the_first_match(valid_store: Path) -> None:
+    app = make_app(valid_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(app, pilot, "n")
+        field = form.query_one("#industry-input", Input)
+        field.focus()
+        await pilot.pause()
+        with field.prevent(Input.Changed):  # typed so fast the list has not been shown yet
+            field.value = "znjj"
+        assert not form.query_one("#industry-options", OptionList).display
+        await pilot.press("enter")
+        assert field.value == "智能家居"
+        assert form.query_one("#industry", Picker).value == "智能家居"

@@ -105,6 +105,14 @@ class Picker(Vertical):
 
     def on_key(self, event: events.Key) -> None:
         options = self.query_one(OptionList)
+        if event.key == "enter" and not options.display:
+            # typed faster than the list was shown: Enter takes what it would have highlighted
+            text = self.query_one(Input).value
+            found = [] if text in self.choices else self.matches(text) if text.strip() else []
+            if found:
+                self._take(clean_text(found[0]))
+                event.stop()
+            return
         if not options.display or event.key not in ("up", "down", "enter"):
             return
         if event.key == "enter" and options.highlighted is None:
@@ -116,8 +124,11 @@ class Picker(Vertical):
         else:
             index = options.highlighted
             if index is not None:
-                prompt = str(options.get_option_at_index(index).prompt)
-                self.query_one(Input).value = prompt
-                options.display = False
-                self.post_message(self.Picked(self, prompt))
+                self._take(str(options.get_option_at_index(index).prompt))
         event.stop()
+
+    def _take(self, prompt: str) -> None:
+        """The pick is made: the field shows it, the list goes, and whoever waits is told."""
+        self.query_one(Input).value = prompt
+        self.query_one(OptionList).display = False
+        self.post_message(self.Picked(self, prompt))
