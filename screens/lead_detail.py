@@ -45,7 +45,7 @@ class LeadDetailScreen(LeadActions):
         self.card: LeadCard | None = None
 
     def compose(self) -> ComposeResult:
-        status = Static("", id="detail-status")
+        status = Static("", id="detail-status", classes="section-heading")
         status.display = False
         yield status
         with VerticalScroll(id="detail"):

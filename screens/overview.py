@@ -85,7 +85,7 @@ class OverviewScreen(LogsActivities):
         self._loaded_once = overview is not None or (first is not None and first.done())
         self._pending = None if self._loaded_once else first
         status = overview.status if overview else None
-        yield Static(self._heading(overview), id="heading")
+        yield Static(self._heading(overview), id="heading", classes="section-heading")
         with Board(id="board"):
             yield TargetBoard(
                 t,

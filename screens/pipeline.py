@@ -86,7 +86,7 @@ class PipelineScreen(PipelineTools):
 
     def compose(self) -> ComposeResult:
         app = session(self)
-        yield Static(self._heading(), id="pipeline-heading")
+        yield Static(self._heading(), id="pipeline-heading", classes="section-heading")
         self.filter_box = FilterLine(app.t("filter.placeholder", unit="…", group="…"))
         yield self.filter_box
         first = ready(app.take_first_load())

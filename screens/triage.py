@@ -80,7 +80,9 @@ class TriageScreen(LeadScreen):
         self.message: tuple[str, bool] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(session(self).t("loading")), id="triage-heading")
+        yield Static(
+            Content(session(self).t("loading")), id="triage-heading", classes="section-heading"
+        )
         with VerticalScroll(id="triage"):
             yield Static("", id="triage-body")
         yield KeyBar()

@@ -44,7 +44,11 @@ class SubjectPage(YejiScreen):
 
     def compose(self) -> ComposeResult:
         t = session(self).t
-        yield Static(Content.assemble((clean_text(self.subject), "bold")), id="subject-heading")
+        yield Static(
+            Content.assemble((clean_text(self.subject), "bold")),
+            id="subject-heading",
+            classes="section-heading",
+        )
         with VerticalScroll(id="subject-body"):
             yield Static(Content(t("loading")), id="subject-text")
         yield KeyBar()

@@ -76,7 +76,7 @@ class UnitsScreen(LogsActivities):
         self.data = found if isinstance(found, UnitsData) else None
         # Widgets are filled before they are mounted: the first frame has the numbers (filled
         # after mount, they came one frame later).
-        yield Static(self._heading(), id="units-heading")
+        yield Static(self._heading(), id="units-heading", classes="section-heading")
         with Horizontal(id="units-body"):
             tree = OrgList(id="unit-tree")
             heatmap = HeatGrid(id="heatmap")

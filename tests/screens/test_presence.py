@@ -119,3 +119,16 @@ async def test_a_presence_file_that_cannot_be_written_leaves_presence_off_and_th
         assert mark(app) == ""
         assert not list(app._notifications)
         assert app.is_running
+
+
+@pytest.mark.parametrize("section", ["overview", "pipeline", "units", "triage"])
+async def test_a_heading_ends_before_the_mark_instead_of_under_it(
+    campaign_store: Path, zhangsan: subprocess.Popen[str], section: str
+) -> None:
+    app = YejiApp(db_path=campaign_store, today=TODAY, watch_seconds=3600, section=section)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert mark(app) == "另有 1 人在用：张三"
+        shown = app.screen.query_one(PresenceMark).region
+        heading = app.screen.query_one(".section-heading").content_region
+        assert heading.width > 0 and heading.right <= shown.x  # the heading's text stops short

@@ -18,6 +18,7 @@ from models.presence import Person
 from models.records import Actor
 from yeji_tui.presence import presence_text, who_text
 from yeji_tui.strings import Catalog
+from yeji_tui.text import cell_width
 
 
 class Present(Protocol):
@@ -65,6 +66,15 @@ class PresenceMark(Widget):
         self._text = " | ".join(part for part in parts if part)
         self.display = bool(self._text)
         self.refresh(layout=True)
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """The headings under the mark end before it (in "…" if need be): at 80 columns the
+        mark hid the end of a long heading, a date cut to "202"."""
+        cap = int(self.screen.size.width * 0.6) or 10**6  # its max-width, once there is a screen
+        width = min(cell_width(self._text) + 2, cap) if self._text else 0
+        for heading in self.screen.query(".section-heading"):
+            heading.styles.margin = (0, width, 0, 0)  # the heading's own padding stays
 
     _text = ""
 
