@@ -108,8 +108,7 @@ class Picker(Vertical):
         if event.key == "enter" and not options.display:
             # typed faster than the list was shown: Enter takes what it would have highlighted
             text = self.query_one(Input).value
-            found = [] if text in self.choices else self.matches(text) if text.strip() else []
-            if found:
+            if text.strip() and text not in self.choices and (found := self.matches(text)):
                 self._take(clean_text(found[0]))
                 event.stop()
             return
