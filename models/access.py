@@ -14,7 +14,6 @@ from typing import Literal
 from models import identity
 from models.records import Actor, Role
 from models.store_errors import NotAllowed
-from models.tables import AppUser, rows
 
 #: What a write is: the campaign file, a lead, an activity, saved views, backup and restore.
 Action = Literal["campaign", "lead", "activity", "view", "backup", "restore"]
@@ -41,6 +40,9 @@ def actor_for(login: str, users: Iterable[tuple[str, str, str, str]]) -> Actor:
 
 def current_actor(login: str | None = None) -> Actor:
     """Who this process is, by the open store's users (``login``: for tests only)."""
+    # here, not above: the TUI's first frame asks ``allows`` before Peewee is imported
+    from models.tables import AppUser, rows
+
     query = AppUser.select(AppUser.login, AppUser.name, AppUser.role, AppUser.unit)
     return actor_for(
         login or identity.os_login(),

@@ -19,12 +19,12 @@ from pathlib import Path
 
 from peewee import Database
 
-from models import engine, postgres
-from models.engine import StorePlace, StoreUrl
+from models import engine, opening, postgres
 from models.opened import OpenedStore, opened_store, refuse_if_read_only, remember
 from models.schema import SCHEMA_VERSION, create_file_schema, migrate, schema_version
 from models.store_errors import NotAllowed, StoreBusy, StoreError
 from models.store_place import check_file, check_place, read_only_reason, resolve_store_path
+from models.store_url import StorePlace, StoreUrl
 from models.storefile import install, make_dirs, new_file, read_only_uri
 from models.tables import Lead, database, sqlite_database, use_database
 from models.watcher import ChangeWatcher
@@ -204,6 +204,7 @@ def session() -> Iterator[None]:
     page cache then stays warm (a new connection per worker read the 100k-lead store twice as
     slowly).
     """
+    opening.open_now()  # the TUI's own opening, put off past its first frame
     with _SESSION:
         if database.is_closed():
             database.connect()

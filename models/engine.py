@@ -1,64 +1,21 @@
 """Which engine holds the store (an SQLite file or a PostgreSQL database) and what SQL differs
 between the two: the one place the rest of ``models`` asks.
 
-A store is named by a path (SQLite) or by a URL ``postgresql://user:password@host:port/db``
-(PostgreSQL, ``models.postgres``). Everything above ``models`` sees the same records either way.
+A store is named by a path (SQLite) or by a URL (PostgreSQL, ``models.postgres``):
+``models.store_url`` reads which. Everything above ``models`` sees the same records either way.
 This module imports neither Peewee's drivers nor psycopg: ``yeji status`` on a file never pays
 for the server's driver.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
 
 from peewee import SQL, Cast, fn
-
-from models.store_errors import StoreError
 
 Kind = Literal["sqlite", "postgres"]
 
 _kind: Kind = "sqlite"
-
-
-class StoreUrl(str):
-    """A PostgreSQL store's address, as given (``--db`` or ``YEJI_DB``)."""
-
-    @property
-    def shown(self) -> str:
-        """The address without its password, for messages and the audit."""
-        parts = urlsplit(self)
-        if parts.password is None:
-            return str(self)
-        host = parts.netloc.rsplit("@", 1)[1]
-        user = parts.username or ""
-        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
-
-
-#: Where a store lives: a file, or a database on a server.
-StorePlace = Path | StoreUrl
-
-_URL = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
-#: a scheme of two letters or more (``C:`` is a drive): a URL, if not one we know
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
-_PASSWORD = re.compile(r"([:/]+[^:/@]*:)[^@/]*@")
-
-
-def place_of(text: str) -> StorePlace:
-    """A ``--db`` value as a store place: a URL stays a URL, anything else is a path. A
-    mistyped URL (``postgresql:/…``) is refused, not taken for a new SQLite file of that name."""
-    if _URL.match(text):
-        return StoreUrl(text)
-    if _SCHEME.match(text):
-        raise StoreError(key="store.not_a_url", path=_PASSWORD.sub(r"\1***@", text))
-    return Path(text).expanduser()
-
-
-def shown(place: StorePlace) -> str:
-    """A store place as the user may see it (never a password)."""
-    return place.shown if isinstance(place, StoreUrl) else str(place)
 
 
 def set_kind(value: Kind) -> None:
@@ -179,8 +136,6 @@ def column_type(sqlite: str, postgres: str) -> str:
 
 __all__ = [
     "Kind",
-    "StorePlace",
-    "StoreUrl",
     "as_text",
     "column_type",
     "contains",
@@ -194,9 +149,7 @@ __all__ = [
     "json_object",
     "month_of",
     "on_server",
-    "place_of",
     "set_kind",
-    "shown",
     "sql",
     "temp_schema",
     "total",

@@ -16,12 +16,12 @@ from typing import Any
 
 from models import engine, identity
 from models.access import Actor, actor_for, authorize, current_actor
-from models.engine import StoreUrl
 from models.opened import opened_store
 from models.schema import SCHEMA_VERSION
 from models.search_backlog import INDEX_ALL_WAITING
 from models.store_errors import NotAllowed, StoreBusy, StoreError
 from models.store_place import check_place, read_only_reason
+from models.store_url import StoreUrl
 from models.storefile import (
     beside,
     connect_read_only,

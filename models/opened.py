@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.engine import StorePlace, StoreUrl
 from models.records import Record
 from models.store_errors import NotAllowed
+from models.store_url import StorePlace, StoreUrl
 
 
 @dataclass(frozen=True, repr=False, eq=False)

@@ -29,8 +29,8 @@ from typing import Any
 
 from peewee import Database, OperationalError
 
-from models.engine import StoreUrl
 from models.kept_tables import TOUCH_ADD, TOUCH_BACKFILL, TOUCH_COLUMNS, TOUCH_REMOVE
+from models.store_url import StoreUrl
 
 #: Taken by every write transaction (``pg_advisory_xact_lock``): the store's one write lock.
 WRITE_LOCK_KEY = 0x79656A69  # "yeji"

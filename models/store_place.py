@@ -8,9 +8,8 @@ import os
 from contextlib import closing
 from pathlib import Path
 
-from models import engine
-from models.engine import StorePlace
 from models.store_errors import StoreError
+from models.store_url import StorePlace, place_of
 from models.storefile import (
     connect_read_only,
     filesystem_type,
@@ -29,10 +28,10 @@ def resolve_store_path(cli_value: str | None) -> StorePlace:
     """``--db`` first, then ``YEJI_DB``, then the user data directory. A ``postgresql://`` URL
     names a database on a server; anything else is a file."""
     if cli_value:
-        return engine.place_of(cli_value)
+        return place_of(cli_value)
     env = os.environ.get("YEJI_DB")
     if env:
-        return engine.place_of(env)
+        return place_of(env)
     return default_store_path()
 
 

@@ -21,10 +21,10 @@ from peewee import Database, Model, SqliteDatabase
 
 from models import engine, postgres
 from models.db import PRAGMAS, connect_server
-from models.engine import StorePlace, StoreUrl
 from models.opened import opened_store
 from models.schema import SCHEMA_VERSION, create_file_schema
 from models.store_errors import StoreError
+from models.store_url import StorePlace, StoreUrl
 from models.storefile import install, make_dirs, new_file
 from models.tables import (
     ALL_TABLES,

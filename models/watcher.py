@@ -7,8 +7,8 @@ import threading
 from pathlib import Path
 
 from models import postgres
-from models.engine import StoreUrl
 from models.opened import opened_store
+from models.store_url import StoreUrl
 from models.storefile import connect_read_only
 from models.write_lock import BUSY_TIMEOUT_S
 

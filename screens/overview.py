@@ -13,7 +13,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from models.db import session as store_session
 from screens.activity_log import LogsActivities
 from screens.base import plain, session
 from yeji_tui.prefetch import ready
@@ -132,6 +131,8 @@ class OverviewScreen(LogsActivities):
             result = pending.result()
             overview = result if isinstance(result, Overview) else None
         else:
+            from models.db import session as store_session  # after the first frame: see prefetch
+
             with store_session():
                 overview = load_overview(session(self).today)
         self.post_message(self.Loaded(overview))

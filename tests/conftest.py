@@ -21,7 +21,6 @@ import pytest
 
 from models.campaigns import save_campaign
 from models.db import close_store, open_store
-from models.engine import StorePlace, StoreUrl
 from models.ledger import ActivityInput, LeadInput, add_activities, upsert_leads
 from models.records import (
     CampaignSettings,
@@ -31,6 +30,7 @@ from models.records import (
     TargetSpec,
     UnitSpec,
 )
+from models.store_url import StorePlace, StoreUrl
 from tests.pg_server import ENV_START, ENV_URL, pg_admin, pg_url  # noqa: F401 (fixtures)
 from yeji_tui.config import load_campaign_file
 from yeji_tui.importer import check_activities, check_leads

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+import sys
 from collections.abc import Sequence
 from concurrent.futures import Future
 from datetime import date
@@ -20,7 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from models.db import ChangeWatcher, is_busy, set_busy_notice
+from models import opening
 from models.presence import BEAT_EVERY_S, Heartbeat, Person
 from screens.base import translate_bindings
 from yeji_tui.settings import UserSettings
@@ -29,8 +30,9 @@ from yeji_tui.text import clean_text
 from yeji_tui.widgets.user_text import CONTROL_FILTER
 
 if TYPE_CHECKING:
+    from models.db import ChangeWatcher
     from models.leads import Change, LeadFilter
-    from models.records import LeadCard
+    from models.records import Actor, LeadCard
 
 SECTIONS = ("overview", "pipeline", "units", "triage")
 
@@ -111,6 +113,7 @@ class YejiApp(App[None]):
         section: str = "overview",
         notices: tuple[str, ...] = (),
         heartbeat: Heartbeat | None = None,
+        actor: Actor | None = None,
     ) -> None:
         if section in SECTIONS:
             # read by App.__init__: start straight in that section
@@ -122,15 +125,18 @@ class YejiApp(App[None]):
         self.user_settings = settings or UserSettings(lang=lang)
         self.watch_seconds = watch_seconds
         self._watcher: ChangeWatcher | None = None
+        self._closing = False
         self._first_load = first_load  # of the section the app opens on
         self._notices = notices  # what opening the store found (read-only, upgraded)
         self._changes: list[Change] = []
         self.what_if: dict[int, LeadCard] = {}
         self.stale_days = self.user_settings.stale_days
-        from models.access import current_actor
+        if actor is None:
+            from models.access import current_actor
 
+            actor = current_actor()
         #: who the app runs as (the keys offered follow their role; others see their name)
-        self.actor = current_actor()
+        self.actor = actor
         self._heartbeat = heartbeat or Heartbeat(
             db_path, login=self.actor.login, name=self.actor.name
         )
@@ -148,7 +154,6 @@ class YejiApp(App[None]):
     def on_mount(self) -> None:
         if self.user_settings.theme != self.theme:
             self.theme = self.user_settings.theme  # restyles every widget: only when it differs
-        set_busy_notice(self._busy_notice)
         self.set_interval(self.watch_seconds, self.check_store)
         self.set_interval(BEAT_EVERY_S, self.beat)
         self.call_after_refresh(self._after_first_frame)
@@ -156,14 +161,37 @@ class YejiApp(App[None]):
             self.notify(notice, markup=False, timeout=10)
 
     def _after_first_frame(self) -> None:
-        """What need not hold up the first frame: the store's watcher (on a server a connection
-        of its own that LISTENs), the first heartbeat, and collection back on."""
+        """What need not hold up the first frame: the store opened in this process (when a
+        child opened it for the first frame), its watcher (on a server a connection of its
+        own that LISTENs), the first heartbeat, and collection back on."""
         _started()
-        self._watcher = ChangeWatcher(self.db_path)
+        if opening.pending():
+            self._open_store()  # Peewee's import and the opening, off the UI thread
+        else:
+            self._watch_store()
         self.beat()
 
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_store(self) -> None:
+        opening.open_now()
+        self._watch_store()
+
+    def _watch_store(self) -> None:
+        from models.db import ChangeWatcher, set_busy_notice
+
+        set_busy_notice(self._busy_notice)
+        watcher = ChangeWatcher(self.db_path)
+        if self._closing:  # the app left while a worker opened the store
+            watcher.close()
+        else:
+            self._watcher = watcher
+
     def on_unmount(self) -> None:
-        set_busy_notice(None)
+        self._closing = True
+        if "models.db" in sys.modules:  # else never opened here: nothing to undo
+            from models.db import set_busy_notice
+
+            set_busy_notice(None)
         if self._watcher is not None:
             self._watcher.close()
         self._heartbeat.leave()
@@ -252,7 +280,7 @@ class YejiApp(App[None]):
         """Errors of store work surface once, here, as a notification (never as markup). A write
         that waited too long for another writer (an import) says so, as a write; another refusal
         of the store's (read-only) in its own words."""
-        from models.db import StoreError
+        from models.db import StoreError, is_busy
 
         if is_busy(error):
             text = self.t("busy.failed")

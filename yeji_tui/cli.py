@@ -13,6 +13,7 @@ import argparse
 import gc
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from yeji_tui.cli_context import (
@@ -95,7 +96,6 @@ def main(argv: list[str] | None = None) -> int:
             settings=settings,
             read_only=args.read_only,
         )
-        tell_when_waiting(ctx.t)
         return _dispatch(args, ctx)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
@@ -115,6 +115,7 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
     """Run the command, importing only its own module."""
     if args.command is None:
         return run_tui(ctx, args.section)
+    tell_when_waiting(ctx.t)  # the TUI says so in its own way
     if args.command == "status":
         from yeji_tui.cli_status import cmd_status
 
@@ -186,17 +187,26 @@ def run_tui(ctx: Context, section: str = "overview") -> int:
     # classes, styles, widgets); collecting garbage among them ~130 times before the first
     # frame cost 50 ms. The app freezes them and turns collection back on once it has painted.
     gc.disable()
-    notices = open_store(ctx)
-    from models.db import opened_store
+    from yeji_tui import prefetch
 
-    opened = opened_store()
-    if opened is not None and opened.read_only:
-        notices.append(ctx.t(f"store.read_only.{opened.read_only}", path=opened.path))
-    from yeji_tui.prefetch import prefetch
+    # A store already open here (``yeji demo --open``) is only read by a child; any other is
+    # opened by one while this process imports Textual, and here only after the first frame.
+    child = None if "models.db" in sys.modules else prefetch.open_in_child(ctx, section)
+    if child is None:
+        notices: Sequence[str] = prefetch.open_for_tui(ctx)
+        first, actor = prefetch.prefetch(section, ctx.today), None  # before Textual is imported
+        from yeji_tui.app import YejiApp
+    else:
+        from yeji_tui.app import YejiApp  # meanwhile the child opens the store
 
-    first = prefetch(section, ctx.today)  # before Textual is imported
-    from yeji_tui.app import YejiApp
+        try:
+            opened = child.opened()
+        except prefetch.OpenFailed as exc:
+            raise CliError(str(exc), exc.code) from None
+        notices, first, actor = opened.notices, opened.first_load, opened.actor
+        from models.opening import open_later
 
+        open_later(lambda: prefetch.open_again(ctx))
     YejiApp(
         db_path=ctx.db_path,
         today=ctx.today,
@@ -205,6 +215,7 @@ def run_tui(ctx: Context, section: str = "overview") -> int:
         first_load=first,
         section=section,
         notices=tuple(notices),
+        actor=actor,
     ).run()
     return 0
 

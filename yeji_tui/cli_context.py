@@ -18,8 +18,8 @@ from yeji_tui.settings import UserSettings
 from yeji_tui.strings import Catalog, Lang
 
 if TYPE_CHECKING:
-    from models.engine import StorePlace
     from models.records import CampaignSettings
+    from models.store_url import StorePlace
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def user_settings() -> UserSettings:
 
 def store_path(flag: str | None) -> StorePlace:
     """The store ``--db`` names, else ``YEJI_DB``, else the default."""
-    from models.db import resolve_store_path
+    from models.store_place import resolve_store_path
 
     return resolve_store_path(flag)
 

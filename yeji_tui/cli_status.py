@@ -28,8 +28,8 @@ def cmd_status(ctx: Context, *, as_json: bool) -> int:
 def say_who_else(ctx: Context) -> None:
     """One line, when others have the store open in the TUI (read from their heartbeats)."""
     from models.db import database
-    from models.engine import StoreUrl
     from models.presence import others_now
+    from models.store_url import StoreUrl
     from yeji_tui.presence import presence_text
 
     # on a server, through the store's own connection: no second one for one line

@@ -182,7 +182,7 @@ def cmd_backup(ctx: Context, dest: Path, *, force: bool) -> int:
 def cmd_migrate(ctx: Context, to: str) -> int:
     """``yeji migrate --to URL|FILE``: the store copied whole, each table's rows counted."""
     from models.access import authorize, current_actor
-    from models.engine import place_of, shown
+    from models.store_url import place_of, shown
     from models.transfer import copy_store
 
     open_store(ctx, create=False)
@@ -213,8 +213,8 @@ def cmd_check(ctx: Context) -> int:
 
 def cmd_restore(ctx: Context, source: Path) -> int:
     """``yeji restore FILE``: the checked backup in place; the old store kept aside."""
-    from models.engine import StoreUrl
     from models.maintenance import restore_store
+    from models.store_url import StoreUrl
 
     if isinstance(ctx.db_path, StoreUrl):  # a server's database is its administrator's
         raise CliError(ctx.t("restore.server"))

@@ -1,15 +1,19 @@
-"""The first data of the section the TUI opens on, read while Textual is imported.
+"""The store opened and the first data of the section the TUI opens on read, while Textual is
+imported.
 
-Where the system can fork (Linux, macOS), a child process opens its own connection to the store,
-reads, and hands the result back through a pipe: on a second core, the queries (20–60 ms) cost
-the start-up nothing. The reader and the types of what it returns are imported before the fork:
-the parent needs them to unpickle the result anyway, and a child that imported them again
-would, on a machine whose other core is busy, take that time from the parent. Nothing of SQLite
-crosses the fork — the parent closes its connection first and opens a new one when it next
-reads. Elsewhere a thread reads
-first, before Textual is imported (alongside the import it would wait on the GIL after every
-SQLite call). Either way the section's first frame has its numbers; a slower store lets the
-screen draw and fill in when the data comes.
+Where the system can fork (Linux, macOS), ``open_in_child`` forks before anything of Peewee is
+imported: the child imports it, opens the store (upgrading it if need be, saying so on stderr),
+finds who the user is, tells the parent, then reads the section's first data and hands it back
+through a pipe. On a second core all of that (Peewee and the store's modules ~40 ms, a
+server's driver 100+ ms, the queries 20–60 ms) costs the start-up nothing; the parent opens
+the store for itself only after its first frame (``models.opening``). A store that cannot be
+opened is said in the shell, as by any command, before the TUI takes the terminal.
+
+Where the store is already open in this process (``yeji demo --open``, tests), ``prefetch``
+forks only to read. Where the system cannot fork, a thread reads first, before Textual is
+imported (alongside the import it would wait on the GIL after every SQLite call). Either way
+the section's first frame has its numbers; a slower store lets the screen draw and fill in
+when the data comes.
 """
 
 from __future__ import annotations
@@ -18,12 +22,16 @@ import contextlib
 import os
 import pickle
 import threading
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import date
+from typing import IO, TYPE_CHECKING
 
-from models.db import session
-from models.tables import database
+if TYPE_CHECKING:
+    from models.records import Actor
+    from yeji_tui.cli_context import Context
 
 #: How long start-up waits for the first data before drawing without it.
 WAIT_S = 0.25
@@ -67,34 +75,46 @@ def prefetch(section: str, today: date) -> FirstLoad | None:
 
 
 def _forked(load: Callable[[], object]) -> FirstLoad:
+    from models.tables import database
+
     database.close()  # the child opens its own connection; the parent reopens on next use
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: read, hand back, and leave without running anything else
         os.close(read_end)
-        try:
-            with session():
-                payload = pickle.dumps((True, load()))
-        except BaseException as exc:  # reported by the parent, as any failed read
-            payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
-        finally:
-            database.close()
         with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
+            _read_first(load, pipe)
         os._exit(0)
     os.close(write_end)
+    return _collect(pid, os.fdopen(read_end, "rb"))
+
+
+def _read_first(load: Callable[[], object], pipe: IO[bytes]) -> None:
+    """In the child: read the first data and write it to ``pipe`` (or why it could not)."""
+    from models.db import close_store, session
+
+    try:
+        with session():
+            payload = pickle.dumps((True, load()))
+    except BaseException as exc:  # reported by the parent, as any failed read
+        payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
+    finally:
+        close_store()
+    pipe.write(payload)
+
+
+def _collect(pid: int, pipe: IO[bytes]) -> FirstLoad:
+    """The future of what the child ``pid`` writes next to ``pipe`` (read on a thread)."""
     future = FirstLoad()
     future.grace = WAIT_S
 
     def collect() -> None:
-        with os.fdopen(read_end, "rb") as pipe:
-            payload = pipe.read()
+        with pipe:
+            try:
+                ok, value = pickle.load(pipe)
+            except Exception as exc:  # the child died before it could answer
+                ok, value = False, f"{type(exc).__name__}: {exc}"
         os.waitpid(pid, 0)
-        try:
-            ok, value = pickle.loads(payload)
-        except Exception as exc:  # the child died before it could answer
-            future.set_exception(exc)
-            return
         if ok:
             future.set_result(value)
         else:
@@ -104,7 +124,115 @@ def _forked(load: Callable[[], object]) -> FirstLoad:
     return future
 
 
+@dataclass(frozen=True)
+class Opened:
+    """What the child found opening the store: what to tell the user, and who they are."""
+
+    notices: tuple[str, ...]
+    actor: Actor
+    first_load: FirstLoad | None
+
+
+class OpenFailed(Exception):
+    """The child could not open the store: ``message`` says why, as a command would."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class StoreChild:
+    """A child process opening the store and reading the first data (``open_in_child``)."""
+
+    def __init__(self, pid: int, pipe: IO[bytes]) -> None:
+        self._pid, self._pipe = pid, pipe
+
+    def opened(self) -> Opened:
+        """Wait for the child to have opened the store (OpenFailed if it could not)."""
+        try:
+            said = pickle.load(self._pipe)
+        except Exception as exc:  # the child died before it could answer
+            said = ("failed", f"{type(exc).__name__}: {exc}", 1)
+        if said[0] == "failed":
+            self._pipe.close()
+            os.waitpid(self._pid, 0)
+            raise OpenFailed(said[1], said[2])
+        _, notices, actor, loads = said
+        first = _collect(self._pid, self._pipe) if loads else None
+        if first is None:
+            self._pipe.close()
+            os.waitpid(self._pid, 0)
+        return Opened(notices, actor, first)
+
+
+def open_in_child(ctx: Context, section: str) -> StoreChild | None:
+    """Fork a child that opens the store and reads ``section``'s first data (None where the
+    system cannot fork: the caller opens the store itself)."""
+    if not hasattr(os, "fork"):
+        return None
+    try:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the child: open, read, hand back, and leave without running anything else
+        os.close(read_end)
+        with os.fdopen(write_end, "wb") as pipe:
+            load = _loader(section, ctx.today)
+            if _open_for_parent(ctx, pipe, reads=load is not None) and load is not None:
+                _read_first(load, pipe)
+        os._exit(0)
+    os.close(write_end)
+    return StoreChild(pid, os.fdopen(read_end, "rb"))
+
+
+def open_for_tui(ctx: Context) -> list[str]:
+    """Open the store as the TUI does: what the user should be told (an upgrade, said on
+    stderr too; a store that can only be read)."""
+    from models.db import opened_store
+    from yeji_tui.cli_context import open_store
+
+    notices = open_store(ctx)
+    opened = opened_store()
+    if opened is not None and opened.read_only:
+        notices.append(ctx.t(f"store.read_only.{opened.read_only}", path=opened.path))
+    return notices
+
+
+def open_again(ctx: Context) -> None:
+    """Open the store in the TUI's own process, after the child has (nothing left to upgrade)."""
+    from models.db import open_store
+
+    open_store(ctx.db_path, create=False, read_only=ctx.read_only)
+
+
+def _open_for_parent(ctx: Context, pipe: IO[bytes], *, reads: bool) -> bool:
+    """In the child: open the store as the TUI would and tell the parent what came of it."""
+    from yeji_tui.cli_errors import EXIT_INTERRUPTED, explain, tell_when_waiting
+
+    try:
+        tell_when_waiting(ctx.t)  # an upgrade waiting for another writer says so
+        notices = open_for_tui(ctx)
+        from models.access import current_actor
+
+        said: tuple[object, ...] = ("opened", tuple(notices), current_actor(), reads)
+    except BaseException as exc:
+        if os.environ.get("YEJI_DEBUG"):
+            message, code = traceback.format_exc(), 1
+        else:
+            message, code = (
+                explain(exc, ctx.t) if isinstance(exc, Exception) else ("", EXIT_INTERRUPTED)
+            )
+        pipe.write(pickle.dumps(("failed", message, code)))
+        return False
+    pipe.write(pickle.dumps(said))
+    pipe.flush()
+    return True
+
+
 def _threaded(load: Callable[[], object]) -> FirstLoad:
+    from models.db import session
+
     future = FirstLoad()
 
     def run() -> None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from models import queries
 from models.records import CampaignSettings, LatestProject, LeadCard, ProjectFacts, Record
 from models.usertext import CONTROL
 from yeji_tui.strings import Catalog
@@ -33,6 +32,8 @@ BAR_WIDTH = 20
 
 def gather(settings: CampaignSettings, today: date) -> CampaignStatus:
     """The campaign's status as of ``today``, from counts computed in SQL."""
+    from models import queries  # here: the overview's first frame draws before Peewee loads
+
     until = counting_until(settings.start, settings.end, today)
     projects: dict[str, ProjectFacts] = {}
     if until is None:
@@ -83,6 +84,8 @@ class Overview(Record):
 
 def load_overview(today: date) -> Overview | None:
     """The status and the latest projects, for the overview board; None without a campaign."""
+    from models import queries
+
     settings = queries.load_campaign()
     if settings is None:
         return None

@@ -22,12 +22,12 @@ from models.db import (
     open_store,
     schema_version,
 )
-from models.engine import StorePlace
 from models.leads import LeadFilter, stage_totals
 from models.ledger import add_activities, upsert_leads
 from models.maintenance import check_store
 from models.queries import activity_counts, count_projects, load_campaign
 from models.records import ProjectFacts
+from models.store_url import StorePlace
 from models.tables import Activity, ActivityDay, Lead, LeadTouchDay, StageTotal, database, rows
 from tests.conftest import FIXTURES, activity, lead, other_connection, small_campaign
 from yeji_tui.status import gather

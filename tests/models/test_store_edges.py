@@ -37,8 +37,8 @@ from models.db import (
     trace,
     write_prepared,
 )
-from models.engine import StorePlace
 from models.search import search_key
+from models.store_url import StorePlace
 from models.tables import Lead, database, execute, sql_value
 from tests.conftest import (
     FIXTURES,

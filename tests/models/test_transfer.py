@@ -9,9 +9,9 @@ import pytest
 
 from models import transfer
 from models.db import StoreError, close_store, open_store
-from models.engine import StorePlace, StoreUrl
 from models.ledger import all_leads
 from models.queries import load_campaign
+from models.store_url import StorePlace, StoreUrl
 from models.transfer import CountMismatch, copy_store
 from tests.conftest import postgres_wanted
 from yeji_tui.status import gather

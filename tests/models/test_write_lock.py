@@ -12,8 +12,8 @@ import pytest
 
 from models import db, engine, write_lock
 from models.db import StoreBusy, immediate, set_busy_notice, write_prepared
-from models.engine import StorePlace
 from models.ledger import add_activities, upsert_leads
+from models.store_url import StorePlace
 from models.tables import Activity, Lead, StageChange, StageTotal, sql_value
 from tests.conftest import (
     activity,

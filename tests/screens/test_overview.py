@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import HelpPanel, Static
 
-from models.engine import StoreUrl
 from models.ledger import upsert_leads
+from models.store_url import StoreUrl
 from tests.conftest import lead, other_connection
 from tests.screens.pilot import settle
 from yeji_tui.app import YejiApp

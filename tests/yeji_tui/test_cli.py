@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from models.db import close_store
-from models.engine import StorePlace
+from models.store_url import StorePlace
 from tests.conftest import SAMPLE
 from yeji_tui.cli import main
 from yeji_tui.text import cell_width

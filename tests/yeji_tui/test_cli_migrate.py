@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from models.engine import StorePlace, StoreUrl
+from models.store_url import StorePlace, StoreUrl
 
 pytestmark = pytest.mark.both_engines
 

@@ -22,7 +22,7 @@ import pytest
 
 from models import write_lock
 from models.db import close_store, open_store, set_busy_notice
-from models.engine import StorePlace, StoreUrl, place_of
+from models.store_url import StorePlace, StoreUrl, place_of
 from tests.conftest import (
     SAMPLE,
     activity,
