@@ -3,15 +3,14 @@ asks ``refuse_if_read_only``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from models.records import Record
+from models.frozen import Record, record
 from models.store_errors import NotAllowed
 from models.store_url import StorePlace, StoreUrl
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class OpenedStore(Record):
     """What opening the store found."""
 

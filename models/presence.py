@@ -32,12 +32,11 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import closing, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from models.frozen import Record, record
 from models.identity import os_login
-from models.records import Record
 from models.storefile import new_file
 from models.usertext import clean_text
 
@@ -103,7 +102,7 @@ class ServerSessions:
                 self._conn.close()
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class Person(Record):
     """Someone with the store open in another app (one for all the apps they have open)."""
 

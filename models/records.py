@@ -6,9 +6,11 @@ foreign keys would fire queries wherever they are touched (on the UI thread, say
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
+
+from models.frozen import Record, record
 
 StageName = Literal["lead", "negotiating", "signed", "started", "dropped"]
 UnitKind = Literal["department", "township", "park", "outpost"]
@@ -66,34 +68,7 @@ def stage_name(value: str) -> StageName:
     return next((s for s in STAGES if s == value), "lead")
 
 
-class Record:
-    """The base of the frozen records (``@dataclass(frozen=True, repr=False, eq=False)``): one
-    ``__repr__``, ``__eq__`` and ``__hash__`` for all of them, as ``@dataclass`` would write them.
-    The ones it writes for each class are compiled when the module is imported: for the thirty
-    records read before the TUI's first frame, ~15 ms of its start-up."""
-
-    __slots__ = ()
-
-    def _fields(self) -> dict[str, Any]:
-        return getattr(self, "__dataclass_fields__", {})
-
-    def _key(self) -> tuple[object, ...]:
-        return tuple(getattr(self, n) for n, f in self._fields().items() if f.compare)
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n, f in self._fields().items() if f.repr)
-        return f"{type(self).__qualname__}({shown})"
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class Quotas(Record):
     """Monthly quotas of the campaign (DOMAIN.md, 每月)."""
 
@@ -108,7 +83,7 @@ class Quotas(Record):
         return value
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class TargetSpec(Record):
     """One campaign target: how many projects must reach a stage, above an amount."""
 
@@ -120,7 +95,7 @@ class TargetSpec(Record):
     industrial_count: int | None = None
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class GroupSpec(Record):
     """An investment group (招商小组) with its leading official and lead unit."""
 
@@ -133,7 +108,7 @@ class GroupSpec(Record):
     started_task: int = 0
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class ConsultantSpec(Record):
     """An investment consultant (招商顾问) or a development adviser (社会经济发展顾问)."""
 
@@ -142,7 +117,7 @@ class ConsultantSpec(Record):
     organisation: str = ""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class EventSpec(Record):
     """A campaign event planned in the campaign file (the July signing ceremony, say)."""
 
@@ -152,7 +127,7 @@ class EventSpec(Record):
     place: str = ""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class AssessmentRule(Record):
     """Who is nominated as an advanced unit (先进单位) at the end of the campaign: a unit that
     signed at least ``min_signed`` projects in the window and, if ``all_quota_months``, met
@@ -162,7 +137,7 @@ class AssessmentRule(Record):
     all_quota_months: bool = True
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class UnitSpec(Record):
     """A responsible unit or an outpost centre; ``group`` is optional for outposts."""
 
@@ -178,7 +153,7 @@ Role = Literal["office", "clerk", "leader"]
 ROLES: tuple[Role, ...] = ("office", "clerk", "leader")
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class UserSpec(Record):
     """A person of the campaign file's ``[[users]]``: their OS account, name, role and, for a
     clerk, the unit whose ledger they keep."""
@@ -189,7 +164,7 @@ class UserSpec(Record):
     unit: str = ""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class Actor(Record):
     """The person making a change: login, the name shown, role and (a clerk's) unit."""
 
@@ -206,7 +181,7 @@ class Actor(Record):
         return self.login if self.name == self.login else f"{self.name} ({self.login})"
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class CampaignSettings(Record):
     """Everything the campaign file says: window, quotas, targets and the organisation."""
 
@@ -228,7 +203,7 @@ class CampaignSettings(Record):
         return next((u for u in self.units if u.name == name), None)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class UnitPeriod(Record):
     """What one unit did in a period (a dispatch meeting's two weeks, or the whole window)."""
 
@@ -250,7 +225,7 @@ class UnitPeriod(Record):
         )
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class EventRecord(Record):
     """An event on the calendar: planned and/or held, with the projects it carried
     (amount in 万元, industrial) — signed at a signing ceremony, started at a groundbreaking."""
@@ -263,7 +238,7 @@ class EventRecord(Record):
     projects: tuple[tuple[int, bool], ...] = ()
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class RosterLine(Record):
     """A consultant or adviser and the leads they brought."""
 
@@ -274,7 +249,7 @@ class RosterLine(Record):
     signed: int
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class ProjectFacts(Record):
     """What the store counted for one target: projects, and the industrial ones among them."""
 
@@ -282,7 +257,7 @@ class ProjectFacts(Record):
     industrial: int
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class LatestProject(Record):
     """A recent signing or start, for the overview's list."""
 
@@ -294,7 +269,7 @@ class LatestProject(Record):
     unit: str
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class LeadCard(Record):
     """What a card on the pipeline shows."""
 
@@ -311,7 +286,7 @@ class LeadCard(Record):
     version: int
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class LeadRecord(Record):
     """A lead as the screens and reports see it."""
 

@@ -122,6 +122,7 @@ def test_calculator_is_pure() -> None:
         "datetime",
         "math",
         "typing",
+        "models.frozen",
         "models.records",
     }
 

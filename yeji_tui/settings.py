@@ -6,10 +6,9 @@ Separate from the campaign file: the campaign is the office's, these are each us
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from models.records import Record
+from models.frozen import Record, record
 from yeji_tui.strings import Lang, parse_lang
 
 _KEYS = {"lang", "theme", "stale_days", "keymap"}
@@ -19,7 +18,7 @@ class SettingsError(Exception):
     """The settings file is wrong; the message names the file and the key."""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class UserSettings(Record):
     """One user's preferences."""
 

@@ -6,12 +6,11 @@ Textual and no Rich, so the CLI starts in a few tens of milliseconds.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from models.records import CampaignSettings, LatestProject, LeadCard, ProjectFacts, Record
+from models.frozen import Record, record
+from models.records import CampaignSettings, LatestProject, LeadCard, ProjectFacts
 from models.usertext import CONTROL
 from yeji_tui.strings import Catalog
 from yeji_tui.targets import (
@@ -53,7 +52,7 @@ def gather(settings: CampaignSettings, today: date) -> CampaignStatus:
     return campaign_status(settings, projects, quota_facts, today)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class Gap(Record):
     """A signing target that is behind, and the 洽谈 leads whose signing would count for it."""
 
@@ -65,7 +64,7 @@ class Gap(Record):
     min_amount_wan: int = 0
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class Overview(Record):
     """What the overview board shows: the status, the gaps, the latest signings and starts."""
 
@@ -171,6 +170,8 @@ def json_text(status: CampaignStatus) -> str:
     """``to_json`` as ``yeji status --json`` prints it. JSON escapes C0 controls itself; C1
     controls, bidi and zero-width characters are escaped too (``\\u202e``): the same data,
     none of it able to act on the terminal that shows it."""
+    import json  # here: the TUI draws the overview from this module and never prints JSON
+
     text = json.dumps(to_json(status), ensure_ascii=False, indent=1)
     return CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 import calendar
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from math import ceil
 from typing import Literal
 
+from models.frozen import Record, record
 from models.records import (
     CONSULTANT_RANGES,
     CampaignSettings,
     ProjectFacts,
     QuotaName,
-    Record,
     TargetSpec,
     UnitPeriod,
     UnitSpec,
@@ -79,7 +79,7 @@ def worse(*statuses: Status) -> Status:
     return min(statuses, key=_STATUS_RANK.__getitem__)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class PartProgress(Record):
     """Progress of one count (a target, or its industrial part)."""
 
@@ -111,7 +111,7 @@ def part_progress(target: int, actual: int, elapsed: int, total: int) -> PartPro
     )
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class TargetProgress(Record):
     """A target with its own progress, its industrial part, and the worse of the two."""
 
@@ -138,7 +138,7 @@ def target_progress(
 # --- monthly quotas -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class MonthSpan(Record):
     """A calendar month as the window covers it."""
 
@@ -190,7 +190,7 @@ def quota_status(actual: int, required: int, span: MonthSpan, today: date) -> Qu
     return "in_progress"
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class QuotaSubject(Record):
     """Who owes monthly quotas: a responsible unit, a group, or an outpost centre."""
 
@@ -213,7 +213,7 @@ def quota_subjects(settings: CampaignSettings) -> list[QuotaSubject]:
     return units + groups + outposts
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class QuotaFacts(Record):
     """Counts per unit and month from the store, one mapping per quota."""
 
@@ -244,7 +244,7 @@ def subject_actual(
     return counts.get((subject.name, month), 0)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class QuotaRow(Record):
     """One subject's one quota in one month."""
 
@@ -304,7 +304,7 @@ def furthest_behind(rows: Iterable[QuotaRow], month: str, limit: int = 8) -> lis
 # --- the whole picture ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class CampaignStatus(Record):
     """The campaign as of a day: window position, every target, every quota row."""
 
@@ -406,7 +406,7 @@ def group_facts(
 DispatchKind = Literal["group", "unit", "outpost", "ungrouped", "total"]
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class DispatchLine(Record):
     """One line of the dispatch review: a group's totals, one of its units, the subtotal of the
     units in no group, or the district."""
@@ -458,7 +458,7 @@ RANK_WEIGHTS: tuple[tuple[str, float], ...] = (
 )
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class RankRow(Record):
     """One unit in the end-of-campaign ranking."""
 
@@ -530,7 +530,7 @@ def nominees(settings: CampaignSettings, ranked: Iterable[RankRow]) -> list[Rank
     ]
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class GroupTask(Record):
     """A group's annual tasks against what its units did."""
 
