@@ -72,7 +72,13 @@ def value_text(value: object) -> str | None:
 
 def next_entry() -> int:
     """The number of the next entry (call under the write lock)."""
-    return int(sql_value("SELECT COALESCE(MAX(entry), 0) + 1 FROM audit"))
+    return last_entry() + 1
+
+
+def last_entry() -> int:
+    """The number of the last entry (0 for none): it moves with every change to the campaign,
+    a lead or an activity, whichever process makes it."""
+    return int(sql_value("SELECT COALESCE(MAX(entry), 0) FROM audit"))
 
 
 def record(

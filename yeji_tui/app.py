@@ -114,6 +114,7 @@ class YejiApp(App[None]):
         notices: tuple[str, ...] = (),
         heartbeat: Heartbeat | None = None,
         actor: Actor | None = None,
+        last_entry: int | None = None,
     ) -> None:
         if section in SECTIONS:
             # read by App.__init__: start straight in that section
@@ -127,6 +128,8 @@ class YejiApp(App[None]):
         self._watcher: ChangeWatcher | None = None
         self._closing = False
         self._first_load = first_load  # of the section the app opens on
+        #: the store's last audit entry when a start-up child read the first data
+        self._last_entry = last_entry
         self._notices = notices  # what opening the store found (read-only, upgraded)
         self._changes: list[Change] = []
         self.what_if: dict[int, LeadCard] = {}
@@ -169,12 +172,27 @@ class YejiApp(App[None]):
             self._open_store()  # Peewee's import and the opening, off the UI thread
         else:
             self._watch_store()
+            self._catch_up()
         self.beat()
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_store(self) -> None:
         opening.open_now()
         self._watch_store()
+        self.call_from_thread(self._catch_up)
+
+    @work(thread=True, exclusive=True, group="catch-up", exit_on_error=False)
+    def _catch_up(self) -> None:
+        """A change made after the start-up read and before the watcher began: read again."""
+        if self._last_entry is None:
+            return
+        from models.audit import last_entry
+        from models.db import session as store_session
+
+        with store_session():
+            changed = last_entry() != self._last_entry
+        if changed:
+            self.call_from_thread(self._store_changed)
 
     def _watch_store(self) -> None:
         from models.db import ChangeWatcher, set_busy_notice

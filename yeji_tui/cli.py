@@ -194,6 +194,7 @@ def run_tui(ctx: Context, section: str = "overview") -> int:
     child = None if "models.db" in sys.modules else prefetch.open_in_child(ctx, section)
     if child is None:
         notices: Sequence[str] = prefetch.open_for_tui(ctx)
+        last_entry: int | None = prefetch.last_entry()
         first, actor = prefetch.prefetch(section, ctx.today), None  # before Textual is imported
         from yeji_tui.app import YejiApp
     else:
@@ -204,6 +205,7 @@ def run_tui(ctx: Context, section: str = "overview") -> int:
         except prefetch.OpenFailed as exc:
             raise CliError(str(exc), exc.code) from None
         notices, first, actor = opened.notices, opened.first_load, opened.actor
+        last_entry = opened.last_entry
         from models.opening import open_later
 
         open_later(lambda: prefetch.open_again(ctx))
@@ -216,6 +218,7 @@ def run_tui(ctx: Context, section: str = "overview") -> int:
         section=section,
         notices=tuple(notices),
         actor=actor,
+        last_entry=last_entry,
     ).run()
     return 0
 

@@ -131,6 +131,8 @@ class Opened:
     notices: tuple[str, ...]
     actor: Actor
     first_load: FirstLoad | None
+    #: the store's last audit entry before the first data was read (``models.audit``)
+    last_entry: int
 
 
 class OpenFailed(Exception):
@@ -157,12 +159,12 @@ class StoreChild:
             self._pipe.close()
             os.waitpid(self._pid, 0)
             raise OpenFailed(said[1], said[2])
-        _, notices, actor, loads = said
+        _, notices, actor, last_entry, loads = said
         first = _collect(self._pid, self._pipe) if loads else None
         if first is None:
             self._pipe.close()
             os.waitpid(self._pid, 0)
-        return Opened(notices, actor, first)
+        return Opened(notices, actor, first, last_entry)
 
 
 def open_in_child(ctx: Context, section: str) -> StoreChild | None:
@@ -206,6 +208,16 @@ def open_again(ctx: Context) -> None:
     open_store(ctx.db_path, create=False, read_only=ctx.read_only)
 
 
+def last_entry() -> int:
+    """The store's last audit entry, read before the first data: the app compares it once its
+    watcher runs, and reads again if another process changed the store in between."""
+    from models.audit import last_entry as audit_entry
+    from models.db import session
+
+    with session():
+        return audit_entry()
+
+
 def _open_for_parent(ctx: Context, pipe: IO[bytes], *, reads: bool) -> bool:
     """In the child: open the store as the TUI would and tell the parent what came of it."""
     from yeji_tui.cli_errors import EXIT_INTERRUPTED, explain, tell_when_waiting
@@ -215,7 +227,7 @@ def _open_for_parent(ctx: Context, pipe: IO[bytes], *, reads: bool) -> bool:
         notices = open_for_tui(ctx)
         from models.access import current_actor
 
-        said: tuple[object, ...] = ("opened", tuple(notices), current_actor(), reads)
+        said: tuple[object, ...] = ("opened", tuple(notices), current_actor(), last_entry(), reads)
     except BaseException as exc:
         if os.environ.get("YEJI_DEBUG"):
             message, code = traceback.format_exc(), 1

@@ -78,6 +78,31 @@ async def test_a_write_by_another_process_refreshes_the_board_by_itself(sample_s
         assert board.status is not None and board.status.targets[0].total.actual == 7
 
 
+@pytest.mark.parametrize("changed", [True, False], ids=["changed meanwhile", "unchanged"])
+async def test_a_change_between_the_start_up_read_and_the_watcher_is_read_again(
+    sample_store: Path, changed: bool
+) -> None:
+    """The start-up child read the store before the app's watcher began: the app compares the
+    store's last audit entry then and now, and reads again only if it moved."""
+    from models.audit import last_entry
+
+    seen = last_entry() - (1 if changed else 0)  # as if a change came after the child's read
+    app = YejiApp(db_path=sample_store, today=SAMPLE_DAY, watch_seconds=3600, last_entry=seen)
+    reads: list[int] = []
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        original = app.screen.store_changed  # type: ignore[attr-defined]
+
+        def counted() -> None:
+            reads.append(1)
+            original()
+
+        app.screen.store_changed = counted  # type: ignore[attr-defined]
+        app._catch_up()
+        await settle(app, pilot)
+    assert reads == ([1] if changed else [])
+
+
 async def test_hostile_company_names_are_shown_exactly_as_typed(campaign_store: Path) -> None:
     names = ["[red]x", "[/]", "[@click=app.quit]点我[/]", "\x1b]0;pwned\x07公司"]
     upsert_leads(

@@ -13,6 +13,7 @@ import pytest
 
 from models import opening
 from models.access import current_actor
+from models.audit import last_entry
 from models.db import StoreError, close_store, open_store, session
 from models.ledger import upsert_leads
 from models.opened import remember
@@ -80,6 +81,7 @@ def test_a_child_opens_the_store_finds_the_user_and_reads_the_first_frame(store:
     opened = child.opened()
     assert opened.notices == ()
     assert opened.actor == current_actor()  # no users listed: the office
+    assert opened.last_entry == last_entry() > 0  # the lead's entry: what the app compares
     assert prefetch.ready(opened.first_load) == load_overview(TODAY)
     # a section without a first read: the child only opens
     child = prefetch.open_in_child(_context(store), "triage")
