@@ -18,7 +18,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import ContentSwitcher, Static
 
-from models.db import session as store_session
 from models.records import QuotaName
 from screens.activity_log import LogsActivities
 from screens.base import key_in_force, session
@@ -92,7 +91,9 @@ class UnitsScreen(LogsActivities):
 
     def on_mount(self) -> None:
         if self.data is None or not self.data.complete:
-            self.load()  # the ranking (or everything) comes after the first frame
+            # the ranking (or everything) comes after the first frame: a worker started now
+            # would take the GIL from the frame's drawing
+            self.call_after_refresh(self.load)
 
     def on_screen_resume(self) -> None:
         if self.returning_from_elsewhere():
@@ -108,6 +109,8 @@ class UnitsScreen(LogsActivities):
     @work(thread=True, exclusive=True, group="units", exit_on_error=False)
     def load(self) -> None:
         """Read the quotas, the ranking and the tasks in a thread."""
+        from models.db import session as store_session  # after the first frame: see prefetch
+
         app = session(self)
         with store_session():
             data = load_units(app.today)

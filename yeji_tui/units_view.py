@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from models import queries
 from models.records import UnitPeriod
 from yeji_tui import targets as calc
 from yeji_tui.status import gather
@@ -31,6 +30,8 @@ class UnitsData:
 def load_units(today: date, *, ranking: bool = True) -> UnitsData | None:
     """Everything the units screen needs as of ``today`` (without ``ranking``, only the quotas
     the tree and the heatmap show); None without a campaign."""
+    from models import queries  # here: the units' first frame draws before Peewee loads
+
     settings = queries.load_campaign()
     if settings is None:
         return None

@@ -107,11 +107,11 @@ def test_a_read_only_store_is_said_by_the_child(store: Path) -> None:
     assert opened.opened().notices == (Catalog("zh")("store.read_only.flag", path=store),)
 
 
-def test_the_first_frame_of_the_overview_needs_no_peewee() -> None:
+def test_the_first_frame_of_the_overview_and_the_units_needs_no_peewee() -> None:
     """What the TUI's own process imports before its first frame (the child imports Peewee)."""
     script = (
         "import sys; sys.modules['peewee'] = None\n"
-        "import yeji_tui.cli, yeji_tui.prefetch, yeji_tui.app, screens.overview\n"
+        "import yeji_tui.cli, yeji_tui.prefetch, yeji_tui.app, screens.overview, screens.units\n"
         "from yeji_tui.cli_context import store_path\n"
         "store_path('/tmp/x.sqlite3')\n"
         "print('ok')\n"
