@@ -11,6 +11,7 @@ from typing import Any
 from peewee import Case, fn
 
 from models import engine
+from models.aside import read_aside
 from models.ledger_rows import ACTIVITY_COLUMNS, ActivityInput
 from models.queries import CARD_COLUMNS, card, not_dropped_by, unit_names_by_id
 from models.records import STAGES, EventRecord, LeadCard, RosterLine, UnitPeriod
@@ -27,7 +28,6 @@ from models.tables import (
     LeadTouchDay,
     StageChange,
     Unit,
-    execute,
     rows,
 )
 
@@ -40,70 +40,100 @@ def unit_period(
 ) -> dict[str, UnitPeriod]:
     """Per unit name: trips, visits, valid leads, signings, starts in [since, until], and the
     open leads that had not moved for ``stale_days`` by ``until`` (not counted when None)."""
-    names = unit_names_by_id()
-    found: dict[str, dict[str, int]] = defaultdict(dict)
+    return start_unit_period(
+        since, until, min_signed_wan=min_signed_wan, stale_days=stale_days
+    ).result()
 
-    trip = ActivityDay.kind == "trip"
-    for unit_id, trips, principal, visits in rows(
-        ActivityDay.select(
-            ActivityDay.unit_id,
-            fn.SUM(Case(None, [(trip, ActivityDay.n)], 0)),
-            fn.SUM(Case(None, [(trip & ActivityDay.led_by_principal, ActivityDay.n)], 0)),
-            fn.SUM(Case(None, [(ActivityDay.kind == "visit", ActivityDay.n)], 0)),
+
+class PendingPeriod:
+    """``unit_period`` begun: its slowest count runs aside (``models.aside``) until
+    ``result``, so the caller can read other things on the store's connection meanwhile."""
+
+    def __init__(
+        self, since: date, until: date, *, min_signed_wan: int, stale_days: int | None
+    ) -> None:
+        self._since, self._until = since, until
+        self._min_signed_wan, self._stale_days = min_signed_wan, stale_days
+        # from the follow-ups of the period (an index range), not from every lead; valid by
+        # then: each lead's valid day and unit from the (id, valid_since, unit) index, not its
+        # wide row (SQLite prefers the rowid unless told: 327 → 100 ms for 98,000 leads of a
+        # million). The one count that looks up a row per lead: 200–300 ms at a million.
+        day = engine.date_param()
+        self._followed = read_aside(
+            "SELECT unit_id, COUNT(*) FROM lead"
+            f"{engine.indexed_by(VALID_BY_ID)} WHERE id IN "
+            f'(SELECT lead_id FROM follow_up WHERE "on" BETWEEN {day} AND {day}) '
+            f"AND valid_since <= {day} GROUP BY unit_id",
+            (since.isoformat(), until.isoformat(), until.isoformat()),
         )
-        .where(ActivityDay.day.between(since, until))
-        .group_by(ActivityDay.unit_id)
-    ):
-        found[names[unit_id]].update(trips=trips, principal_trips=principal, visits=visits)
 
-    # per day and unit first, in the index's order, then per unit over those few rows
-    per_day = (
-        Lead.select(Lead.unit.alias("unit_id"), fn.COUNT(Lead.id).alias("n"))
-        .where(Lead.valid_since.between(since, until))
-        .group_by(Lead.valid_since, Lead.unit)
-    ).alias("per_day")
-    for unit_id, n in rows(
-        Lead.select(per_day.c.unit_id, fn.SUM(per_day.c.n))
-        .from_(per_day)
-        .group_by(per_day.c.unit_id)
-    ):
-        found[names[unit_id]]["valid_reported"] = n
+    def result(self) -> dict[str, UnitPeriod]:
+        """The counts per unit name (the rest read now, on the store's connection)."""
+        since, until = self._since, self._until
+        names = unit_names_by_id()
+        found: dict[str, dict[str, int]] = defaultdict(dict)
 
-    # from the follow-ups of the period (an index range), not from every lead; valid by then:
-    # each lead's valid day and unit from the (id, valid_since, unit) index, not its wide row
-    # (SQLite prefers the rowid unless told: 327 → 100 ms for 98,000 leads of a million)
-    day = engine.date_param()
-    for unit_id, n in execute(
-        "SELECT unit_id, COUNT(*) FROM lead"
-        f"{engine.indexed_by(VALID_BY_ID)} WHERE id IN "
-        f'(SELECT lead_id FROM follow_up WHERE "on" BETWEEN {day} AND {day}) '
-        f"AND valid_since <= {day} GROUP BY unit_id",
-        (since.isoformat(), until.isoformat(), until.isoformat()),
-    ).fetchall():
-        found[names[unit_id]]["valid_followed"] = n
+        trip = ActivityDay.kind == "trip"
+        for unit_id, trips, principal, visits in rows(
+            ActivityDay.select(
+                ActivityDay.unit_id,
+                fn.SUM(Case(None, [(trip, ActivityDay.n)], 0)),
+                fn.SUM(Case(None, [(trip & ActivityDay.led_by_principal, ActivityDay.n)], 0)),
+                fn.SUM(Case(None, [(ActivityDay.kind == "visit", ActivityDay.n)], 0)),
+            )
+            .where(ActivityDay.day.between(since, until))
+            .group_by(ActivityDay.unit_id)
+        ):
+            found[names[unit_id]].update(trips=trips, principal_trips=principal, visits=visits)
 
-    counted = Case(None, [(Lead.amount_wan >= min_signed_wan, 1)], 0)
-    for unit_id, n, wan, n_counted in rows(
-        Lead.select(Lead.unit, fn.COUNT(Lead.id), engine.total(Lead.amount_wan), fn.SUM(counted))
-        .where(Lead.signed_on.between(since, until), not_dropped_by(until))
-        .group_by(Lead.unit)
-    ):
-        found[names[unit_id]].update(signed=n, signed_wan=int(wan), signed_counted=n_counted)
+        # per day and unit first, in the index's order, then per unit over those few rows
+        per_day = (
+            Lead.select(Lead.unit.alias("unit_id"), fn.COUNT(Lead.id).alias("n"))
+            .where(Lead.valid_since.between(since, until))
+            .group_by(Lead.valid_since, Lead.unit)
+        ).alias("per_day")
+        for unit_id, n in rows(
+            Lead.select(per_day.c.unit_id, fn.SUM(per_day.c.n))
+            .from_(per_day)
+            .group_by(per_day.c.unit_id)
+        ):
+            found[names[unit_id]]["valid_reported"] = n
 
-    for unit_id, n, wan in rows(
-        Lead.select(Lead.unit, fn.COUNT(Lead.id), engine.total(Lead.amount_wan))
-        .where(Lead.started_on.between(since, until), not_dropped_by(until))
-        .group_by(Lead.unit)
-    ):
-        found[names[unit_id]].update(started=n, started_wan=int(wan))
+        counted = Case(None, [(Lead.amount_wan >= self._min_signed_wan, 1)], 0)
+        for unit_id, n, wan, n_counted in rows(
+            Lead.select(
+                Lead.unit, fn.COUNT(Lead.id), engine.total(Lead.amount_wan), fn.SUM(counted)
+            )
+            .where(Lead.signed_on.between(since, until), not_dropped_by(until))
+            .group_by(Lead.unit)
+        ):
+            found[names[unit_id]].update(signed=n, signed_wan=int(wan), signed_counted=n_counted)
 
-    for unit_id, n in [] if stale_days is None else stale_as_of(until, stale_days):
-        found[names[unit_id]]["stale"] = n
+        for unit_id, n, wan in rows(
+            Lead.select(Lead.unit, fn.COUNT(Lead.id), engine.total(Lead.amount_wan))
+            .where(Lead.started_on.between(since, until), not_dropped_by(until))
+            .group_by(Lead.unit)
+        ):
+            found[names[unit_id]].update(started=n, started_wan=int(wan))
 
-    return {
-        name: replace(UnitPeriod(), **{k: int(v or 0) for k, v in counts.items()})
-        for name, counts in found.items()
-    }
+        stale_days = self._stale_days
+        for unit_id, n in [] if stale_days is None else stale_as_of(until, stale_days):
+            found[names[unit_id]]["stale"] = n
+
+        for unit_id, n in self._followed.result():
+            found[names[unit_id]]["valid_followed"] = n
+
+        return {
+            name: replace(UnitPeriod(), **{k: int(v or 0) for k, v in counts.items()})
+            for name, counts in found.items()
+        }
+
+
+def start_unit_period(
+    since: date, until: date, *, min_signed_wan: int, stale_days: int | None
+) -> PendingPeriod:
+    """Begin ``unit_period``: its slowest count starts aside at once."""
+    return PendingPeriod(since, until, min_signed_wan=min_signed_wan, stale_days=stale_days)
 
 
 def stale_as_of(until: date, stale_days: int) -> list[tuple[int, int]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from models.records import CampaignSettings, UnitPeriod
-from models.reports import unit_period
+from models.reports import start_unit_period, unit_period
 from yeji_tui import targets as calc
 from yeji_tui.md_table import markdown_table
 from yeji_tui.status import gather
@@ -55,13 +55,15 @@ def dispatch(
     """Per group and per unit for [since, until] (inside the window), and the targets with pace
     as of ``until``."""
     lo, hi = max(since, settings.start), min(until, settings.end)
-    per_unit = (
-        unit_period(
+    pending = (
+        start_unit_period(
             lo, hi, min_signed_wan=calc.smallest_signed_amount(settings), stale_days=stale_days
         )
         if lo <= hi
-        else {}
+        else None
     )
+    targets = targets_table(settings, until, t)  # while the period's slowest count runs aside
+    per_unit = pending.result() if pending is not None else {}
     lines = calc.dispatch_lines(settings, per_unit)
     headers = (
         t("rep.who"),
@@ -106,7 +108,7 @@ def dispatch(
         title=t("rep.dispatch_title", name=settings.name),
         subtitle=period,
         tables=(
-            targets_table(settings, until, t),
+            targets,
             Table(t("rep.by_unit"), headers, tuple(rows), (period,)),
         ),
     )
