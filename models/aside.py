@@ -14,13 +14,22 @@ from contextlib import closing
 from typing import Any
 
 from models import engine, postgres
-from models.db import READ_ONLY_PRAGMAS
+from models.db import READ_ONLY_PRAGMAS, database
 from models.opened import opened_store
 from models.store_url import StoreUrl
 from models.storefile import connect_read_only
 from models.write_lock import BUSY_TIMEOUT_S
 
 Rows = list[tuple[Any, ...]]
+
+
+def cheap() -> bool:
+    """Whether a read aside pays for a query of some tens of milliseconds: on a file its
+    connection opens in about a millisecond; a server's takes longer to open than that. Never
+    inside a transaction, whose own writes only its connection sees."""
+    opened = opened_store()
+    on_file = opened is not None and not isinstance(opened.path, StoreUrl)
+    return on_file and not database.in_transaction()
 
 
 def read_aside(sql: str, params: Sequence[Any] = ()) -> Future[Rows]:

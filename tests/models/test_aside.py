@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from models.aside import read_aside
+from models.aside import cheap, read_aside
 from models.db import close_store
 from models.engine import date_param
 from models.ledger import upsert_leads
@@ -49,3 +49,14 @@ def test_a_read_aside_needs_an_open_store(campaign_store: StorePlace) -> None:
     remember(None)
     with pytest.raises(RuntimeError, match="no store"):
         read_aside("SELECT 1")
+
+
+def test_a_read_aside_is_cheap_on_a_file_outside_a_transaction_only(
+    campaign_store: StorePlace,
+) -> None:
+    from models.db import database, immediate
+    from models.store_url import StoreUrl
+
+    assert cheap() is not isinstance(campaign_store, StoreUrl)
+    with immediate():
+        assert database.in_transaction() and not cheap()  # its own writes: not seen aside

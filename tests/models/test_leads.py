@@ -304,3 +304,28 @@ def test_trigram_index_and_plain_scan_find_the_same_leads(store_path: Path, text
         .tuples()
     }
     assert indexed == scanned
+
+
+@pytest.mark.parametrize("text", ["h", "hj", "恒", "csqy 01", "hjjj"])
+def test_a_filters_totals_are_the_leads_it_finds_whichever_way_they_are_counted(
+    campaign_store: Path, text: str
+) -> None:
+    """A word of one or two characters is counted over every lead's key, the 线索 column on
+    a connection of its own (models.aside); the totals are the same as counting the leads."""
+    stages = ["lead", "negotiating", "signed", "lead", "started", "lead"]
+    upsert_leads(
+        [
+            lead(f"恒嘉家居{i:03}有限公司", f"项目{i}", stage=s, amount_wan=1000 * (i + 1))
+            for i, s in enumerate(stages)
+        ]
+        + [lead(f"测试企业{i:03}有限公司", "别的项目", stage="lead") for i in range(3)],
+        "clerk",
+        TODAY,
+    )
+    f = LeadFilter(text=text)
+    expected: dict[str, tuple[int, int]] = {}
+    for stage in ("lead", "negotiating", "signed", "started", "dropped"):
+        found = [c for c in leads.stage_page(stage, f, TODAY, 0, 100)]
+        expected[stage] = (len(found), sum(c.amount_wan for c in found))
+    assert leads.stage_totals(f, TODAY) == expected
+    assert sum(n for n, _ in expected.values()) > 0
