@@ -144,10 +144,12 @@ def stage_totals(f: LeadFilter, today: date) -> dict[str, tuple[int, int]]:
         return {stage: kept.get(stage, (0, 0)) for stage in STAGES}
     query = _joined(Lead.select(Lead.stage, fn.COUNT(Lead.id), engine.total(Lead.amount_wan)), f)
     query = _filtered(query, f, today)
-    if any(len(word) < 3 for word in query_words(f.text)) and aside.cheap():
-        # A word of one or two characters is looked for in every lead's key (the trigram
+    words = query_words(f.text)
+    if words and all(len(word) < 3 for word in words) and aside.cheap():
+        # Words of one or two characters are looked for in every lead's key (the trigram
         # index needs three): the 线索 column, about half the leads, is counted on the other
-        # core meanwhile.
+        # core meanwhile. (With a longer word the index finds the few leads to count: split by
+        # stage, SQLite would read the stages instead — 36 ms became 340.)
         first = query.where(Lead.stage == "lead").group_by(Lead.stage)
         counted = read_aside(*first.sql())
         others = [s for s in STAGES if s != "lead"]
