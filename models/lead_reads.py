@@ -12,7 +12,6 @@ from typing import Any
 from peewee import JOIN, SQL, fn
 
 from models import aside, audit, engine
-from models.aside import read_aside
 from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, stage_name
 from models.search import query_words
@@ -151,7 +150,7 @@ def stage_totals(f: LeadFilter, today: date) -> dict[str, tuple[int, int]]:
         # core meanwhile. (With a longer word the index finds the few leads to count: split by
         # stage, SQLite would read the stages instead — 36 ms became 340.)
         first = query.where(Lead.stage == "lead").group_by(Lead.stage)
-        counted = read_aside(*first.sql())
+        counted = aside.read_aside(*first.sql())
         others = [s for s in STAGES if s != "lead"]
         found_rows = rows(query.where(Lead.stage.in_(others)).group_by(Lead.stage))
         found_rows += counted.result()
