@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 from peewee import Model
 
-from models import engine, postgres
+from models import engine, gram_totals, postgres
 from models.db import PRAGMAS
 from models.tables import (
     STAGE_BACKFILL,
@@ -41,7 +41,7 @@ _KEPT = {
 }
 #: The triggers that would do per row what the end does once (their delete and update twins
 #: stay: nothing is deleted or updated meanwhile).
-_TRIGGERS = tuple(f"{table}_insert" for table in _KEPT)
+_TRIGGERS = (*(f"{table}_insert" for table in _KEPT), "lead_gram_total_insert")
 #: Rows per INSERT batch: a batch is made, written and let go, so memory stays flat.
 BATCH = 5_000
 
@@ -58,7 +58,11 @@ def schema_objects(kind: str, names: Sequence[str], column: str) -> list[tuple[s
 
 
 #: The triggers that keep the search index and the totals as rows are deleted one by one.
-_DELETE_TRIGGERS = ("lead_fts_delete", *(f"{table}_delete" for table in _KEPT))
+_DELETE_TRIGGERS = (
+    "lead_fts_delete",
+    "lead_gram_total_delete",
+    *(f"{table}_delete" for table in _KEPT),
+)
 
 
 def clear_tables(models: Sequence[type[Model]]) -> None:
@@ -72,7 +76,7 @@ def clear_tables(models: Sequence[type[Model]]) -> None:
         model.delete().execute()
     run_sql("INSERT INTO lead_fts (lead_fts) VALUES ('delete-all')")
     run_sql("DELETE FROM search_backlog")  # no lead is left to wait for the index
-    for table in _KEPT:
+    for table in (*_KEPT, "lead_gram_total"):
         run_sql(f"DELETE FROM {table}")
     for _, sql in triggers:
         run_sql(sql)
@@ -88,7 +92,11 @@ def bulk_load() -> Iterator[None]:
         raise RuntimeError("bulk_load() takes its own write transaction")
     if engine.on_server():  # the server keeps its indexes and totals as rows go in
         with immediate():
+            # but for the grams: some hundred a lead, counted once at the end instead
+            run_sql(f"ALTER TABLE lead DISABLE TRIGGER {postgres.GRAM_TRIGGER}")
             yield
+            run_sql(f"ALTER TABLE lead ENABLE TRIGGER {postgres.GRAM_TRIGGER}")
+            gram_totals.recount()
             postgres.follow_ids(database, list(_TABLES))
         return
     # the index builds sort in temporary files, not in memory (a million leads' keys: ~150 MB)
@@ -107,6 +115,7 @@ def bulk_load() -> Iterator[None]:
             for table, backfill in _KEPT.items():
                 run_sql(f"DELETE FROM {table}")
                 run_sql(backfill)
+            gram_totals.recount()  # a search-index side process counts the leads it indexes
             for _, sql in triggers:
                 run_sql(sql)
     finally:

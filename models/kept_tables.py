@@ -9,14 +9,23 @@ from peewee import BooleanField, CompositeKey, DateField, IntegerField, Model, T
 from models.store_database import database
 
 
-def kept_triggers(name: str, table: str, columns: str, add: str, remove: str) -> tuple[str, ...]:
+def kept_triggers(
+    name: str, table: str, columns: str, add: str, remove: str, when: str = ""
+) -> tuple[str, ...]:
     """The three triggers keeping a total ``name`` over ``table``: a new row added, a deleted
-    one taken off, and a row whose ``columns`` change taken off and added again."""
+    one taken off, and a row whose ``columns`` change taken off and added again; with ``when``
+    (a condition on ``{row}``), only the rows it holds for."""
+
+    def only(row: str) -> str:
+        return f"WHEN {when.format(row=row)} " if when else ""
+
     return (
-        f"CREATE TRIGGER IF NOT EXISTS {name}_insert AFTER INSERT ON {table} BEGIN {add} END",
-        f"CREATE TRIGGER IF NOT EXISTS {name}_delete AFTER DELETE ON {table} BEGIN {remove} END",
+        f"CREATE TRIGGER IF NOT EXISTS {name}_insert AFTER INSERT ON {table} {only('NEW')}"
+        f"BEGIN {add} END",
+        f"CREATE TRIGGER IF NOT EXISTS {name}_delete AFTER DELETE ON {table} {only('OLD')}"
+        f"BEGIN {remove} END",
         f"CREATE TRIGGER IF NOT EXISTS {name}_update AFTER UPDATE OF {columns} ON {table} "
-        f"BEGIN {remove} {add} END",
+        f"{only('OLD')}BEGIN {remove} {add} END",
     )
 
 
@@ -140,9 +149,10 @@ TOUCH_BACKFILL = (
 #: (models.lead_import). Until then the filter reads those leads' keys directly, and the triggers
 #: leave them alone — so a lead is in the index exactly when its id is in no backlog range
 #: (FTS5 must never be told to delete a row it does not hold).
-_NOT_WAITING = (
-    "WHEN NOT EXISTS (SELECT 1 FROM search_backlog b "
-    "WHERE {row}.id BETWEEN b.first_id AND b.last_id)"
+#: A lead (``{row}``) waiting for the search index: the index's triggers and the gram totals'
+#: (models.gram_totals) leave it to the catch-up.
+NOT_WAITING = (
+    "NOT EXISTS (SELECT 1 FROM search_backlog b WHERE {row}.id BETWEEN b.first_id AND b.last_id)"
 )
 SEARCH_INDEX: tuple[str, ...] = (
     "CREATE TABLE IF NOT EXISTS search_backlog (first_id INTEGER NOT NULL, "
@@ -150,14 +160,14 @@ SEARCH_INDEX: tuple[str, ...] = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS lead_fts USING fts5(search_key, content='lead', "
     "content_rowid='id', tokenize='trigram', detail='none')",
     "CREATE TRIGGER IF NOT EXISTS lead_fts_insert AFTER INSERT ON lead "
-    f"{_NOT_WAITING.format(row='NEW')} BEGIN "
+    f"WHEN {NOT_WAITING.format(row='NEW')} BEGIN "
     "INSERT INTO lead_fts (rowid, search_key) VALUES (NEW.id, NEW.search_key); END",
     "CREATE TRIGGER IF NOT EXISTS lead_fts_delete AFTER DELETE ON lead "
-    f"{_NOT_WAITING.format(row='OLD')} BEGIN "
+    f"WHEN {NOT_WAITING.format(row='OLD')} BEGIN "
     "INSERT INTO lead_fts (lead_fts, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key); "
     "END",
     "CREATE TRIGGER IF NOT EXISTS lead_fts_update AFTER UPDATE OF search_key ON lead "
-    f"{_NOT_WAITING.format(row='OLD')} BEGIN "
+    f"WHEN {NOT_WAITING.format(row='OLD')} BEGIN "
     "INSERT INTO lead_fts (lead_fts, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key); "
     "INSERT INTO lead_fts (rowid, search_key) VALUES (NEW.id, NEW.search_key); END",
 )

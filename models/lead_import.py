@@ -26,6 +26,7 @@ from models.import_staging import (
 from models.ledger_rows import LeadInput, Progress, WriteResult, quiet
 from models.search_backlog import index_waiting, wait_for_index
 from models.tables import (
+    GRAM_TRIGGERS,
     SEARCH_INDEX,
     STAGE_TRIGGERS,
     TOUCH_TRIGGERS,
@@ -46,6 +47,7 @@ _ROW_TRIGGERS_SKIPPED = {
     "stage_total_insert": STAGE_TRIGGERS,
     "lead_touch_day_insert": TOUCH_TRIGGERS,
     "lead_fts_insert": SEARCH_INDEX,
+    "lead_gram_total_insert": GRAM_TRIGGERS,  # counted as the catch-up indexes them
 }
 #: The new leads (ids after ``?``) added to the kept totals at once, in place of their triggers.
 _TOTALS_ADDED = (

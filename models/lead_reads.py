@@ -5,13 +5,13 @@ SQL; everything returned is a frozen record."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
 from peewee import JOIN, SQL, fn
 
-from models import aside, audit, engine
+from models import aside, audit, engine, gram_totals
 from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, stage_name
 from models.search import query_words
@@ -136,11 +136,39 @@ def _joined(query: Any, f: LeadFilter, *, always: bool = False) -> Any:
     return query
 
 
+def _short_word(f: LeadFilter) -> str | None:
+    """The filter's one word, when it is all the filter is and short enough for the gram
+    totals (``h``, ``hj``, ``恒嘉``)."""
+    words = query_words(f.text)
+    if len(words) != 1 or len(words[0]) > gram_totals.LONGEST:
+        return None
+    return words[0] if replace(f, text="") == LeadFilter() else None
+
+
+def _gram_totals(word: str) -> dict[str, tuple[int, int]]:
+    """Per stage: the leads whose key holds ``word`` and their amount, as the triggers keep
+    them, with the leads still waiting for the search index (uncounted) read directly."""
+    total = gram_totals.LeadGramTotal
+    found = rows(total.select(total.stage, total.leads, total.amount_wan).where(total.gram == word))
+    for first, last in waiting_ranges():
+        waiting = Lead.select(Lead.stage, fn.COUNT(Lead.id), engine.total(Lead.amount_wan))
+        where = Lead.id.between(first, last) & engine.contains(Lead.search_key, word)
+        found += rows(waiting.where(where).group_by(Lead.stage))
+    summed: dict[str, tuple[int, int]] = {}
+    for stage, n, amount in found:
+        before = summed.get(stage, (0, 0))
+        summed[stage] = (before[0] + int(n), before[1] + int(amount))
+    return {stage: summed.get(stage, (0, 0)) for stage in STAGES}
+
+
 def stage_totals(f: LeadFilter, today: date) -> dict[str, tuple[int, int]]:
     """Per stage: how many leads the filter shows, and their total amount in 万元."""
     if not f.active:  # the summary the triggers keep
         kept = {stage: (int(n), int(total)) for stage, n, total in rows(StageTotal.select())}
         return {stage: kept.get(stage, (0, 0)) for stage in STAGES}
+    word = _short_word(f)
+    if word is not None:  # the totals the triggers keep per piece of one or two characters
+        return _gram_totals(word)
     query = _joined(Lead.select(Lead.stage, fn.COUNT(Lead.id), engine.total(Lead.amount_wan)), f)
     query = _filtered(query, f, today)
     words = query_words(f.text)

@@ -29,6 +29,7 @@ from typing import Any
 
 from peewee import Database, OperationalError
 
+from models import gram_totals
 from models.kept_tables import TOUCH_ADD, TOUCH_BACKFILL, TOUCH_COLUMNS, TOUCH_REMOVE
 from models.store_url import StoreUrl
 
@@ -72,6 +73,15 @@ TOUCH_UPKEEP: tuple[str, ...] = (
     _kept_total("yeji_lead_touch_day", TOUCH_REMOVE, TOUCH_ADD),
     f"CREATE TRIGGER lead_touch_day_keep AFTER INSERT OR DELETE OR UPDATE OF {TOUCH_COLUMNS} "
     "ON lead FOR EACH ROW EXECUTE FUNCTION yeji_lead_touch_day()",
+)
+
+#: The gram totals' trigger (a bulk load sets it aside and counts once: models.bulk).
+GRAM_TRIGGER = "lead_gram_total_keep"
+#: The gram totals' upkeep (models.gram_totals), apart for the upgrade that added it (schema 10).
+GRAM_UPKEEP: tuple[str, ...] = (
+    _kept_total("yeji_lead_gram_total", gram_totals.GRAM_REMOVE, gram_totals.GRAM_ADD),
+    f"CREATE TRIGGER {GRAM_TRIGGER} AFTER INSERT OR DELETE OR UPDATE OF "
+    f"{gram_totals.GRAM_COLUMNS} ON lead FOR EACH ROW EXECUTE FUNCTION yeji_lead_gram_total()",
 )
 
 _APPEND_ONLY = """
@@ -137,6 +147,7 @@ UPKEEP: tuple[str, ...] = (
     "CREATE TRIGGER stage_total_keep AFTER INSERT OR DELETE OR UPDATE OF stage, amount_wan "
     "ON lead FOR EACH ROW EXECUTE FUNCTION yeji_stage_total()",
     *TOUCH_UPKEEP,
+    *GRAM_UPKEEP,
     "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit "
     "FOR EACH ROW EXECUTE FUNCTION yeji_append_only()",
     "CREATE TRIGGER stage_change_append_only BEFORE UPDATE OR DELETE ON stage_change "
@@ -226,7 +237,11 @@ def create_tables(db: Database, tables: Any) -> None:
 def add_upkeep(db: Database, *, backfill: bool = False) -> None:
     """The trigger functions, triggers and search index; with ``backfill``, the totals counted
     first from rows already there (a copy: once, not a trigger run per row)."""
-    for statement in (*(BACKFILL if backfill else ()), *UPKEEP):
+    if backfill:
+        for statement in BACKFILL:
+            db.execute_sql(statement.replace("%", "%%"))  # type: ignore[no-untyped-call]
+        gram_totals.recount(db)
+    for statement in UPKEEP:
         db.execute_sql(statement.replace("%", "%%"))  # type: ignore[no-untyped-call]
 
 

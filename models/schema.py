@@ -14,6 +14,7 @@ from models.storefile import beside, copy_database
 from models.tables import (
     ALL_TABLES,
     APPEND_ONLY,
+    GRAM_TRIGGERS,
     SEARCH_INDEX,
     STAGE_TRIGGERS,
     SUMMARY_TRIGGERS,
@@ -25,7 +26,7 @@ from models.upgrades import UPGRADES
 from models.write_lock import immediate
 
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def schema_version(db: Database) -> int:
@@ -52,6 +53,7 @@ def create_file_schema(db: Database) -> None:
         *TOUCH_TRIGGERS,
         *APPEND_ONLY,
         *SEARCH_INDEX,
+        *GRAM_TRIGGERS,  # after the search index: they leave its waiting leads alone
     ):
         db.execute_sql(statement)  # type: ignore[no-untyped-call]
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+#: Between the parts of a search key (a control character no name holds, that ``str.split``
+#: takes for a space): no filter word matches across two parts.
+KEY_SEPARATOR = "\x1f"
+
 
 @lru_cache(maxsize=1)
 def _segmenter() -> Callable[[str], list[str]]:
@@ -60,7 +64,7 @@ def search_key(company: str, project: str) -> str:
     parts = [company.lower(), project.lower()]
     for text in (company, project):
         parts.extend(_pinyin(text))
-    return "\x1f".join(parts)
+    return KEY_SEPARATOR.join(parts)
 
 
 def normalise_query(text: str) -> str:

@@ -14,16 +14,18 @@ On PostgreSQL the ``pg_trgm`` index is kept by the server as rows are written: n
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from models import engine
+from models import engine, gram_totals
 from models.tables import database, run_sql
-from models.write_lock import immediate
+from models.write_lock import write_prepared
 
 #: Leads indexed per transaction of the catch-up (≈ 0.3 s of the lock each on a slow PC).
 CATCH_UP_LEADS = 20_000
 
 
-#: Index every waiting lead at once (on a private copy of the store: ``yeji check``).
+#: Index every waiting lead at once (on a private copy of the store: ``yeji check``; its gram
+#: totals are counted afresh there).
 INDEX_ALL_WAITING = (
     "INSERT INTO lead_fts (rowid, search_key) SELECT l.id, l.search_key FROM lead l "
     "JOIN search_backlog b ON l.id BETWEEN b.first_id AND b.last_id; DELETE FROM search_backlog;"
@@ -50,37 +52,56 @@ def wait_for_index(first_id: int, last_id: int) -> None:
     )
 
 
-def _index_some() -> int | None:
-    """Index the first ``CATCH_UP_LEADS`` ids waiting; how many leads that was (None: none
-    were waiting). Runs under the write lock: it reads the backlog as it is now."""
+@dataclass(frozen=True)
+class _Chunk:
+    """The first ``CATCH_UP_LEADS`` ids waiting (the backlog row ``rowid`` holds them), with
+    their one- and two-character grams counted (models.gram_totals)."""
+
+    rowid: int
+    first: int
+    last: int
+    upto: int
+    grams: dict[tuple[str, str], tuple[int, int]]
+
+
+def _next_chunk() -> _Chunk | None:
+    """The next ids to index, their grams counted: without the lock, or again under it if
+    anyone wrote meanwhile (``write_prepared``)."""
     row = database.execute_sql(  # type: ignore[no-untyped-call]
         "SELECT rowid, first_id, last_id FROM search_backlog ORDER BY first_id LIMIT 1"
     ).fetchone()
     if row is None:
         return None
-    rowid, first, last = row
+    rowid, first, last = (int(v) for v in row)
     upto = min(last, first + CATCH_UP_LEADS - 1)
+    return _Chunk(rowid, first, last, upto, gram_totals.count_between(first, upto))
+
+
+def _index_some(chunk: _Chunk | None) -> int | None:
+    """Index a chunk of the waiting leads; how many leads that was (None: none were waiting).
+    Runs under the write lock, on what ``_next_chunk`` read."""
+    if chunk is None:
+        return None
     cursor = database.execute_sql(  # type: ignore[no-untyped-call]
         "INSERT INTO lead_fts (rowid, search_key) "
         "SELECT id, search_key FROM lead WHERE id BETWEEN ? AND ?",
-        (first, upto),
+        (chunk.first, chunk.upto),
     )
-    indexed = int(cursor.rowcount)
-    if upto >= last:
-        run_sql(f"DELETE FROM search_backlog WHERE rowid = {int(rowid)}")
+    gram_totals.add_counts(chunk.grams)
+    if chunk.upto >= chunk.last:
+        run_sql(f"DELETE FROM search_backlog WHERE rowid = {chunk.rowid}")
     else:
         database.execute_sql(  # type: ignore[no-untyped-call]
-            "UPDATE search_backlog SET first_id = ? WHERE rowid = ?", (upto + 1, rowid)
+            "UPDATE search_backlog SET first_id = ? WHERE rowid = ?", (chunk.upto + 1, chunk.rowid)
         )
-    return indexed
+    return int(cursor.rowcount)
 
 
 def index_waiting(progress: Callable[[int], None] = lambda n: None) -> int:
     """Index every lead waiting, a short transaction per ``CATCH_UP_LEADS``; how many."""
     done = 0
     while not engine.on_server():
-        with immediate():
-            indexed = _index_some()
+        indexed = write_prepared(_next_chunk, _index_some)
         if indexed is None:
             return done
         done += indexed

@@ -32,15 +32,35 @@ _SCRATCH = (
 _SHADOWS = ("lead_fts_data", "lead_fts_idx", "lead_fts_docsize")
 
 
+# The leads' gram totals (models.gram_totals), counted beside the index.
+_SCRATCH_GRAMS = (
+    "CREATE TABLE lead_gram_total (gram TEXT NOT NULL, stage TEXT NOT NULL, "
+    "leads INTEGER NOT NULL, amount_wan INTEGER NOT NULL)"
+)
+
+
 def _build(receive: Connection, path: str) -> None:
-    """In the side process: index every (id, key) batch received, until None; commit."""
+    """In the side process: index every (id, key, stage, amount) batch received and count its
+    grams, until None; commit."""
+    from models.gram_totals import GramCount
+
+    grams = GramCount()
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute(_SCRATCH)
+        conn.execute(_SCRATCH_GRAMS)
         conn.execute("BEGIN")
         while (batch := receive.recv()) is not None:
-            conn.executemany("INSERT INTO lead_fts (rowid, search_key) VALUES (?, ?)", batch)
+            conn.executemany(
+                "INSERT INTO lead_fts (rowid, search_key) VALUES (?, ?)",
+                [(lead_id, key) for lead_id, key, _, _ in batch],
+            )
+            grams.add((key, stage, amount) for _, key, stage, amount in batch)
+        conn.executemany(
+            "INSERT INTO lead_gram_total VALUES (?, ?, ?, ?)",
+            [(g, stage, n, amount) for (g, stage), (n, amount) in grams.totals().items()],
+        )
         conn.execute("COMMIT")
     receive.close()
 
@@ -68,8 +88,8 @@ class SideIndex:
         self._process.start()
         receive.close()
 
-    def add(self, keys: Sequence[tuple[int, str]]) -> None:
-        """Hand a batch of (lead id, search key) to the side process."""
+    def add(self, keys: Sequence[tuple[int, str, str, int]]) -> None:
+        """Hand a batch of (lead id, search key, stage, amount) to the side process."""
         self._send.send(list(keys))
 
     def finish(self) -> bool:
@@ -81,8 +101,9 @@ class SideIndex:
         return self._process.exitcode == 0
 
     def install(self, first_id: int, last_id: int) -> None:
-        """Put the built index in place of the store's (empty) one and take leads
-        ``first_id``..``last_id`` off the backlog, in one write transaction."""
+        """Put the built index in place of the store's (empty) one, add the leads' gram
+        totals, and take leads ``first_id``..``last_id`` off the backlog, in one write
+        transaction."""
         with closing(sqlite3.connect(self.store, isolation_level=None, timeout=30)) as conn:
             conn.execute("ATTACH DATABASE ? AS side", (str(self.scratch),))
             conn.execute("BEGIN IMMEDIATE")
@@ -93,6 +114,12 @@ class SideIndex:
                 for table in _SHADOWS:
                     conn.execute(f"DELETE FROM main.{table}")
                     conn.execute(f"INSERT INTO main.{table} SELECT * FROM side.{table}")
+                conn.execute(
+                    "INSERT INTO main.lead_gram_total (gram, stage, leads, amount_wan) "
+                    "SELECT gram, stage, leads, amount_wan FROM side.lead_gram_total WHERE true "
+                    "ON CONFLICT (gram, stage) DO UPDATE SET leads = leads + excluded.leads, "
+                    "amount_wan = amount_wan + excluded.amount_wan"
+                )
                 conn.execute(
                     "DELETE FROM main.search_backlog WHERE first_id = ? AND last_id = ?",
                     (first_id, last_id),

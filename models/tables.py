@@ -3,6 +3,7 @@
 ``models.campaign_tables`` (the campaign file's setup and users), ``models.lead_tables`` (leads,
 their history, follow-ups and saved views), ``models.activity_tables`` (activities and events),
 ``models.kept_tables`` (what triggers keep: summaries and the search index),
+``models.gram_totals`` (the leads per one- and two-character piece of their names),
 ``models.audit_table`` (the append-only audit) and ``models.store_database`` (the database they
 are bound to, and raw SQL); every name is importable from here, as before.
 """
@@ -14,6 +15,7 @@ from peewee import Model
 from models.activity_tables import Activity, ActivityLead, Event, EventLead
 from models.audit_table import APPEND_ONLY, APPEND_ONLY_NAMES, Audit
 from models.campaign_tables import AppUser, Campaign, Consultant, Group, ParkPartner, Target, Unit
+from models.gram_totals import GRAM_TRIGGERS, LeadGramTotal
 from models.kept_tables import (
     SEARCH_INDEX,
     SEARCH_REBUILD,
@@ -69,6 +71,7 @@ ALL_TABLES: tuple[type[Model], ...] = (
     ActivityDay,
     StageTotal,
     LeadTouchDay,
+    LeadGramTotal,
     AppUser,
     Audit,
 )
@@ -78,6 +81,7 @@ __all__ = [
     "ALL_TABLES",
     "APPEND_ONLY",
     "APPEND_ONLY_NAMES",
+    "GRAM_TRIGGERS",
     "LEAD_DAY_INDEXES",
     "SEARCH_INDEX",
     "SEARCH_REBUILD",
@@ -105,6 +109,7 @@ __all__ = [
     "FollowUp",
     "Group",
     "Lead",
+    "LeadGramTotal",
     "LeadTouchDay",
     "ParkPartner",
     "SavedView",

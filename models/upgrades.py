@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from peewee import Database
 
-from models import engine, postgres
+from models import engine, gram_totals, postgres
 from models.tables import (
     APPEND_ONLY,
     SEARCH_INDEX,
@@ -228,6 +228,20 @@ def _upgrade_8_to_9(db: Database) -> None:
         run_sql(sql, db)
 
 
+def _upgrade_9_to_10(db: Database) -> None:
+    """Version 10 (either engine): leads and amounts per stage for every one- and two-character
+    piece of their search keys, kept by triggers (a short filter word). Whole again when run a
+    second time: the totals counted afresh."""
+    server = engine.on_server()
+    table = gram_totals.GRAM_TABLE if server else f"{gram_totals.GRAM_TABLE} WITHOUT ROWID"
+    run_sql(table, db)
+    gram_totals.recount(db)
+    if server:
+        run_sql(f"DROP TRIGGER IF EXISTS {postgres.GRAM_TRIGGER} ON lead", db)
+    for sql in postgres.GRAM_UPKEEP if server else gram_totals.GRAM_TRIGGERS:
+        run_sql(sql, db)
+
+
 UPGRADES: dict[int, Callable[[Database], None]] = {
     1: _upgrade_1_to_2,
     2: _upgrade_2_to_3,
@@ -237,4 +251,5 @@ UPGRADES: dict[int, Callable[[Database], None]] = {
     6: _upgrade_6_to_7,
     7: _upgrade_7_to_8,
     8: _upgrade_8_to_9,
+    9: _upgrade_9_to_10,
 }

@@ -62,6 +62,7 @@ T = TypeVar("T")
 ASIDE_FROM = 50_000
 # Where a demo lead's id and search key stand in its row.
 _ID, _KEY = LEAD_FIELDS.index("id"), LEAD_FIELDS.index("search_key")
+_STAGE, _AMOUNT = LEAD_FIELDS.index("stage"), LEAD_FIELDS.index("amount_wan")
 
 
 def _quiet(phase: str, n: int) -> None:
@@ -135,7 +136,7 @@ def build_demo(
                 counted, *beside = tables  # the leads (or activities), their history and notes
                 written[phase] += bulk_insert(*counted)
                 if side is not None and phase == "leads":
-                    side.add([(row[_ID], row[_KEY]) for row in counted[2]])  # type: ignore[misc]
+                    side.add([(r[_ID], r[_KEY], r[_STAGE], r[_AMOUNT]) for r in counted[2]])  # type: ignore[misc]
                 for table in beside:
                     bulk_insert(*table)
                 progress(phase, written[phase])

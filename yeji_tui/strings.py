@@ -542,6 +542,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "跟进日汇总有误：{stage} {day} 单位 {unit} 记为 {kept} 条，实际 {actual} 条",
         "touched day totals wrong: {stage} {day} unit {unit} kept as {kept}, actually {actual}",
     ),
+    "check.lead_gram_total": (
+        "搜索字词汇总有误：“{gram}” {stage} 记为 {kept_leads} 条、{kept_amount} 万元，"
+        "实际 {leads} 条、{amount} 万元",
+        "search piece totals wrong: “{gram}” {stage} kept as {kept_leads} leads, "
+        "{kept_amount} 万元; actually {leads} leads, {amount} 万元",
+    ),
     "check.search_missing": (
         "搜索索引缺少线索 {ids}",
         "the search index is missing leads {ids}",
