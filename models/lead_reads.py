@@ -11,7 +11,7 @@ from typing import Any
 
 from peewee import JOIN, SQL, fn
 
-from models import aside, audit, engine, gram_totals
+from models import aside, audit, engine, gram_totals, rare_words
 from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, stage_name
 from models.search import query_words
@@ -82,25 +82,43 @@ class LeadDetail:
 # --- reading --------------------------------------------------------------------------------
 
 
+def _indexed(found: Any, word: str, waiting: list[tuple[int, int]]) -> Any:
+    """The leads among ``found`` (a trigram index lookup), or waiting for the index and holding
+    ``word`` (read directly)."""
+    condition = Lead.id.in_(found)
+    for first, last in waiting:  # leads an import has not indexed yet: read directly
+        condition |= Lead.id.between(first, last) & (engine.contains(Lead.search_key, word))
+    return condition
+
+
+def _has_rare_word(f: LeadFilter) -> bool:
+    """Whether a short word of the filter is found through the trigram index (rare_words)."""
+    return not engine.on_server() and any(
+        len(w) <= gram_totals.LONGEST and rare_words.rare_match(w) for w in query_words(f.text)
+    )
+
+
 def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
     conditions = []
     words = query_words(f.text)
+    on_file = not engine.on_server()
     waiting = waiting_ranges() if words else []
     for word in words:  # every word must match (``csqy 018``)
-        if len(word) >= 3 and not engine.on_server():
+        if len(word) >= 3 and on_file:
             # The trigram index answers 3+ characters without reading every lead: the leads
             # that hold each of the word's trigrams. (``LIKE '%word%'`` on the index did the
             # same and then read every candidate's key again through the lead table, one
             # statement each: 106 ms for ``hjj`` on a million leads, 2 ms so.)
             found = SQL("(SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)", [_trigrams(word)])
-            condition = Lead.id.in_(found)
-            for first, last in waiting:  # leads an import has not indexed yet: read directly
-                condition |= Lead.id.between(first, last) & (engine.contains(Lead.search_key, word))
-            conditions.append(condition)
+            conditions.append(_indexed(found, word, waiting))
             if len(word) > 3:  # its trigrams need not stand together: the word must
                 conditions.append(engine.contains(Lead.search_key, word))
-        else:
-            conditions.append(engine.contains(Lead.search_key, word))
+            continue
+        rare = rare_words.rare_match(word) if on_file else None
+        if rare is not None:  # the few leads that may hold it, through the index
+            found = SQL("(SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)", [rare])
+            conditions.append(_indexed(found, word, waiting))
+        conditions.append(engine.contains(Lead.search_key, word))
     if f.unit:
         conditions.append(Unit.name == f.unit)
     if f.group:
@@ -191,7 +209,10 @@ def stage_totals(f: LeadFilter, today: date) -> dict[str, tuple[int, int]]:
 def stage_page(stage: str, f: LeadFilter, today: date, offset: int, limit: int) -> list[LeadCard]:
     """One window of a stage's column: largest amount first."""
     query = _joined(Lead.select(*CARD_COLUMNS), f, always=True)
-    query = _filtered(query.where(Lead.stage == stage), f, today)
+    # a rare word's few candidates are read by id, then sorted: not the whole stage through
+    # its amount index, each lead checked against them (``26`` on a million leads: 72 → 1 ms)
+    stage_of = Lead.stage.concat("") if _has_rare_word(f) else Lead.stage
+    query = _filtered(query.where(stage_of == stage), f, today)
     query = query.order_by(Lead.amount_wan.desc(), Lead.id.desc()).offset(offset).limit(limit)
     return [card(row) for row in rows(query)]
 
