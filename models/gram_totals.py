@@ -80,7 +80,7 @@ GRAM_TABLE = (
 )
 
 
-@lru_cache(maxsize=65536)  # names repeat (a company's many projects): each part's grams once
+@lru_cache(maxsize=1024)  # a project's name repeats; kept small: a frozenset is some KB
 def _part_grams(part: str) -> frozenset[str]:
     return frozenset([*part, *(part[i : i + 2] for i in range(len(part) - 1))])
 
