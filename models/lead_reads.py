@@ -82,10 +82,10 @@ class LeadDetail:
 # --- reading --------------------------------------------------------------------------------
 
 
-def _indexed(found: Any, word: str, waiting: list[tuple[int, int]]) -> Any:
-    """The leads among ``found`` (a trigram index lookup), or waiting for the index and holding
-    ``word`` (read directly)."""
-    condition = Lead.id.in_(found)
+def _indexed(match: str, word: str, waiting: list[tuple[int, int]]) -> Any:
+    """The leads the trigram index finds for ``match`` (an FTS5 query), or waiting for the
+    index and holding ``word`` (read directly)."""
+    condition = Lead.id.in_(SQL("(SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)", [match]))
     for first, last in waiting:  # leads an import has not indexed yet: read directly
         condition |= Lead.id.between(first, last) & (engine.contains(Lead.search_key, word))
     return condition
@@ -109,15 +109,13 @@ def _filtered(query: Any, f: LeadFilter, today: date) -> Any:
             # that hold each of the word's trigrams. (``LIKE '%word%'`` on the index did the
             # same and then read every candidate's key again through the lead table, one
             # statement each: 106 ms for ``hjj`` on a million leads, 2 ms so.)
-            found = SQL("(SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)", [_trigrams(word)])
-            conditions.append(_indexed(found, word, waiting))
+            conditions.append(_indexed(_trigrams(word), word, waiting))
             if len(word) > 3:  # its trigrams need not stand together: the word must
                 conditions.append(engine.contains(Lead.search_key, word))
             continue
         rare = rare_words.rare_match(word) if on_file else None
         if rare is not None:  # the few leads that may hold it, through the index
-            found = SQL("(SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)", [rare])
-            conditions.append(_indexed(found, word, waiting))
+            conditions.append(_indexed(rare, word, waiting))
         conditions.append(engine.contains(Lead.search_key, word))
     if f.unit:
         conditions.append(Unit.name == f.unit)
