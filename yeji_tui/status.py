@@ -34,14 +34,10 @@ def gather(settings: CampaignSettings, today: date) -> CampaignStatus:
     from models import queries  # here: the overview's first frame draws before Peewee loads
 
     until = counting_until(settings.start, settings.end, today)
-    projects: dict[str, ProjectFacts] = {}
+    projects = project_facts(settings, today)
     if until is None:
         quota_facts = QuotaFacts({}, {}, {}, {})
     else:
-        for spec in settings.targets:
-            projects[spec.id] = queries.count_projects(
-                spec.stage, settings.start, until, spec.min_amount_wan
-            )
         acts = queries.activity_counts(settings.start, until)
         quota_facts = QuotaFacts(
             trips=acts["trips"],
@@ -50,6 +46,19 @@ def gather(settings: CampaignSettings, today: date) -> CampaignStatus:
             valid_leads=queries.valid_lead_counts(settings.start, until),
         )
     return campaign_status(settings, projects, quota_facts, today)
+
+
+def project_facts(settings: CampaignSettings, today: date) -> dict[str, ProjectFacts]:
+    """Per target id: the projects that count for it up to ``today``, from the store."""
+    from models import queries
+
+    until = counting_until(settings.start, settings.end, today)
+    if until is None:
+        return {}
+    return {
+        spec.id: queries.count_projects(spec.stage, settings.start, until, spec.min_amount_wan)
+        for spec in settings.targets
+    }
 
 
 @record

@@ -333,19 +333,26 @@ def campaign_status(
     today: date,
 ) -> CampaignStatus:
     """Put together the picture of the campaign from the store's counts."""
-    total = days_total(settings.start, settings.end)
-    elapsed = elapsed_days(settings.start, settings.end, today)
-    targets = tuple(
-        target_progress(spec, projects.get(spec.id, ProjectFacts(0, 0)), elapsed, total)
-        for spec in settings.targets
-    )
     return CampaignStatus(
         settings=settings,
         today=today,
-        elapsed=elapsed,
-        total=total,
-        targets=targets,
+        elapsed=elapsed_days(settings.start, settings.end, today),
+        total=days_total(settings.start, settings.end),
+        targets=targets_progress(settings, projects, today),
         quotas=tuple(quota_rows(settings, quota_facts, today)),
+    )
+
+
+def targets_progress(
+    settings: CampaignSettings, projects: Mapping[str, ProjectFacts], today: date
+) -> tuple[TargetProgress, ...]:
+    """Every target's progress and pace as of ``today`` (the status's targets, without its
+    quotas: what the dispatch review's first table needs)."""
+    total = days_total(settings.start, settings.end)
+    elapsed = elapsed_days(settings.start, settings.end, today)
+    return tuple(
+        target_progress(spec, projects.get(spec.id, ProjectFacts(0, 0)), elapsed, total)
+        for spec in settings.targets
     )
 
 
