@@ -65,9 +65,6 @@ class Lead(BaseModel):
         )
 
 
-#: The (id, valid_since, unit) index's name, as Peewee gives it (raw SQL names it).
-VALID_BY_ID = "lead_id_valid_since_unit_id"
-
 # Targets and reports count signings, starts and valid leads from these alone (covering).
 # Partial: most leads are never signed, so each holds only the leads with the day it starts
 # with — smaller to build and keep (an import's write lock), and the same to every query, whose

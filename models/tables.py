@@ -15,6 +15,7 @@ from peewee import Model
 from models.activity_tables import Activity, ActivityLead, Event, EventLead
 from models.audit_table import APPEND_ONLY, APPEND_ONLY_NAMES, Audit
 from models.campaign_tables import AppUser, Campaign, Consultant, Group, ParkPartner, Target, Unit
+from models.followed_ahead import VALID_BY_ID
 from models.gram_totals import GRAM_TRIGGERS, LeadGramTotal
 from models.kept_tables import (
     SEARCH_INDEX,
@@ -35,7 +36,6 @@ from models.kept_tables import (
 )
 from models.lead_tables import (
     LEAD_DAY_INDEXES,
-    VALID_BY_ID,
     FollowUp,
     Lead,
     SavedView,

@@ -27,12 +27,24 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     """``yeji report dispatch|assessment [--from D --to D] [--format md|csv|xlsx] [--out F]``."""
     from datetime import timedelta
 
-    from yeji_tui import reports
-
     fmt = output_format(args.format, args.out, "md")
     if fmt == "xlsx" and not args.out:
         raise CliError(ctx.t("rep.xlsx_needs_out"))
     out = out_path(ctx, args.out)
+    since = until = None
+    ahead = None
+    if args.kind == "dispatch":
+        until = parse_day_flag("--to", args.until) or ctx.today
+        since = parse_day_flag("--from", args.since) or until - timedelta(days=13)
+        if since > until:
+            raise CliError("--from > --to")
+        if isinstance(ctx.db_path, Path):
+            # its slowest count, begun before Peewee loads (models.followed_ahead)
+            from models import followed_ahead
+
+            ahead = followed_ahead.start(ctx.db_path, since, until)
+
+    from yeji_tui import reports
     from yeji_tui.progress import Progress
 
     open_store(ctx, create=False)
@@ -40,12 +52,8 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     stale = ctx.settings.stale_days
     with Progress(ctx.t) as progress:
         progress.phase("progress.report")  # shown only if it takes a while
-        if args.kind == "dispatch":
-            until = parse_day_flag("--to", args.until) or ctx.today
-            since = parse_day_flag("--from", args.since) or until - timedelta(days=13)
-            if since > until:
-                raise CliError("--from > --to")
-            report = reports.dispatch(settings, since, until, ctx.t, stale_days=stale)
+        if since is not None and until is not None:
+            report = reports.dispatch(settings, since, until, ctx.t, stale_days=stale, ahead=ahead)
         else:
             report = reports.assessment(settings, ctx.today, ctx.t, stale_days=stale)
         width = None if args.wide else terminal_width()

@@ -15,11 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from models.followed_ahead import FollowedAhead
 from models.records import CampaignSettings, UnitPeriod
 from models.reports import start_unit_period, unit_period
 from yeji_tui import targets as calc
 from yeji_tui.md_table import markdown_table
-from yeji_tui.status import gather
+from yeji_tui.status import gather, project_facts
 from yeji_tui.strings import Catalog
 from yeji_tui.text import remove_controls, spreadsheet_cell, yi
 
@@ -50,14 +51,24 @@ class Report:
 
 
 def dispatch(
-    settings: CampaignSettings, since: date, until: date, t: Catalog, *, stale_days: int
+    settings: CampaignSettings,
+    since: date,
+    until: date,
+    t: Catalog,
+    *,
+    stale_days: int,
+    ahead: FollowedAhead | None = None,
 ) -> Report:
     """Per group and per unit for [since, until] (inside the window), and the targets with pace
-    as of ``until``."""
+    as of ``until``. ``ahead``: the period's slowest count, if the caller began it already."""
     lo, hi = max(since, settings.start), min(until, settings.end)
     pending = (
         start_unit_period(
-            lo, hi, min_signed_wan=calc.smallest_signed_amount(settings), stale_days=stale_days
+            lo,
+            hi,
+            min_signed_wan=calc.smallest_signed_amount(settings),
+            stale_days=stale_days,
+            ahead=ahead,
         )
         if lo <= hi
         else None
@@ -116,9 +127,9 @@ def dispatch(
 
 def targets_table(settings: CampaignSettings, today: date, t: Catalog) -> Table:
     """The campaign's targets with pace as of ``today`` (the same numbers as ``yeji status``)."""
-    status = gather(settings, today)
+    # the targets alone: the status's quota counts (a third of its time) are not shown here
     rows: list[tuple[Cell, ...]] = []
-    for p in status.targets:
+    for p in calc.targets_progress(settings, project_facts(settings, today), today):
         parts = [("", p.total)]
         if p.industrial is not None:
             parts.append((t("rep.industrial_part"), p.industrial))
@@ -141,7 +152,9 @@ def targets_table(settings: CampaignSettings, today: date, t: Catalog) -> Table:
         t("rep.expected"),
         t("rep.status"),
     )
-    note = t("rep.as_of", today=today.isoformat(), e=status.elapsed, d=status.total)
+    elapsed = calc.elapsed_days(settings.start, settings.end, today)
+    total = calc.days_total(settings.start, settings.end)
+    note = t("rep.as_of", today=today.isoformat(), e=elapsed, d=total)
     return Table(t("rep.targets"), headers, tuple(rows), (note,))
 
 
