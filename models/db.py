@@ -20,6 +20,7 @@ from pathlib import Path
 from peewee import Database
 
 from models import engine, opening, postgres
+from models.identity import current_user
 from models.opened import OpenedStore, opened_store, refuse_if_read_only, remember
 from models.schema import SCHEMA_VERSION, create_file_schema, migrate, schema_version
 from models.store_errors import NotAllowed, StoreBusy, StoreError
@@ -30,7 +31,6 @@ from models.tables import Lead, database, sqlite_database, use_database
 from models.watcher import ChangeWatcher
 from models.write_lock import (
     BUSY_TIMEOUT_S,
-    current_user,
     data_version,
     immediate,
     is_busy,

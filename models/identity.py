@@ -23,3 +23,9 @@ def os_login() -> str:
         return clean_text(pwd.getpwuid(os.getuid()).pw_name) or str(os.getuid())
     except KeyError:  # an account without a passwd entry (a container's bare uid)
         return str(os.getuid())
+
+
+def current_user() -> str:
+    """Who is making a change, for stage history: the OS account of the process (never an
+    environment variable: ``LOGNAME=区长`` changes nothing)."""
+    return os_login()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from models.lead_writes import Change, Plan, Refused, apply_plan, refuse_if
+from models.lead_change import Change, Refused
+from models.lead_writes import Plan, apply_plan, refuse_if
 from models.ledger_rows import ids_by_name
 from models.records import LeadRecord, StageName
 from models.rules import Refusal, check_drop, check_move, check_valid, previous_stage

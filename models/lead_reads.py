@@ -4,49 +4,19 @@ SQL; everything returned is a frozen record."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from peewee import JOIN, SQL, fn
 
 from models import aside, audit, engine, gram_totals, rare_words
+from models.board import BoardData, LeadFilter
 from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, stage_name
 from models.search import query_words
 from models.search_backlog import waiting_ranges
 from models.tables import Consultant, FollowUp, Group, Lead, StageChange, StageTotal, Unit, rows
-
-
-@dataclass(frozen=True)
-class LeadFilter:
-    """What the pipeline shows: free text (names, pinyin, initials) and narrowing fields."""
-
-    text: str = ""
-    unit: str = ""
-    group: str = ""
-    industry: str = ""
-    min_amount_wan: int = 0
-    valid_only: bool = False
-    stale_days: int = 0  # 0: any
-    industrial_only: bool = False
-
-    @property
-    def active(self) -> bool:
-        """Whether it narrows anything."""
-        return self != LeadFilter()
-
-    def to_json(self) -> str:
-        """For saved views."""
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> LeadFilter:
-        """A filter saved by ``to_json`` (unknown keys, from a newer version, are ignored)."""
-        data = json.loads(text)
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass(frozen=True)
@@ -213,14 +183,6 @@ def stage_page(stage: str, f: LeadFilter, today: date, offset: int, limit: int) 
     query = _filtered(query.where(stage_of == stage), f, today)
     query = query.order_by(Lead.amount_wan.desc(), Lead.id.desc()).offset(offset).limit(limit)
     return [card(row) for row in rows(query)]
-
-
-@dataclass(frozen=True)
-class BoardData:
-    """What the pipeline shows: totals per stage and a page of cards for some stages."""
-
-    totals: dict[str, tuple[int, int]]
-    pages: dict[str, tuple[int, list[LeadCard]]]
 
 
 def board(f: LeadFilter, today: date, offsets: dict[str, int], limit: int) -> BoardData:

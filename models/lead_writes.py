@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from models import audit
 from models.access import Actor, authorize, current_actor
+from models.lead_change import Change, LeadChanged, LeadFields, Refused
 from models.lead_reads import record_of, unit_name_of
 from models.ledger_rows import ids_by_name
 from models.records import LeadRecord
@@ -23,38 +24,6 @@ from models.search import search_key
 from models.tables import Consultant, FollowUp, Lead, StageChange, Unit
 from models.usertext import clean_fields
 from models.write_lock import immediate
-
-
-class Refused(Exception):
-    """A change broke a rule; nothing was written."""
-
-    def __init__(self, refusal: Refusal) -> None:
-        super().__init__(refusal.key)
-        self.refusal = refusal
-
-
-class LeadChanged(Exception):
-    """Someone else changed the lead since it was read; nothing was written."""
-
-    def __init__(self, current: LeadRecord | None) -> None:
-        super().__init__("lead changed")
-        self.current = current
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change made to a lead, with what undo needs to reverse it."""
-
-    lead_id: int
-    what: str  # catalog key: done.move, done.valid, ...
-    values: dict[str, object]
-    before: dict[str, object] | None  # None: the change created the lead
-    version_after: int
-    history_ids: tuple[int, ...] = ()
-    follow_up_ids: tuple[int, ...] = ()
-    #: the audit entry that recorded it (undo's entry names it)
-    entry: int = 0
-
 
 #: The audit's word for each kind of change.
 AUDIT_ACTIONS = {
@@ -151,25 +120,6 @@ def apply_plan(
 def refuse_if(refusal: Refusal | None) -> None:
     if refusal is not None:
         raise Refused(refusal)
-
-
-@dataclass(frozen=True)
-class LeadFields:
-    """What the lead form edits (stage and stage dates change by moves, not by the form)."""
-
-    company: str
-    project: str
-    industry: str
-    amount_wan: int
-    is_industrial: bool
-    source: str
-    unit: str
-    found_on: date | None = None
-    next_follow_up: date | None = None
-    is_head_enterprise: bool = False
-    is_listed: bool = False
-    task_force: str | None = None  # negotiating | signed: the 攻坚组 that follows it
-    consultant: str = ""  # a name on the campaign's roster, or "" for none
 
 
 def _form_data(fields_: LeadFields) -> dict[str, object]:

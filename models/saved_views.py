@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.access import authorize, current_actor
-from models.lead_reads import LeadFilter
+from models.board import LeadFilter
 from models.tables import SavedView, rows
 from models.usertext import clean_fields, clean_text
 from models.write_lock import immediate

@@ -151,11 +151,3 @@ def write_prepared(prepare: Callable[[], P], write: Callable[[P], R], db: Databa
         if data_version(db) != seen:
             prepared = prepare()
         return write(prepared)
-
-
-def current_user() -> str:
-    """Who is making a change, for stage history: the OS account of the process (never an
-    environment variable: ``LOGNAME=区长`` changes nothing)."""
-    from models import identity
-
-    return identity.os_login()

@@ -11,10 +11,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from models.db import session as store_session
 from models.ledger import ACTIVITY_EVENTS, ActivityInput, UnknownCompanies
 from models.records import ACTIVITY_KINDS
-from screens.base import YejiScreen, session
+from screens.base import YejiScreen, session, store_session
 from screens.lead_form import FormDialog
 from yeji_tui.text import MAX_TEXT, parse_day
 from yeji_tui.widgets.checkbox import FormCheckbox

@@ -3,7 +3,9 @@ and the one way user text is put on screen (literally, never as markup)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -53,6 +55,17 @@ class Session(Protocol):
 def session(node: DOMNode) -> Session:
     """The running app, as screens see it."""
     return cast(Session, node.app)
+
+
+@contextmanager
+def store_session() -> Iterator[None]:
+    """The store's session (``models.db.session``) for a screen's worker. Its module, and Peewee
+    with it, is imported at the first piece of work, so no screen loads them before the TUI's
+    first frame (the start-up read is the child's: ``yeji_tui.prefetch``)."""
+    from models.db import session as store
+
+    with store():
+        yield
 
 
 def translate_bindings(node: DOMNode, t: Catalog) -> None:

@@ -9,9 +9,8 @@ from textual import work
 from textual.message import Message
 
 from models import leads
-from models.db import session as store_session
 from models.leads import Change, LeadChanged, Refused
-from screens.base import YejiScreen, session
+from screens.base import YejiScreen, session, store_session
 from yeji_tui.strings import Catalog
 from yeji_tui.text import clean_text
 

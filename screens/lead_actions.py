@@ -15,12 +15,11 @@ from textual import work
 from textual.binding import Binding
 
 from models import leads
-from models.db import current_user
-from models.db import session as store_session
+from models.identity import current_user
 from models.leads import Change, LeadChanged, LeadFields, Refused
 from models.records import STAGES, LeadCard, LeadRecord, StageName
 from models.rules import DROP_REASONS, next_stage, previous_stage
-from screens.base import key_in_force, session
+from screens.base import key_in_force, session, store_session
 from screens.changes import LeadScreen, describe
 
 #: the keys that act on a lead, shown first in the footer (most used first); ids are remappable

@@ -12,11 +12,10 @@ from textual.message import Message
 from textual.widgets import Static
 
 from models import leads
-from models.db import session as store_session
 from models.leads import LeadDetail
 from models.records import LeadCard
 from screens.audit_lines import audit_block
-from screens.base import plain, session
+from screens.base import plain, session, store_session
 from screens.lead_actions import LEAD_BINDINGS, LeadActions, as_card
 from yeji_tui.strings import Catalog
 from yeji_tui.text import cell_width, fit, yi

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from screens.activity_log import LogsActivities
-from screens.base import plain, session
+from screens.base import plain, session, store_session
 from yeji_tui.prefetch import ready
 from yeji_tui.status import Overview, load_overview, window_line
 from yeji_tui.targets import CampaignStatus, what_if
@@ -131,8 +131,6 @@ class OverviewScreen(LogsActivities):
             result = pending.result()
             overview = result if isinstance(result, Overview) else None
         else:
-            from models.db import session as store_session  # after the first frame: see prefetch
-
             with store_session():
                 overview = load_overview(session(self).today)
         self.post_message(self.Loaded(overview))

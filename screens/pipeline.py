@@ -18,10 +18,9 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from models import leads
-from models.db import session as store_session
 from models.leads import BoardData, LeadFilter
 from models.records import LeadCard
-from screens.base import key_in_force, session
+from screens.base import key_in_force, session, store_session
 from screens.lead_actions import LEAD_BINDINGS
 from screens.pipeline_filter import FilterLine
 from screens.pipeline_tools import PipelineTools

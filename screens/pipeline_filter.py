@@ -10,7 +10,7 @@ from textual import events, on
 from textual.message import Message
 from textual.widgets import Input
 
-from models.leads import LeadFilter
+from models.board import LeadFilter
 from yeji_tui.lead_filter import FilterError, filter_line, parse_filter
 from yeji_tui.widgets.user_text import TextInput
 

@@ -10,10 +10,9 @@ from textual import events, work
 from textual.message import Message
 
 from models import leads
-from models.db import current_user
-from models.db import session as store_session
+from models.identity import current_user
 from models.leads import LeadFilter
-from screens.base import key_in_force, session
+from screens.base import key_in_force, session, store_session
 from screens.lead_actions import LeadActions
 from screens.pipeline_filter import FilterLine
 

@@ -20,12 +20,11 @@ from textual.message import Message
 from textual.widgets import Static
 
 from models import leads
-from models.db import current_user
-from models.db import session as store_session
+from models.identity import current_user
 from models.leads import Change, LeadDetail, TriageItem
 from models.records import LeadRecord
 from models.rules import DROP_REASONS
-from screens.base import plain, session
+from screens.base import plain, session, store_session
 from screens.changes import LeadScreen
 from screens.dialogs import ChoiceDialog, PickDialog
 from screens.lead_detail import render_detail

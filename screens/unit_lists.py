@@ -12,8 +12,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from models.db import session as store_session
 from models.records import CampaignSettings, EventRecord, QuotaName, RosterLine
+from screens.base import store_session
 from screens.dialogs import Dialog
 from yeji_tui import targets as calc
 from yeji_tui.strings import Catalog

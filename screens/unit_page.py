@@ -13,11 +13,10 @@ from textual.content import Content
 from textual.widgets import Static
 
 from models.audit import AuditLine, AuditQuery, audit_lines
-from models.db import session as store_session
 from models.ledger import ActivityInput
 from models.records import ACTIVITY_KINDS, UnitPeriod
 from screens.audit_lines import audit_block
-from screens.base import YejiScreen, key_in_force, plain, session
+from screens.base import YejiScreen, key_in_force, plain, session, store_session
 from yeji_tui import targets as calc
 from yeji_tui.strings import Catalog
 from yeji_tui.text import clean_text, fit, yi

@@ -11,9 +11,8 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Input, Label, Static
 
-from models.db import session as store_session
 from models.records import CampaignSettings
-from screens.base import YejiScreen, plain, session
+from screens.base import YejiScreen, plain, session, store_session
 from screens.dialogs import Dialog
 from yeji_tui.strings import Catalog
 from yeji_tui.widgets.user_text import TextInput

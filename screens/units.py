@@ -20,7 +20,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from models.records import QuotaName
 from screens.activity_log import LogsActivities
-from screens.base import key_in_force, session
+from screens.base import key_in_force, session, store_session
 from screens.unit_outline import heat_rows, org_lines
 from yeji_tui.prefetch import ready
 from yeji_tui.status import STATUS_SYMBOL
@@ -109,8 +109,6 @@ class UnitsScreen(LogsActivities):
     @work(thread=True, exclusive=True, group="units", exit_on_error=False)
     def load(self) -> None:
         """Read the quotas, the ranking and the tasks in a thread."""
-        from models.db import session as store_session  # after the first frame: see prefetch
-
         app = session(self)
         with store_session():
             data = load_units(app.today)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from models.leads import LeadFilter
+from models.board import LeadFilter
 from yeji_tui.text import clean_text
 
 _KEYS = {

@@ -46,10 +46,15 @@ def _loader(section: str, today: date) -> Callable[[], object] | None:
 
         return lambda: load_overview(today)
     if section == "pipeline":
-        from models.leads import LeadFilter, board
+        from models.board import LeadFilter  # the answer's records; the reads are the child's
 
-        first = dict.fromkeys(("lead", "negotiating", "signed", "started"), 0)
-        return lambda: board(LeadFilter(), today, first, PIPELINE_PAGE)
+        def first_board() -> object:
+            from models.leads import board
+
+            first = dict.fromkeys(("lead", "negotiating", "signed", "started"), 0)
+            return board(LeadFilter(), today, first, PIPELINE_PAGE)
+
+        return first_board
     if section == "units":
         from yeji_tui.units_view import load_units
 

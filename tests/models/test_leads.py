@@ -329,3 +329,18 @@ def test_a_filters_totals_are_the_leads_it_finds_whichever_way_they_are_counted(
         expected[stage] = (len(found), sum(c.amount_wan for c in found))
     assert leads.stage_totals(f, TODAY) == expected
     assert sum(n for n, _ in expected.values()) > 0
+
+
+def test_every_name_of_the_service_is_where_it_says() -> None:
+    """The service's parts load on first use: each name in ``__all__`` is a plain record held at
+    once or a name of the part ``PARTS`` says, and nothing else is answered."""
+    import importlib
+
+    held = {"BoardData", "Change", "LeadChanged", "LeadFields", "LeadFilter", "Refused"}
+    parted = {name for names in leads.PARTS.values() for name in names}
+    assert held.isdisjoint(parted) and held | parted == set(leads.__all__)
+    for part, names in leads.PARTS.items():
+        for name in names:
+            assert getattr(leads, name) is getattr(importlib.import_module(part), name)
+    with pytest.raises(AttributeError):
+        leads.no_such_name  # noqa: B018

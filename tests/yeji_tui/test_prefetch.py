@@ -107,13 +107,18 @@ def test_a_read_only_store_is_said_by_the_child(store: Path) -> None:
     assert opened.opened().notices == (Catalog("zh")("store.read_only.flag", path=store),)
 
 
-def test_the_first_frame_of_the_overview_and_the_units_needs_no_peewee() -> None:
-    """What the TUI's own process imports before its first frame (the child imports Peewee)."""
+def test_the_first_frame_of_each_section_needs_no_peewee() -> None:
+    """What the TUI's own process imports before its first frame (the child imports Peewee):
+    the overview's, the units' and the pipeline's screens, and what reads their first data."""
     script = (
         "import sys; sys.modules['peewee'] = None\n"
-        "import yeji_tui.cli, yeji_tui.prefetch, yeji_tui.app, screens.overview, screens.units\n"
+        "from datetime import date\n"
+        "import yeji_tui.cli, yeji_tui.prefetch, yeji_tui.app\n"
+        "import screens.overview, screens.units, screens.pipeline\n"
         "from yeji_tui.cli_context import store_path\n"
         "store_path('/tmp/x.sqlite3')\n"
+        "for section in ('overview', 'units', 'pipeline'):\n"
+        "    assert yeji_tui.prefetch._loader(section, date(2022, 5, 1)) is not None\n"
         "print('ok')\n"
     )
     done = subprocess.run(
