@@ -7,7 +7,8 @@ up) needs only ``sqlite3`` and the store's path, so it runs on the other core me
 rows are taken only if they answer the very question the report then asks: the same days, and
 the store in the schema this code knows (a store upgraded by this run was read before its
 upgrade). Otherwise, or if the read failed (no such file, not a store), the report counts
-again, as it would have without it.
+again, as it would have without it. A file on a network or FUSE file system is not read at all:
+opening the store refuses it there, and nothing of it is read before that.
 
 Plain ``sqlite3``, no Peewee: that is its point.
 """
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from models.storefile import connect_read_only
+from models.storefile import connect_read_only, filesystem_type, refused_filesystem
 
 #: The (id, valid_since, unit) index's name, as Peewee gives it (raw SQL names it).
 VALID_BY_ID = "lead_id_valid_since_unit_id"
@@ -86,6 +87,8 @@ def start(store: Path, since: date, until: date) -> FollowedAhead:
 
     def run() -> None:
         try:
+            if refused_filesystem(filesystem_type(store)):  # the store is refused there: not read
+                raise OSError(f"{store} is on a network or FUSE file system")
             with closing(connect_read_only(store)) as conn:
                 version, joined = conn.execute(_SQL, days).fetchone()
             future.set_result((int(version), _parsed(joined)))

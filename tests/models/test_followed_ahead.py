@@ -102,6 +102,16 @@ def test_a_read_ahead_of_no_store_fails_quietly(tmp_path: Path) -> None:
     assert followed_ahead.start(not_a_store, SINCE, UNTIL).counts(SCHEMA_VERSION) is None
 
 
+def test_a_store_on_a_network_file_system_is_not_read_ahead(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[Path] = []
+    monkeypatch.setattr(followed_ahead, "filesystem_type", lambda path: "nfs4")
+    monkeypatch.setattr(followed_ahead, "connect_read_only", lambda path: opened.append(path))
+    assert followed_ahead.start(ledger, SINCE, UNTIL).counts(SCHEMA_VERSION) is None
+    assert opened == []
+
+
 def test_yeji_report_dispatch_begins_the_count_before_it_opens_the_store(
     ledger: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
