@@ -188,6 +188,23 @@ def test_check_finds_a_lead_changed_behind_the_audits_back(roles_store: Path) ->
     assert [p.key for p in check_store().problems] == ["check.audit_replay"]
 
 
+def test_the_replay_finds_the_same_in_batches_of_any_size(
+    roles_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models import audit
+
+    more = [lead(f"企业{n}", stage="lead", signed_on=None) for n in range(5)]
+    upsert_leads(more, "office1", TODAY)
+    database.execute_sql("UPDATE lead SET amount_wan = amount_wan + 1 WHERE id / 2 * 2 = id")
+    whole = replay_problems()
+    changed = {int(r[0]) for r in database.execute_sql("SELECT id FROM lead WHERE id / 2 * 2 = id")}
+    assert {who for who, field, _, _ in whole if field == "amount_wan"} == changed
+    assert len(changed) >= 3
+    for size in (1, 2, 3):
+        monkeypatch.setattr(audit, "REPLAY_BATCH", size)
+        assert replay_problems() == whole
+
+
 def test_users_round_trip_through_config_export(roles_store: Path) -> None:
     settings = load_campaign()
     assert settings is not None and settings.users == USERS
