@@ -46,7 +46,7 @@ def _loader(section: str, today: date) -> Callable[[], object] | None:
 
         return lambda: load_overview(today)
     if section == "pipeline":
-        from models.board import LeadFilter  # the answer's records; the reads are the child's
+        from models.board import LeadFilter  # to unpickle the answer; the reads load where they run
 
         def first_board() -> object:
             from models.leads import board
