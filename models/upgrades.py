@@ -242,6 +242,18 @@ def _upgrade_9_to_10(db: Database) -> None:
         run_sql(sql, db)
 
 
+def _upgrade_10_to_11(db: Database) -> None:
+    """Version 11 (either engine): triage's queue read in order from two small indexes, the
+    leads not yet reviewed by the day found and the leads with a follow-up day by that day."""
+    for sql in (
+        'CREATE INDEX IF NOT EXISTS "lead_found_on" ON "lead" ("found_on") '
+        'WHERE ("reviewed_on" IS NULL)',
+        'CREATE INDEX IF NOT EXISTS "lead_next_follow_up" ON "lead" ("next_follow_up") '
+        'WHERE ("next_follow_up" IS NOT NULL)',
+    ):
+        run_sql(sql, db)
+
+
 UPGRADES: dict[int, Callable[[Database], None]] = {
     1: _upgrade_1_to_2,
     2: _upgrade_2_to_3,
@@ -252,4 +264,5 @@ UPGRADES: dict[int, Callable[[Database], None]] = {
     7: _upgrade_7_to_8,
     8: _upgrade_8_to_9,
     9: _upgrade_9_to_10,
+    10: _upgrade_10_to_11,
 }
