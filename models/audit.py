@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from peewee import JOIN, fn
 
+from models.audit_line import AuditLine, AuditQuery
 from models.records import Actor
 from models.tables import Audit, Consultant, Lead, Unit, execute_many, rows, sql_value
 
@@ -161,33 +161,6 @@ BASELINE_SQL = (
     + ") FROM lead l JOIN unit u ON u.id = l.unit_id LEFT JOIN consultant c ON c.id = "
     "l.consultant_id ORDER BY l.id"
 )
-
-
-@dataclass(frozen=True)
-class AuditLine:
-    """One line of the audit as shown: when, who, what, which, field, before, after."""
-
-    entry: int
-    at: datetime
-    login: str
-    name: str
-    action: str
-    lead_id: int | None
-    subject: str
-    field: str
-    before: str | None
-    after: str | None
-
-
-@dataclass(frozen=True)
-class AuditQuery:
-    """Which lines: a period (days, inclusive), a user's login, a unit's name, a lead."""
-
-    since: date | None = None
-    until: date | None = None
-    login: str = ""
-    unit: str = ""
-    lead_id: int | None = None
 
 
 def audit_lines(q: AuditQuery, limit: int | None = None) -> list[AuditLine]:

@@ -6,50 +6,21 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from peewee import JOIN, SQL, fn
 
 from models import aside, audit, engine, gram_totals, rare_words
+from models.audit_line import AuditQuery
 from models.board import BoardData, LeadFilter
+from models.lead_pages import FollowUpEntry, HistoryEntry, LeadDetail, TriageItem, TriageStart
 from models.queries import CARD_COLUMNS, card
 from models.records import STAGES, LeadCard, LeadRecord, stage_name
 from models.search import query_words
 from models.search_backlog import waiting_ranges
 from models.tables import Consultant, FollowUp, Group, Lead, StageChange, StageTotal, Unit, rows
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One stage change of a lead."""
-
-    from_stage: str | None
-    to_stage: str
-    on: date
-    by_user: str
-
-
-@dataclass(frozen=True)
-class FollowUpEntry:
-    """One follow-up note."""
-
-    on: date
-    note: str
-    by_user: str
-
-
-@dataclass(frozen=True)
-class LeadDetail:
-    """A lead with its stage history and follow-ups, newest first."""
-
-    lead: LeadRecord
-    history: tuple[HistoryEntry, ...]
-    follow_ups: tuple[FollowUpEntry, ...]
-    #: its whole audit, oldest first
-    audit: tuple[audit.AuditLine, ...] = ()
-
 
 # --- reading --------------------------------------------------------------------------------
 
@@ -275,17 +246,8 @@ def lead_detail(lead_id: int) -> LeadDetail | None:
             .order_by(FollowUp.on.desc(), FollowUp.id.desc())
         )
     )
-    lines = tuple(audit.audit_lines(audit.AuditQuery(lead_id=lead_id)))
+    lines = tuple(audit.audit_lines(AuditQuery(lead_id=lead_id)))
     return LeadDetail(lead=lead, history=history, follow_ups=notes, audit=lines)
-
-
-@dataclass(frozen=True)
-class TriageItem:
-    """A lead that needs a decision, and why."""
-
-    lead_id: int
-    reason: str  # new | overdue | stale
-    since: date | None
 
 
 def triage_queue(today: date, stale_days: int, limit: int = 500) -> list[TriageItem]:
@@ -301,6 +263,12 @@ def triage_queue(today: date, stale_days: int, limit: int = 500) -> list[TriageI
                 seen.add(lead_id)
                 items.append(TriageItem(int(lead_id), reason, since))
     return items[:limit]
+
+
+def triage_start(today: date, stale_days: int) -> TriageStart:
+    """Triage's queue and its first lead's page: what the screen opens on."""
+    queue = triage_queue(today, stale_days)
+    return TriageStart(queue, lead_detail(queue[0].lead_id) if queue else None)
 
 
 def triage_reads(today: date, stale_days: int, limit: int) -> list[tuple[str, list[Any]]]:

@@ -8,9 +8,10 @@ user, and returns a Change that ``undo`` can reverse.
 The service is gathered here from its parts: ``models.lead_reads`` (the pipeline, a lead's
 detail, triage's queue), ``models.lead_writes`` (the one path of every change, the form, undo),
 ``models.lead_moves`` (stage moves and triage decisions) and ``models.saved_views``. The plain
-records (``models.board``, ``models.lead_change``) are here at once; each part is imported when
-one of its names is first asked for, so a screen that holds ``leads`` loads Peewee only when it
-first reads or writes — after the TUI's first frame, not before it (``yeji_tui.prefetch``).
+records (``models.board``, ``models.lead_change``, ``models.lead_pages``) are here at once;
+each part is imported when one of its names is first asked for, so a screen that holds
+``leads`` loads Peewee only when it first reads or writes — after the TUI's first frame, not
+before it (``yeji_tui.prefetch``).
 """
 
 from __future__ import annotations
@@ -20,14 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from models.board import BoardData, LeadFilter
 from models.lead_change import Change, LeadChanged, LeadFields, Refused
+from models.lead_pages import FollowUpEntry, HistoryEntry, LeadDetail, TriageItem, TriageStart
 
 if TYPE_CHECKING:
     from models.lead_moves import add_follow_up, drop, move, review, set_valid
     from models.lead_reads import (
-        FollowUpEntry,
-        HistoryEntry,
-        LeadDetail,
-        TriageItem,
         board,
         consultant_names,
         group_names,
@@ -37,6 +35,7 @@ if TYPE_CHECKING:
         stage_page,
         stage_totals,
         triage_queue,
+        triage_start,
         unit_names,
     )
     from models.lead_writes import AUDIT_ACTIONS, create_lead, lead_fields, undo, update_lead
@@ -46,10 +45,6 @@ if TYPE_CHECKING:
 PARTS = {
     "models.lead_moves": ("add_follow_up", "drop", "move", "review", "set_valid"),
     "models.lead_reads": (
-        "FollowUpEntry",
-        "HistoryEntry",
-        "LeadDetail",
-        "TriageItem",
         "board",
         "consultant_names",
         "group_names",
@@ -59,6 +54,7 @@ PARTS = {
         "stage_page",
         "stage_totals",
         "triage_queue",
+        "triage_start",
         "unit_names",
     ),
     "models.lead_writes": ("AUDIT_ACTIONS", "create_lead", "lead_fields", "undo", "update_lead"),
@@ -89,6 +85,7 @@ __all__ = [
     "LeadFilter",
     "Refused",
     "TriageItem",
+    "TriageStart",
     "add_follow_up",
     "board",
     "consultant_names",
@@ -108,6 +105,7 @@ __all__ = [
     "stage_page",
     "stage_totals",
     "triage_queue",
+    "triage_start",
     "undo",
     "unit_names",
     "update_lead",

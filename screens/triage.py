@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -21,15 +22,19 @@ from textual.widgets import Static
 
 from models import leads
 from models.identity import current_user
-from models.leads import Change, LeadDetail, TriageItem
+from models.leads import Change, TriageStart
 from models.records import LeadRecord
 from models.rules import DROP_REASONS
 from screens.base import plain, session, store_session
 from screens.changes import LeadScreen
 from screens.dialogs import ChoiceDialog, PickDialog
 from screens.lead_detail import render_detail
+from yeji_tui.prefetch import ready
 from yeji_tui.text import yi
 from yeji_tui.widgets.footer import KeyBar
+
+if TYPE_CHECKING:  # the service's reads load with the first read, after the first frame
+    from models.leads import LeadDetail, TriageItem
 
 
 class TriageScreen(LeadScreen):
@@ -87,7 +92,12 @@ class TriageScreen(LeadScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.load()
+        first = ready(session(self).take_first_load())  # read while the app started
+        if isinstance(first, TriageStart):
+            self.queue, self.index = first.queue, 0
+            self._show(first.detail)
+        else:
+            self.load()
 
     def on_screen_resume(self) -> None:
         if self.returning_from_elsewhere():
@@ -102,9 +112,8 @@ class TriageScreen(LeadScreen):
         """Read the queue and the first lead in a thread."""
         app = session(self)
         with store_session():
-            queue = leads.triage_queue(app.today, app.stale_days)
-            detail = leads.lead_detail(queue[0].lead_id) if queue else None
-        self.post_message(self.Loaded(queue, detail))
+            start = leads.triage_start(app.today, app.stale_days)
+        self.post_message(self.Loaded(start.queue, start.detail))
 
     def on_triage_screen_loaded(self, message: Loaded) -> None:
         self.queue, self.index = message.queue, 0

@@ -12,7 +12,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from models.audit import AuditLine, AuditQuery, audit_lines
+from models.audit import audit_lines
+from models.audit_line import AuditLine, AuditQuery
 from models.ledger import ActivityInput
 from models.records import ACTIVITY_KINDS, UnitPeriod
 from screens.audit_lines import audit_block

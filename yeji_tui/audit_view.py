@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from models.audit import AuditLine
 from models.records import STAGES
-from yeji_tui.reports import Report, Table
 from yeji_tui.strings import MESSAGES, Catalog
+
+if TYPE_CHECKING:  # the lines come read; the report's writers load with the CLI's report
+    from models.audit_line import AuditLine
+    from yeji_tui.reports import Report
 
 #: The columns, in order (their header words are ``audit.<column>``).
 COLUMNS = ("time", "user", "action", "subject", "field", "before", "after")
@@ -55,6 +58,8 @@ def audit_headers(t: Catalog) -> tuple[str, ...]:
 def audit_report(lines: Sequence[AuditLine], t: Catalog, subtitle: str = "") -> Report:
     """The lines as a one-table report (md fits like the other reports; csv/xlsx formula-safe
     through the same writers)."""
+    from yeji_tui.reports import Report, Table  # the pages' lines need neither (nor Peewee)
+
     rows = tuple(audit_row(x, t) for x in lines)
     table = Table(t("audit.count", n=len(rows)), audit_headers(t), rows)
     return Report(t("audit.title"), subtitle, (table,))

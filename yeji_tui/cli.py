@@ -195,7 +195,8 @@ def run_tui(ctx: Context, section: str = "overview") -> int:
     if child is None:
         notices: Sequence[str] = prefetch.open_for_tui(ctx)
         last_entry: int | None = prefetch.last_entry()
-        first, actor = prefetch.prefetch(section, ctx.today), None  # before Textual is imported
+        stale_days = ctx.settings.stale_days
+        first, actor = prefetch.prefetch(section, ctx.today, stale_days), None  # before Textual
         from yeji_tui.app import YejiApp
     else:
         from yeji_tui.app import YejiApp  # meanwhile the child opens the store

@@ -84,7 +84,8 @@ def write_report(
 def cmd_audit(ctx: Context, args: argparse.Namespace) -> int:
     """``yeji audit [--since D] [--until D] [--user L] [--unit U] [--lead ID] [--format F]
     [--out FILE]``: the audit's lines, oldest first."""
-    from models.audit import AuditQuery, audit_lines
+    from models.audit import audit_lines
+    from models.audit_line import AuditQuery
     from yeji_tui.audit_view import audit_report
     from yeji_tui.text import clean_text
 

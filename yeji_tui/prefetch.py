@@ -39,8 +39,9 @@ WAIT_S = 0.25
 PIPELINE_PAGE = 40
 
 
-def _loader(section: str, today: date) -> Callable[[], object] | None:
-    """What reads the section's first data (None for a section without any)."""
+def _loader(section: str, today: date, stale_days: int) -> Callable[[], object] | None:
+    """What reads the section's first data (None for a section without any); ``stale_days``:
+    the user's setting, for triage's queue."""
     if section == "overview":
         from yeji_tui.status import load_overview
 
@@ -59,6 +60,14 @@ def _loader(section: str, today: date) -> Callable[[], object] | None:
         from yeji_tui.units_view import load_units
 
         return lambda: load_units(today, ranking=False)  # the heatmap first; ranking after
+    if section == "triage":
+
+        def first_lead() -> object:
+            from models.leads import triage_start
+
+            return triage_start(today, stale_days)
+
+        return first_lead
     return None
 
 
@@ -68,9 +77,9 @@ class FirstLoad(Future[object]):
     grace = 0.0
 
 
-def prefetch(section: str, today: date) -> FirstLoad | None:
+def prefetch(section: str, today: date, stale_days: int) -> FirstLoad | None:
     """Start reading the section's first data (in a child process, else on a thread)."""
-    load = _loader(section, today)
+    load = _loader(section, today, stale_days)
     if load is None:
         return None
     if hasattr(os, "fork"):
@@ -185,7 +194,7 @@ def open_in_child(ctx: Context, section: str) -> StoreChild | None:
     if pid == 0:  # the child: open, read, hand back, and leave without running anything else
         os.close(read_end)
         with os.fdopen(write_end, "wb") as pipe:
-            load = _loader(section, ctx.today)
+            load = _loader(section, ctx.today, ctx.settings.stale_days)
             if _open_for_parent(ctx, pipe, reads=load is not None) and load is not None:
                 _read_first(load, pipe)
         os._exit(0)

@@ -13,7 +13,8 @@ import pytest
 
 from models import identity, leads
 from models.access import AccessRefused, current_actor
-from models.audit import AuditQuery, audit_lines, replay_problems
+from models.audit import audit_lines, replay_problems
+from models.audit_line import AuditQuery
 from models.campaigns import save_campaign
 from models.db import NotAllowed, close_store, open_store, opened_store
 from models.ledger import ActivityInput, add_activities, log_activity, upsert_leads

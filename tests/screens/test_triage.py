@@ -178,3 +178,26 @@ async def test_o_narrows_the_units_by_pinyin_initials(queue_store: Path) -> None
         await pilot.press(*"pinggang", "enter")  # 平岗街道 by its full pinyin
         await settle(app, pilot)
         assert row("乙企业").unit.name == "平岗街道"
+
+
+async def test_opened_on_triage_it_shows_the_start_up_read_in_its_first_frame(
+    queue_store: Path,
+) -> None:
+    from concurrent.futures import Future
+
+    from models.db import session
+    from models.leads import TriageStart, triage_start
+
+    with session():
+        start = triage_start(TODAY, 14)
+    # what the start-up child read: the screen shows it, reading nothing itself
+    first: Future[object] = Future()
+    first.set_result(TriageStart(start.queue[1:], None))
+    app = YejiApp(
+        db_path=queue_store, today=TODAY, watch_seconds=3600, section="triage", first_load=first
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+        assert "1 / 2" in progress(app)  # the handed-over queue, not the store's three
+        assert app.screen.queue == start.queue[1:]

@@ -152,7 +152,8 @@ def test_rows_made_in_a_child_process_are_the_same_rows(store_path: Path) -> Non
 
 def test_the_demo_is_one_audit_entry_and_later_changes_are_replayed(store_path: Path) -> None:
     from models import leads
-    from models.audit import AuditQuery, audit_lines, replay_problems
+    from models.audit import audit_lines, replay_problems
+    from models.audit_line import AuditQuery
 
     build_demo(TODAY, leads=300, activities=100, seed=7)
     lines = audit_lines(AuditQuery())

@@ -15,8 +15,10 @@ from models import opening
 from models.access import current_actor
 from models.audit import last_entry
 from models.db import StoreError, close_store, open_store, session
+from models.leads import TriageStart, triage_start
 from models.ledger import upsert_leads
 from models.opened import remember
+from models.tables import Lead
 from tests.conftest import lead
 from yeji_tui import prefetch
 from yeji_tui.cli_context import Context
@@ -31,7 +33,8 @@ TODAY = date(2022, 9, 10)
 
 @pytest.fixture
 def store(campaign_store: Path) -> Path:
-    upsert_leads([lead()], "clerk", TODAY)
+    # one lead signed, one new (triage's first lead)
+    upsert_leads([lead(), lead("待审企业", stage="lead", signed_on=None)], "clerk", TODAY)
     return campaign_store
 
 
@@ -43,11 +46,18 @@ def test_the_first_load_is_what_the_screen_would_read(
         monkeypatch.delattr(prefetch.os, "fork", raising=False)
     elif not hasattr(prefetch.os, "fork"):
         pytest.skip("no fork on this system")
-    overview = prefetch.ready(prefetch.prefetch("overview", TODAY))
+    overview = prefetch.ready(prefetch.prefetch("overview", TODAY, 14))
     assert overview == load_overview(TODAY)
-    units = prefetch.ready(prefetch.prefetch("units", TODAY))
+    units = prefetch.ready(prefetch.prefetch("units", TODAY, 14))
     assert units == load_units(TODAY, ranking=False)
-    assert prefetch.prefetch("triage", TODAY) is None
+    upsert_leads([lead("洽谈企业", stage="negotiating", signed_on=None)], "clerk", TODAY)
+    talks = Lead.update(touched_on=date(2022, 9, 1), reviewed_on=TODAY)  # stale after 3 days
+    talks.where(Lead.company == "洽谈企业").execute()
+    triage = prefetch.ready(prefetch.prefetch("triage", TODAY, 3))
+    assert isinstance(triage, TriageStart) and triage.queue and triage.detail is not None
+    with session():
+        assert triage == triage_start(TODAY, 3) != triage_start(TODAY, 400)
+    assert prefetch.prefetch("reports", TODAY, 14) is None  # no such section: nothing read
 
 
 def test_a_failed_read_in_the_child_comes_back_as_an_error_not_data(
@@ -60,7 +70,7 @@ def test_a_failed_read_in_the_child_comes_back_as_an_error_not_data(
 
     open_store(tmp_path / "broken.sqlite3")
     run_sql("DROP TABLE campaign")  # the child's read fails
-    future = prefetch.prefetch("overview", TODAY)
+    future = prefetch.prefetch("overview", TODAY, 14)
     assert future is not None and prefetch.ready(future) is None
     assert "campaign" in str(future.exception())
 
@@ -83,8 +93,12 @@ def test_a_child_opens_the_store_finds_the_user_and_reads_the_first_frame(store:
     assert opened.actor == current_actor()  # no users listed: the office
     assert opened.last_entry == last_entry() > 0  # the lead's entry: what the app compares
     assert prefetch.ready(opened.first_load) == load_overview(TODAY)
-    # a section without a first read: the child only opens
     child = prefetch.open_in_child(_context(store), "triage")
+    assert child is not None
+    with session():
+        assert prefetch.ready(child.opened().first_load) == triage_start(TODAY, 14)
+    # a section without a first read (none of the four has none): the child only opens
+    child = prefetch.open_in_child(_context(store), "elsewhere")
     assert child is not None and child.opened().first_load is None
 
 
@@ -109,16 +123,16 @@ def test_a_read_only_store_is_said_by_the_child(store: Path) -> None:
 
 def test_the_first_frame_of_each_section_needs_no_peewee() -> None:
     """What the TUI's own process imports before its first frame (the child imports Peewee):
-    the overview's, the units' and the pipeline's screens, and what reads their first data."""
+    every section's screen, and what reads its first data."""
     script = (
         "import sys; sys.modules['peewee'] = None\n"
         "from datetime import date\n"
         "import yeji_tui.cli, yeji_tui.prefetch, yeji_tui.app\n"
-        "import screens.overview, screens.units, screens.pipeline\n"
+        "import screens.overview, screens.units, screens.pipeline, screens.triage\n"
         "from yeji_tui.cli_context import store_path\n"
         "store_path('/tmp/x.sqlite3')\n"
-        "for section in ('overview', 'units', 'pipeline'):\n"
-        "    assert yeji_tui.prefetch._loader(section, date(2022, 5, 1)) is not None\n"
+        "for section in ('overview', 'units', 'pipeline', 'triage'):\n"
+        "    assert yeji_tui.prefetch._loader(section, date(2022, 5, 1), 14) is not None\n"
         "print('ok')\n"
     )
     done = subprocess.run(
