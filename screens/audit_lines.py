@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from textual.content import Content
 
+from models.audit_line import AuditLine
 from screens.base import plain
 from yeji_tui.audit_view import audit_row
 from yeji_tui.strings import Catalog
-
-if TYPE_CHECKING:  # the audit's reads load with the first read, after the first frame
-    from models.audit_line import AuditLine
 
 
 def audit_block(

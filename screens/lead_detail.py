@@ -3,8 +3,6 @@ that act on a lead on the pipeline act on it here too (``>`` ``<`` ``f`` ``v`` `
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from models import leads
+from models.leads import LeadDetail
 from models.records import LeadCard
 from screens.audit_lines import audit_block
 from screens.base import plain, session, store_session
@@ -21,9 +20,6 @@ from screens.lead_actions import LEAD_BINDINGS, LeadActions, as_card
 from yeji_tui.strings import Catalog
 from yeji_tui.text import cell_width, fit, yi
 from yeji_tui.widgets.footer import KeyBar
-
-if TYPE_CHECKING:  # the service's reads load with the first read, after the first frame
-    from models.leads import LeadDetail
 
 
 class LeadDetailScreen(LeadActions):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,7 +21,7 @@ from textual.widgets import Static
 
 from models import leads
 from models.identity import current_user
-from models.leads import Change, TriageStart
+from models.leads import Change, LeadDetail, TriageItem, TriageStart
 from models.records import LeadRecord
 from models.rules import DROP_REASONS
 from screens.base import plain, session, store_session
@@ -32,9 +31,6 @@ from screens.lead_detail import render_detail
 from yeji_tui.prefetch import ready
 from yeji_tui.text import yi
 from yeji_tui.widgets.footer import KeyBar
-
-if TYPE_CHECKING:  # the service's reads load with the first read, after the first frame
-    from models.leads import LeadDetail, TriageItem
 
 
 class TriageScreen(LeadScreen):
@@ -65,9 +61,9 @@ class TriageScreen(LeadScreen):
     class Loaded(Message):
         """The queue and the first lead's page."""
 
-        def __init__(self, queue: list[TriageItem], detail: LeadDetail | None) -> None:
+        def __init__(self, start: TriageStart) -> None:
             super().__init__()
-            self.queue, self.detail = queue, detail
+            self.start = start
 
     class Shown(Message):
         """The page of the lead now in front."""
@@ -94,8 +90,7 @@ class TriageScreen(LeadScreen):
     def on_mount(self) -> None:
         first = ready(session(self).take_first_load())  # read while the app started
         if isinstance(first, TriageStart):
-            self.queue, self.index = first.queue, 0
-            self._show(first.detail)
+            self._begin(first)
         else:
             self.load()
 
@@ -113,11 +108,14 @@ class TriageScreen(LeadScreen):
         app = session(self)
         with store_session():
             start = leads.triage_start(app.today, app.stale_days)
-        self.post_message(self.Loaded(start.queue, start.detail))
+        self.post_message(self.Loaded(start))
 
     def on_triage_screen_loaded(self, message: Loaded) -> None:
-        self.queue, self.index = message.queue, 0
-        self._show(message.detail)
+        self._begin(message.start)
+
+    def _begin(self, start: TriageStart) -> None:
+        self.queue, self.index = start.queue, 0
+        self._show(start.detail)
 
     @work(thread=True, exclusive=True, group="triage", exit_on_error=False)
     def _fetch(self, lead_id: int) -> None:

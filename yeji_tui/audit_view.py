@@ -7,11 +7,11 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from models.audit_line import AuditLine
 from models.records import STAGES
 from yeji_tui.strings import MESSAGES, Catalog
 
-if TYPE_CHECKING:  # the lines come read; the report's writers load with the CLI's report
-    from models.audit_line import AuditLine
+if TYPE_CHECKING:  # the report's writers load with the CLI's report
     from yeji_tui.reports import Report
 
 #: The columns, in order (their header words are ``audit.<column>``).
