@@ -22,7 +22,13 @@ from peewee import Database
 from models import engine, opening, postgres
 from models.identity import current_user
 from models.opened import OpenedStore, opened_store, refuse_if_read_only, remember
-from models.schema import SCHEMA_VERSION, create_file_schema, migrate, schema_version
+from models.schema import (
+    SCHEMA_VERSION,
+    create_file_schema,
+    migrate,
+    schema_version,
+    set_upgrade_notice,
+)
 from models.store_errors import NotAllowed, StoreBusy, StoreError
 from models.store_place import check_file, check_place, read_only_reason, resolve_store_path
 from models.store_url import StorePlace, StoreUrl
@@ -240,6 +246,7 @@ __all__ = [
     "schema_version",
     "session",
     "set_busy_notice",
+    "set_upgrade_notice",
     "trace",
     "write_prepared",
 ]

@@ -4,6 +4,7 @@ upgrade of an older one in place (the steps are ``models.upgrades``')."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from peewee import Database
@@ -27,6 +28,17 @@ from models.write_lock import immediate
 
 #: The schema this code writes. ``PRAGMA user_version`` records the one a file holds.
 SCHEMA_VERSION = 11
+
+#: Told (old version, new version) as an upgrade of a store holding data begins, before its
+#: copy: on a million leads the two take half a minute, which the user should not sit through
+#: in silence (the CLI and the TUI's start-up say so on stderr: ``yeji_tui.cli_context``).
+_upgrade_notice: Callable[[int, int], None] | None = None
+
+
+def set_upgrade_notice(notice: Callable[[int, int], None] | None) -> None:
+    """What to call as an upgrade of a store holding data begins (None: nothing)."""
+    global _upgrade_notice
+    _upgrade_notice = notice
 
 
 def schema_version(db: Database) -> int:
@@ -74,6 +86,8 @@ def migrate(db: Database, *, read_only: bool = False) -> Path | None:
         raise StoreError(key="store.not_ours", path=db.database)
     if read_only:
         raise NotAllowed(key="store.needs_upgrade", version=version, supported=SCHEMA_VERSION)
+    if tables and _upgrade_notice is not None:
+        _upgrade_notice(version, SCHEMA_VERSION)
     backup = None
     if tables and not engine.on_server():  # a server's backups are its administrator's
         path = Path(db.database)

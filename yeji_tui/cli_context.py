@@ -79,10 +79,17 @@ def store_path(flag: str | None) -> StorePlace:
 def open_store(ctx: Context, *, create: bool = True) -> list[str]:
     """Open the store (a StoreError says what is wrong, main() prints it); returns what the
     user should know, also said on stderr (an upgrade and where the copy from before is)."""
-    from models.db import SCHEMA_VERSION
+    from models.db import SCHEMA_VERSION, set_upgrade_notice
     from models.db import open_store as open_db
 
-    opened = open_db(ctx.db_path, create=create, read_only=ctx.read_only)
+    def upgrading(version: int, supported: int) -> None:  # a large store takes a while
+        say(ctx.t("store.upgrading", version=version, supported=supported))
+
+    set_upgrade_notice(upgrading)
+    try:
+        opened = open_db(ctx.db_path, create=create, read_only=ctx.read_only)
+    finally:
+        set_upgrade_notice(None)
     notices = []
     if opened.upgrade_backup is not None:
         notices.append(

@@ -461,6 +461,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the store needs an upgrade (schema {version} → {supported}), which cannot be done "
         "read-only: open it once with write access",
     ),
+    "store.upgrading": (
+        "正在把数据库从架构 {version} 升级到 {supported}（先在旁边留一份副本），数据多时需要一些时间……",
+        "upgrading the store from schema {version} to {supported} (a copy is kept beside it "
+        "first); a large store takes a while…",
+    ),
     "store.upgraded": (
         "数据库已从架构 {version} 升级到 {supported}；升级前的副本：{backup}",
         "the store was upgraded from schema {version} to {supported}; the copy from before: "
