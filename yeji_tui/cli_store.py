@@ -199,9 +199,11 @@ def cmd_migrate(ctx: Context, to: str) -> int:
 def cmd_check(ctx: Context) -> int:
     """``yeji check``: exit 0 with "all good", or 1 and one line per problem."""
     from models.maintenance import check_store
+    from yeji_tui.progress import Progress
 
     open_store(ctx, create=False)
-    result = check_store()
+    with Progress(ctx.t) as progress:  # shown once a part has taken a moment
+        result = check_store(lambda part: progress.phase(f"progress.check.{part}"))
     for problem in result.problems:
         print(ctx.t(problem.key, **problem.values))
     if result.hidden:

@@ -729,6 +729,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress.exporting": ("导出：{n} 行", "exporting: {n} rows"),
     "progress.demo": ("生成演示数据…", "making the demo campaign…"),
     "progress.report": ("生成报表…", "making the report…"),
+    "progress.check.integrity": ("检查：SQLite 完整性…", "checking: SQLite's integrity…"),
+    "progress.check.foreign_keys": ("检查：外键…", "checking: foreign keys…"),
+    "progress.check.stage_total": ("检查：各阶段合计…", "checking: the totals per stage…"),
+    "progress.check.activity_day": ("检查：每日活动合计…", "checking: the activities per day…"),
+    "progress.check.lead_touch_day": (
+        "检查：按变动日的线索合计…",
+        "checking: the leads per touched day…",
+    ),
+    "progress.check.lead_gram_total": (
+        "检查：名称片段合计（逐条重算）…",
+        "checking: the leads per piece of a name (counted again)…",
+    ),
+    "progress.check.search": ("检查：检索索引…", "checking: the search index…"),
+    "progress.check.audit": ("检查：重放审计记录…", "checking: the audit, replayed…"),
     # --- triage decisions (issue 9: the rules review applies)
     "rule.advance": (
         "只有线索阶段的项目可以转入洽谈",

@@ -203,3 +203,16 @@ def test_leads_waiting_for_the_search_index_are_counted_for_a_short_word(
     assert waiting_ranges() == []
     assert kept()[("hj", "signed")] == (4, 48000)
     assert_kept()
+
+
+def test_check_tells_each_of_its_parts_as_it_begins(campaign_store: Path) -> None:
+    from models import engine
+    from models.maintenance import check_store
+
+    parts: list[str] = []
+    assert check_store(parts.append).problems == []
+    totals = ["stage_total", "activity_day", "lead_touch_day", "lead_gram_total"]
+    if engine.on_server():  # integrity, keys and the trigram index are the server's own
+        assert parts == [*totals, "audit"]
+    else:
+        assert parts == ["integrity", "foreign_keys", *totals, "search", "audit"]
