@@ -47,10 +47,9 @@ def _loader(section: str, today: date, stale_days: int) -> Callable[[], object] 
 
         return lambda: load_overview(today)
     if section == "pipeline":
-        from models.board import LeadFilter  # to unpickle the answer; the reads load where they run
 
-        def first_board() -> object:
-            from models.leads import board
+        def first_board() -> object:  # the reads load where they run: the child, or a thread
+            from models.leads import LeadFilter, board
 
             first = dict.fromkeys(("lead", "negotiating", "signed", "started"), 0)
             return board(LeadFilter(), today, first, PIPELINE_PAGE)
